@@ -1,0 +1,93 @@
+//! What a rule reports: a finding at one primary location, built fluently
+//! (`Finding::new(&META, file, span).message(..).help(..)`).
+
+use crate::rules::RuleMeta;
+use crate::span::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+/// Index of a file in `Project::files`.
+pub type FileId = usize;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    /// A byte span inside a scanned file.
+    File { file: FileId, span: Span },
+    /// Something that is not a file, such as `<env>:ADMIN_KEY` in
+    /// `--check-env` mode.
+    Virtual { path: String },
+}
+
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub meta: &'static RuleMeta,
+    pub severity: Severity,
+    pub location: Location,
+    pub message: String,
+    pub help: String,
+}
+
+impl Finding {
+    pub fn new(meta: &'static RuleMeta, file: FileId, span: Span) -> Self {
+        Finding {
+            meta,
+            severity: meta.severity,
+            location: Location::File { file, span },
+            message: meta.summary.to_string(),
+            help: meta.help.to_string(),
+        }
+    }
+
+    pub fn virtual_path(meta: &'static RuleMeta, path: impl Into<String>) -> Self {
+        Finding {
+            meta,
+            severity: meta.severity,
+            location: Location::Virtual { path: path.into() },
+            message: meta.summary.to_string(),
+            help: meta.help.to_string(),
+        }
+    }
+
+    pub fn message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = help.into();
+        self
+    }
+
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.meta.code
+    }
+}

@@ -1,0 +1,104 @@
+//! wrangler.toml / wrangler.json / wrangler.jsonc → one spanned model.
+//!
+//! `[vars]`, `[env.NAME.vars]`, dotted keys, inline tables, every binding
+//! kind, `[[hyperdrive]]` (also per env), `main`, `name` and
+//! `secrets.required` are kept; everything else is ignored.
+
+mod json;
+mod toml;
+
+use super::ParseFailure;
+use crate::span::{Span, Spanned};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConfigFormat {
+    Toml,
+    Json,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct WranglerConfig {
+    pub name: Option<Spanned<String>>,
+    pub main: Option<Spanned<String>>,
+    /// The top-level (default, production) environment.
+    pub top: EnvConfig,
+    /// `env.NAME` sections, in file order.
+    pub envs: Vec<NamedEnv>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NamedEnv {
+    pub name: Spanned<String>,
+    pub config: EnvConfig,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct EnvConfig {
+    /// Whether a `vars` table exists at all (even empty).
+    pub has_vars: bool,
+    pub vars: Vec<Var>,
+    pub bindings: Vec<Binding>,
+    pub hyperdrive: Vec<Hyperdrive>,
+    /// `secrets.required = [...]` (wrangler's declaration of secret names).
+    pub secrets_required: Vec<Spanned<String>>,
+    /// True when `ratelimits` or an `unsafe.bindings` entry of type
+    /// `ratelimit` is present.
+    pub has_rate_limit: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Var {
+    pub key: Spanned<String>,
+    pub value: VarValue,
+    /// Span of the value as written (including quotes).
+    pub value_span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VarValue {
+    /// A string value, unescaped.
+    Str(String),
+    /// A number, boolean, array or table: never a credential by itself.
+    Other,
+}
+
+impl VarValue {
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            VarValue::Str(s) => Some(s),
+            VarValue::Other => None,
+        }
+    }
+}
+
+/// A binding (`d1_databases`, `kv_namespaces`, ...) and the name the Worker
+/// reads it as (`binding`, or `name` for durable objects).
+#[derive(Clone, Debug)]
+pub struct Binding {
+    /// The wrangler key: `d1_databases`, `kv_namespaces`, `r2_buckets`,
+    /// `durable_objects`, `services`, `queues`, `analytics_engine_datasets`,
+    /// `ratelimits`, `hyperdrive`, `vectorize`, `ai`, `browser`, ...
+    pub kind: String,
+    pub name: Spanned<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Hyperdrive {
+    pub binding: Spanned<String>,
+    pub id: Option<Spanned<String>>,
+    pub local_connection_string: Option<Spanned<String>>,
+}
+
+impl WranglerConfig {
+    pub fn parse(text: &str, format: ConfigFormat) -> Result<WranglerConfig, ParseFailure> {
+        match format {
+            ConfigFormat::Toml => toml::parse(text),
+            ConfigFormat::Json => json::parse(text),
+        }
+    }
+
+    /// The top level and every env, with the env's name (`None` for top).
+    pub fn scopes(&self) -> impl Iterator<Item = (Option<&Spanned<String>>, &EnvConfig)> {
+        std::iter::once((None, &self.top)).chain(self.envs.iter().map(|e| (Some(&e.name), &e.config)))
+    }
+}

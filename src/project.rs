@@ -1,0 +1,133 @@
+//! The Project: every discovered file with the facts its parser front
+//! extracted (gathered in parallel, each AST dropped as soon as its facts are
+//! taken), the Workers the wrangler configs define, and what git tracks.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use crate::config::Config;
+use crate::discover::{FileKind, Skipped};
+use crate::finding::FileId;
+use crate::formats::ParseFailure;
+use crate::formats::dotenv::DotEnvFile;
+use crate::formats::package_json::PackageJson;
+use crate::formats::prisma::PrismaSchema;
+use crate::formats::shell::ShellScript;
+use crate::formats::workflow::Workflow;
+use crate::formats::wrangler::WranglerConfig;
+use crate::secrets::{CredentialMatch, SecretNames};
+use crate::suppress::Suppression;
+
+/// What a parser front extracted from one file.
+#[derive(Debug, Default)]
+pub enum Facts {
+    #[default]
+    None,
+    Wrangler(WranglerConfig),
+    DotEnv(DotEnvFile),
+    Shell(ShellScript),
+    PackageJson(PackageJson),
+    Prisma(PrismaSchema),
+    Workflow(Workflow),
+}
+
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Relative to the scanned root, with `/` separators.
+    pub path: String,
+    pub kind: FileKind,
+    pub facts: Facts,
+    /// Set when the file's parser front failed (PF000).
+    pub parse_failure: Option<ParseFailure>,
+    /// Known credential formats found anywhere in the text (SEC003).
+    pub credentials: Vec<CredentialMatch>,
+    pub suppressions: Vec<Suppression>,
+    /// The Worker this file belongs to (nearest wrangler config above it).
+    pub worker: Option<WorkerId>,
+    /// In the git index.
+    pub tracked: bool,
+}
+
+pub type WorkerId = usize;
+
+#[derive(Debug)]
+pub struct Worker {
+    /// The directory holding the config, relative to the root ("" for root).
+    pub dir: String,
+    /// The wrangler config file.
+    pub config_file: FileId,
+}
+
+#[derive(Debug)]
+pub struct Project {
+    pub root: PathBuf,
+    pub config: Config,
+    pub names: SecretNames,
+    pub files: Vec<SourceFile>,
+    pub workers: Vec<Worker>,
+    /// Paths (relative to the root) in the git index, when there is one.
+    pub tracked: HashSet<String>,
+    pub in_git_repo: bool,
+    /// For each Worker, whether the ignore rules cover `<dir>/.dev.vars`.
+    pub dev_vars_ignored: Vec<bool>,
+    pub skipped: Vec<Skipped>,
+}
+
+impl Project {
+    pub fn file(&self, id: FileId) -> &SourceFile {
+        &self.files[id]
+    }
+
+    /// Every file with its id.
+    pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files.iter().enumerate()
+    }
+
+    /// Every wrangler config with its file id.
+    pub fn wrangler_configs(&self) -> impl Iterator<Item = (FileId, &WranglerConfig)> {
+        self.files().filter_map(|(id, f)| match &f.facts {
+            Facts::Wrangler(c) => Some((id, c)),
+            _ => None,
+        })
+    }
+
+    pub fn dotenv_files(&self) -> impl Iterator<Item = (FileId, &SourceFile, &DotEnvFile)> {
+        self.files().filter_map(|(id, f)| match &f.facts {
+            Facts::DotEnv(d) => Some((id, f, d)),
+            _ => None,
+        })
+    }
+
+    pub fn workflows(&self) -> impl Iterator<Item = (FileId, &Workflow)> {
+        self.files().filter_map(|(id, f)| match &f.facts {
+            Facts::Workflow(w) => Some((id, w)),
+            _ => None,
+        })
+    }
+
+    pub fn prisma_schemas(&self) -> impl Iterator<Item = (FileId, &PrismaSchema)> {
+        self.files().filter_map(|(id, f)| match &f.facts {
+            Facts::Prisma(p) => Some((id, p)),
+            _ => None,
+        })
+    }
+
+    /// Every shell script: `*.sh` files and each `package.json` script.
+    pub fn shell_scripts(&self) -> impl Iterator<Item = (FileId, &ShellScript)> {
+        self.files().flat_map(|(id, f)| {
+            let scripts: Vec<&ShellScript> = match &f.facts {
+                Facts::Shell(s) => vec![s],
+                Facts::PackageJson(p) => p.scripts.iter().map(|s| &s.script).collect(),
+                _ => Vec::new(),
+            };
+            scripts.into_iter().map(move |s| (id, s))
+        })
+    }
+
+    pub fn worker_config(&self, worker: &Worker) -> Option<&WranglerConfig> {
+        match &self.files[worker.config_file].facts {
+            Facts::Wrangler(c) => Some(c),
+            _ => None,
+        }
+    }
+}

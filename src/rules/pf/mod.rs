@@ -1,0 +1,2 @@
+pub mod parse_error;
+pub mod unused_suppression;

@@ -1,0 +1,15 @@
+//! Knowledge about credentials: which names hold secrets, which values look
+//! like credentials, which are placeholders, and how to print them redacted.
+
+pub mod catalog;
+pub mod conn_url;
+pub mod entropy;
+pub mod names;
+pub mod placeholder;
+pub mod redact;
+pub mod turnstile;
+
+pub use catalog::{Catalog, CredentialMatch};
+pub use names::SecretNames;
+pub use placeholder::is_placeholder;
+pub use redact::redact;

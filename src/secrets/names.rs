@@ -1,0 +1,121 @@
+//! Which variable names hold secrets (RULES.md "secret name") and which of
+//! those are credentials.
+
+/// The secrets the checklist lists by name.
+pub const LISTED_SECRETS: &[&str] = &[
+    "BETTER_AUTH_SECRET",
+    "TURNSTILE_SECRET_KEY",
+    "ADMIN_KEY",
+    "CLERK_SECRET_KEY",
+    "CLERK_WEBHOOK_SECRET",
+    "CF_ACCESS_AUD",
+    "CF_ACCESS_CLIENT_ID",
+    "CF_ACCESS_CLIENT_SECRET",
+    "CORS_ALLOWED_ORIGINS",
+    "SENTRY_DSN",
+    "ANALYTICS_ACCOUNT_ID",
+    "ANALYTICS_API_TOKEN",
+    "OTEL_EXPORTER_OTLP_ENDPOINT",
+    "CONTAINER_SECRET",
+    "WEBHOOK_URL",
+    "DATADOG_API_KEY",
+    "NEON_API_KEY",
+    "CLOUDFLARE_API_TOKEN",
+    "DATABASE_URL",
+    "DIRECT_DATABASE_URL",
+];
+
+/// Kept out of `[vars]` for confidentiality, but not credentials.
+pub const CONFIDENTIAL_NOT_CREDENTIAL: &[&str] = &[
+    "CORS_ALLOWED_ORIGINS",
+    "WEBHOOK_URL",
+    "OTEL_EXPORTER_OTLP_ENDPOINT",
+    "CF_ACCESS_AUD",
+    "ANALYTICS_ACCOUNT_ID",
+];
+
+const SECRET_SUFFIXES: &[&str] = &[
+    "_SECRET",
+    "_SECRET_KEY",
+    "_TOKEN",
+    "_API_KEY",
+    "_PASSWORD",
+    "_DSN",
+    "_PRIVATE_KEY",
+    "_DATABASE_URL",
+    "_CONNECTION_STRING",
+];
+
+const PUBLIC_SUFFIXES: &[&str] = &["_PUBLISHABLE_KEY", "_SITE_KEY", "_PUBLIC_KEY", "_JWKS_URL"];
+
+/// The name policy, built from the checklist defaults plus `preflight.toml`.
+#[derive(Clone, Debug, Default)]
+pub struct SecretNames {
+    /// Extra secret names from `[secrets] names`.
+    pub extra_secrets: Vec<String>,
+    /// Extra public names from `[secrets] public`.
+    pub extra_public: Vec<String>,
+}
+
+impl SecretNames {
+    pub fn is_public_name(&self, name: &str) -> bool {
+        let upper = name.to_ascii_uppercase();
+        self.extra_public.iter().any(|p| p.eq_ignore_ascii_case(name))
+            || PUBLIC_SUFFIXES.iter().any(|s| upper.ends_with(s))
+    }
+
+    /// RULES.md "secret name": listed, or a secret suffix, and not public.
+    pub fn is_secret_name(&self, name: &str) -> bool {
+        if self.is_public_name(name) {
+            return false;
+        }
+        let upper = name.to_ascii_uppercase();
+        LISTED_SECRETS.contains(&upper.as_str())
+            || self.extra_secrets.iter().any(|s| s.eq_ignore_ascii_case(name))
+            || SECRET_SUFFIXES.iter().any(|s| upper.ends_with(s))
+    }
+
+    /// A secret name whose value grants access.
+    pub fn is_credential_name(&self, name: &str) -> bool {
+        self.is_secret_name(name)
+            && !CONFIDENTIAL_NOT_CREDENTIAL.contains(&name.to_ascii_uppercase().as_str())
+    }
+}
+
+/// Whether a key hints at a credential (SEC002's entropy condition).
+pub fn hints_credential(name: &str) -> bool {
+    const HINTS: &[&str] = &[
+        "KEY",
+        "TOKEN",
+        "SECRET",
+        "PASS",
+        "PWD",
+        "AUTH",
+        "CREDENTIAL",
+        "PRIVATE",
+        "DSN",
+        "SIGNING",
+    ];
+    let upper = name.to_ascii_uppercase();
+    HINTS.iter().any(|h| upper.contains(h))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_names() {
+        let n = SecretNames::default();
+        assert!(n.is_secret_name("ADMIN_KEY"));
+        assert!(n.is_secret_name("STRIPE_SECRET_KEY"));
+        assert!(n.is_secret_name("clerk_secret_key"));
+        assert!(n.is_secret_name("SHADOW_DATABASE_URL"));
+        assert!(!n.is_secret_name("TURNSTILE_SITE_KEY"));
+        assert!(!n.is_secret_name("CLERK_PUBLISHABLE_KEY"));
+        assert!(!n.is_secret_name("COMPILER_VERSION"));
+        assert!(n.is_secret_name("CORS_ALLOWED_ORIGINS"));
+        assert!(!n.is_credential_name("CORS_ALLOWED_ORIGINS"));
+        assert!(n.is_credential_name("DATABASE_URL"));
+    }
+}
