@@ -1,28 +1,210 @@
-//! Walks the tree (respecting .gitignore) and classifies each file.
+//! Walks the tree (respecting .gitignore, never leaving the root), classifies
+//! each file into a `FileKind`, and reads what git tracks.
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FileKind {
-    WranglerToml,
-    WranglerJson,
-    /// `.env`, `.dev.vars` and their variants; `template` for `*.example`,
-    /// `*.sample`, `*.template`.
-    EnvFile { template: bool },
-    Workflow,
-    /// A composite action's `action.yml`.
-    Action,
-    Shell,
-    PackageJson,
-    Prisma,
-    PrismaConfig,
-    Script,
-    RustSource,
-    /// Any other text file: scanned for credential formats only.
-    Text,
-}
+mod classify;
+mod git_index;
+mod read;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use ignore::WalkBuilder;
+
+pub use classify::{FileKind, classify, is_local_env_file};
+pub use read::{ReadOutcome, read_text};
+
+use crate::config::Config;
+
+/// Directories never worth scanning, whatever .gitignore says.
+const SKIPPED_DIRS: &[&str] = &["node_modules", ".wrangler", "dist", "build", "target", ".git"];
 
 /// A file that was not scanned, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Skipped {
     pub path: String,
     pub reason: String,
+}
+
+/// A file to scan.
+#[derive(Clone, Debug)]
+pub struct Candidate {
+    /// Absolute (canonical when reached through a symlink) path to read.
+    pub abs: PathBuf,
+    /// Relative to the root, `/`-separated.
+    pub rel: String,
+    pub kind: FileKind,
+}
+
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub files: Vec<Candidate>,
+    pub skipped: Vec<Skipped>,
+    /// Paths in the git index, relative to the root.
+    pub tracked: HashSet<String>,
+    pub in_git_repo: bool,
+}
+
+pub fn discover(root: &Path, config: &Config) -> Discovery {
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let exclude = build_excludes(&config.exclude);
+    let mut discovery = Discovery::default();
+
+    if let Some(index) = git_index::load(&canonical_root) {
+        discovery.in_git_repo = true;
+        discovery.tracked = index;
+    }
+
+    let mut walker = WalkBuilder::new(root);
+    walker
+        .hidden(false)
+        .ignore(false)
+        .git_global(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .require_git(false)
+        .follow_links(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(|entry| {
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            !(is_dir && entry.depth() > 0 && SKIPPED_DIRS.contains(&entry.file_name().to_string_lossy().as_ref()))
+        });
+
+    let mut seen = HashSet::new();
+    for entry in walker.build() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                discovery.skipped.push(Skipped {
+                    path: error_path(&err, root),
+                    reason: format!("cannot be walked: {}", first_line(&err.to_string())),
+                });
+                continue;
+            }
+        };
+        let Some(file_type) = entry.file_type() else { continue };
+        if file_type.is_dir() {
+            continue;
+        }
+        let rel = relative(entry.path(), root);
+        if exclude.as_ref().is_some_and(|set| set.is_match(&rel)) {
+            continue;
+        }
+        let abs = if file_type.is_symlink() {
+            match resolve_symlink(entry.path(), &canonical_root) {
+                Ok(target) => target,
+                Err(reason) => {
+                    discovery.skipped.push(Skipped { path: rel, reason });
+                    continue;
+                }
+            }
+        } else if file_type.is_file() {
+            entry.path().to_path_buf()
+        } else {
+            discovery.skipped.push(Skipped {
+                path: rel,
+                reason: "not a regular file".to_string(),
+            });
+            continue;
+        };
+        seen.insert(rel.clone());
+        let kind = classify(&rel);
+        discovery.files.push(Candidate { abs, rel, kind });
+    }
+
+    // Env files that git tracks are checked even when .gitignore hides them
+    // from the walk: being in the index is exactly what SEC004 reports.
+    let mut tracked_hidden: Vec<&String> = discovery
+        .tracked
+        .iter()
+        .filter(|p| !seen.contains(*p) && is_local_env_file(file_name(p)))
+        .filter(|p| !p.split('/').any(|seg| SKIPPED_DIRS.contains(&seg)))
+        .collect();
+    tracked_hidden.sort();
+    for rel in tracked_hidden {
+        let path = root.join(rel);
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.is_file() => discovery.files.push(Candidate {
+                abs: path,
+                rel: rel.clone(),
+                kind: classify(rel),
+            }),
+            Ok(_) => discovery.skipped.push(Skipped {
+                path: rel.clone(),
+                reason: "tracked env file is not a regular file".to_string(),
+            }),
+            // Tracked but deleted from the work tree: nothing to read.
+            Err(_) => {}
+        }
+    }
+
+    discovery.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    discovery.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    discovery
+}
+
+/// Follows a symlink only when it resolves to a regular file inside the
+/// root; loops, dangling links and escapes are reasons to skip.
+fn resolve_symlink(link: &Path, canonical_root: &Path) -> Result<PathBuf, String> {
+    let target = link
+        .canonicalize()
+        .map_err(|e| format!("symlink cannot be resolved ({})", first_line(&e.to_string())))?;
+    if !target.starts_with(canonical_root) {
+        return Err("symlink points outside the scanned root".to_string());
+    }
+    match std::fs::metadata(&target) {
+        Ok(meta) if meta.is_file() => Ok(target),
+        Ok(_) => Err("symlink does not point at a regular file".to_string()),
+        Err(e) => Err(format!("symlink target unreadable ({e})")),
+    }
+}
+
+fn build_excludes(globs: &[String]) -> Option<globset::GlobSet> {
+    if globs.is_empty() {
+        return None;
+    }
+    let mut builder = globset::GlobSetBuilder::new();
+    for g in globs {
+        // Validated when the config was loaded.
+        if let Ok(glob) = globset::Glob::new(g) {
+            builder.add(glob);
+        }
+    }
+    builder.build().ok()
+}
+
+pub fn relative(path: &Path, root: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let mut out = String::new();
+    for (i, comp) in rel.components().enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.push_str(&comp.as_os_str().to_string_lossy());
+    }
+    out
+}
+
+fn error_path(err: &ignore::Error, root: &Path) -> String {
+    fn find(err: &ignore::Error) -> Option<&Path> {
+        match err {
+            ignore::Error::WithPath { path, .. } => Some(path),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => find(err),
+            ignore::Error::Loop { child, .. } => Some(child),
+            _ => None,
+        }
+    }
+    find(err).map_or_else(|| ".".to_string(), |p| relative(p, root))
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s)
+}
+
+pub fn file_name(rel: &str) -> &str {
+    rel.rsplit('/').next().unwrap_or(rel)
+}
+
+/// The directory part of a relative path ("" at the root).
+pub fn parent_dir(rel: &str) -> &str {
+    rel.rsplit_once('/').map_or("", |(dir, _)| dir)
 }

@@ -1,11 +1,53 @@
-mod config;
-mod discover;
-mod finding;
-mod formats;
-mod project;
-mod rules;
-mod secrets;
-mod span;
-mod suppress;
+use std::io::IsTerminal;
+use std::process::ExitCode;
 
-fn main() {}
+use clap::Parser;
+
+use preflight::cli::{Cli, ColorChoice, Command, ListFormat};
+use preflight::report::rules_list;
+use preflight::run::{self, EXIT_ERROR, RunError};
+use preflight::rules;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match execute(&cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("preflight: error: {err}");
+            EXIT_ERROR
+        }
+    };
+    ExitCode::from(code as u8)
+}
+
+fn execute(cli: &Cli) -> Result<i32, RunError> {
+    match &cli.command {
+        Command::Check(args) => {
+            let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+            run::check(args, use_color(cli.color, to_terminal))
+        }
+        Command::Rules { format } => {
+            let text = match format {
+                ListFormat::Json => rules_list::render_json(rules::metas()),
+                ListFormat::Human => rules_list::render_human(rules::metas()),
+            };
+            run::write_stdout(&text)?;
+            Ok(run::EXIT_OK)
+        }
+        Command::Explain { code } => match rules::find(code) {
+            Some(meta) => {
+                run::write_stdout(meta.doc)?;
+                Ok(run::EXIT_OK)
+            }
+            None => Err(RunError(format!("unknown rule code `{code}` (see `preflight rules`)"))),
+        },
+    }
+}
+
+fn use_color(choice: ColorChoice, to_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}

@@ -5,6 +5,11 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 
+mod build;
+mod dev_vars;
+
+pub use build::scan;
+
 use crate::config::Config;
 use crate::discover::{FileKind, Skipped};
 use crate::finding::FileId;

@@ -20,6 +20,13 @@ impl Rule for ParseError {
     }
 
     fn check(&self, project: &Project, out: &mut Vec<Finding>) {
-        let _ = (project, out);
+        for (id, file) in project.files() {
+            if let Some(failure) = &file.parse_failure {
+                out.push(
+                    Finding::new(&META, id, failure.span)
+                        .message(format!("cannot parse {}: {}", file.path, failure.message)),
+                );
+            }
+        }
     }
 }

@@ -1,0 +1,115 @@
+//! Which parser front a file goes to, decided from its path alone.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    WranglerToml,
+    WranglerJson,
+    /// `.env`, `.dev.vars` and their variants; `template` for `*.example`,
+    /// `*.sample`, `*.template`.
+    EnvFile { template: bool },
+    Workflow,
+    /// A composite action's `action.yml`.
+    Action,
+    Shell,
+    PackageJson,
+    Prisma,
+    PrismaConfig,
+    /// TypeScript / JavaScript Worker source.
+    Script,
+    RustSource,
+    /// Any other text file: scanned for credential formats only.
+    Text,
+}
+
+impl FileKind {
+    /// Files preflight must understand: a parse failure is PF000.
+    pub fn is_structured(self) -> bool {
+        !matches!(self, FileKind::Text)
+    }
+}
+
+const TEMPLATE_SUFFIXES: &[&str] = &[".example", ".sample", ".template", ".dist", ".defaults"];
+
+pub fn classify(rel: &str) -> FileKind {
+    let name = super::file_name(rel);
+    let lower = name.to_ascii_lowercase();
+    match lower.as_str() {
+        "wrangler.toml" => return FileKind::WranglerToml,
+        "wrangler.json" | "wrangler.jsonc" => return FileKind::WranglerJson,
+        "package.json" => return FileKind::PackageJson,
+        "prisma.config.ts" | "prisma.config.js" | "prisma.config.mjs" => return FileKind::PrismaConfig,
+        _ => {}
+    }
+    if is_env_like(&lower) {
+        return FileKind::EnvFile {
+            template: TEMPLATE_SUFFIXES.iter().any(|s| lower.ends_with(s)),
+        };
+    }
+    let in_workflows = rel.starts_with(".github/workflows/") || rel.contains("/.github/workflows/");
+    let yaml = lower.ends_with(".yml") || lower.ends_with(".yaml");
+    if yaml && in_workflows && !rel[rel.find(".github/workflows/").map_or(0, |i| i + 18)..].contains('/') {
+        return FileKind::Workflow;
+    }
+    if (lower == "action.yml" || lower == "action.yaml") && rel.contains(".github/actions/") {
+        return FileKind::Action;
+    }
+    let ext = lower.rsplit_once('.').map_or("", |(_, e)| e);
+    match ext {
+        "sh" | "bash" => FileKind::Shell,
+        "prisma" => FileKind::Prisma,
+        "ts" | "tsx" | "js" | "jsx" | "mjs" | "cjs" | "mts" | "cts" => FileKind::Script,
+        "rs" => FileKind::RustSource,
+        _ => FileKind::Text,
+    }
+}
+
+/// `.env`, `.env.*`, `.dev.vars`, `.dev.vars.*`, and `*.env` names such as
+/// `production.env`.
+fn is_env_like(lower: &str) -> bool {
+    lower == ".env"
+        || lower.starts_with(".env.")
+        || lower == ".dev.vars"
+        || lower.starts_with(".dev.vars.")
+        || (lower.ends_with(".env") && lower.len() > 4 && !lower.ends_with(".d.env"))
+}
+
+/// A local env file in SEC004's sense: holds real values and must never be
+/// committed (templates excluded).
+pub fn is_local_env_file(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    (lower == ".env" || lower.starts_with(".env.") || lower == ".dev.vars" || lower.starts_with(".dev.vars."))
+        && !TEMPLATE_SUFFIXES.iter().any(|s| lower.ends_with(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_paths() {
+        assert_eq!(classify("wrangler.toml"), FileKind::WranglerToml);
+        assert_eq!(classify("apps/api/wrangler.jsonc"), FileKind::WranglerJson);
+        assert_eq!(classify(".dev.vars"), FileKind::EnvFile { template: false });
+        assert_eq!(classify(".dev.vars.example"), FileKind::EnvFile { template: true });
+        assert_eq!(classify("api/.env.production.local"), FileKind::EnvFile { template: false });
+        assert_eq!(classify(".github/workflows/deploy.yml"), FileKind::Workflow);
+        assert_eq!(classify(".github/workflows/sub/x.yml"), FileKind::Text);
+        assert_eq!(classify(".github/actions/setup/action.yml"), FileKind::Action);
+        assert_eq!(classify("scripts/deploy-secrets.sh"), FileKind::Shell);
+        assert_eq!(classify("prisma/schema.prisma"), FileKind::Prisma);
+        assert_eq!(classify("prisma.config.ts"), FileKind::PrismaConfig);
+        assert_eq!(classify("src/index.ts"), FileKind::Script);
+        assert_eq!(classify("src/lib.rs"), FileKind::RustSource);
+        assert_eq!(classify("README.md"), FileKind::Text);
+    }
+
+    #[test]
+    fn local_env_files_exclude_templates() {
+        assert!(is_local_env_file(".env"));
+        assert!(is_local_env_file(".env.local"));
+        assert!(is_local_env_file(".dev.vars.staging"));
+        assert!(!is_local_env_file(".env.example"));
+        assert!(!is_local_env_file(".dev.vars.template"));
+        assert!(!is_local_env_file("env.ts"));
+    }
+}

@@ -1,0 +1,18 @@
+//! preflight: a static pre-deploy security linter for Cloudflare Workers +
+//! Neon PostgreSQL + Better Auth repositories.
+//!
+//! Data flows one way: discover → parse (in parallel, per file) → facts →
+//! rules → suppress → report.
+
+pub mod cli;
+pub mod config;
+pub mod discover;
+pub mod finding;
+pub mod formats;
+pub mod project;
+pub mod report;
+pub mod rules;
+pub mod run;
+pub mod secrets;
+pub mod span;
+pub mod suppress;

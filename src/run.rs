@@ -1,0 +1,180 @@
+//! The `check` command: load config, scan each root, run the rules, build
+//! the report, write it, and decide the exit code.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::cli::{CheckArgs, FailOn, OutputFormat};
+use crate::config::{self, Config};
+use crate::finding::{Finding, Severity};
+use crate::project::{self, Project};
+use crate::report::{self, Report};
+use crate::rules;
+
+/// Exit codes of DESIGN.md.
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FINDINGS: i32 = 1;
+pub const EXIT_ERROR: i32 = 2;
+
+/// An error that stops the run (exit 2), with a message for the user.
+#[derive(Debug)]
+pub struct RunError(pub String);
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What to scan: a root directory, and optionally the files (relative to
+/// it) that the report is limited to.
+struct Target {
+    root: PathBuf,
+    only: Option<Vec<String>>,
+    /// How report paths are prefixed when several roots are scanned.
+    prefix: String,
+}
+
+pub fn check(args: &CheckArgs, color: bool) -> Result<i32, RunError> {
+    let started = Instant::now();
+    let targets = targets(&args.paths)?;
+    let mut report = Report::default();
+    let several = targets.len() > 1;
+    for target in &targets {
+        let config = load_config(args, &target.root)?;
+        let project = project::scan(&target.root, config);
+        let findings = run_rules(&project);
+        let part = report::build(&project, findings, target.only.as_deref());
+        let prefix = if several { target.prefix.as_str() } else { "" };
+        report.absorb(part, prefix);
+    }
+    report.elapsed_ms = started.elapsed().as_millis();
+
+    let rendered = match args.format {
+        OutputFormat::Human => report::human::render(&report, color),
+        OutputFormat::Json => report::json::render(&report),
+    };
+    write_output(args.output.as_deref(), &rendered)?;
+    Ok(exit_code(&report, args.fail_on))
+}
+
+pub fn run_rules(project: &Project) -> Vec<Finding> {
+    use rayon::prelude::*;
+    rules::all()
+        .par_iter()
+        .filter(|rule| project.config.is_enabled(rule.meta().code))
+        .flat_map_iter(|rule| {
+            let mut out = Vec::new();
+            rule.check(project, &mut out);
+            out
+        })
+        .collect()
+}
+
+fn exit_code(report: &Report, fail_on: FailOn) -> i32 {
+    let threshold = match fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Info => Severity::Info,
+        FailOn::Never => return EXIT_OK,
+    };
+    match report.max_severity() {
+        Some(max) if max >= threshold => EXIT_FINDINGS,
+        _ => EXIT_OK,
+    }
+}
+
+fn load_config(args: &CheckArgs, root: &Path) -> Result<Config, RunError> {
+    let mut config = match &args.config {
+        Some(path) => Config::load(path, &path.display().to_string()),
+        None => {
+            let default = root.join(config::FILE_NAME);
+            if default.is_file() {
+                Config::load(&default, &default.display().to_string())
+            } else {
+                Ok(Config::default())
+            }
+        }
+    }
+    .map_err(|e| RunError(format!("invalid configuration: {e}")))?;
+    for code in args.select.iter().chain(&args.ignore) {
+        if !config::is_known_code_or_prefix(code) {
+            return Err(RunError(format!("`{code}` is not a rule code or family prefix (see `preflight rules`)")));
+        }
+    }
+    if !args.select.is_empty() {
+        config.select = args.select.iter().map(|c| c.to_ascii_uppercase()).collect();
+    }
+    config.ignore.extend(args.ignore.iter().map(|c| c.to_ascii_uppercase()));
+    Ok(config)
+}
+
+/// Directories are scanned as roots; files are grouped under their project
+/// root (the nearest ancestor with `preflight.toml` or `.git`, else the
+/// current directory) and the report is limited to them.
+fn targets(paths: &[PathBuf]) -> Result<Vec<Target>, RunError> {
+    let cwd = std::env::current_dir().map_err(|e| RunError(format!("cannot read the current directory: {e}")))?;
+    let paths: Vec<PathBuf> = if paths.is_empty() { vec![PathBuf::from(".")] } else { paths.to_vec() };
+    let mut targets: Vec<Target> = Vec::new();
+    for path in &paths {
+        let meta = std::fs::metadata(path).map_err(|e| RunError(format!("{}: {e}", path.display())))?;
+        if meta.is_dir() {
+            targets.push(Target {
+                root: path.clone(),
+                only: None,
+                prefix: display_prefix(path),
+            });
+            continue;
+        }
+        let abs = if path.is_absolute() { path.clone() } else { cwd.join(path) };
+        let root = project_root(&abs, &cwd);
+        let rel = crate::discover::relative(&abs, &root);
+        match targets.iter_mut().find(|t| t.root == root && t.only.is_some()) {
+            Some(t) => t.only.get_or_insert_with(Vec::new).push(rel),
+            None => targets.push(Target {
+                prefix: display_prefix(&root),
+                root,
+                only: Some(vec![rel]),
+            }),
+        }
+    }
+    Ok(targets)
+}
+
+fn project_root(file: &Path, cwd: &Path) -> PathBuf {
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        if d.join(config::FILE_NAME).is_file() || d.join(".git").exists() {
+            return d.to_path_buf();
+        }
+        dir = d.parent();
+    }
+    if file.starts_with(cwd) {
+        cwd.to_path_buf()
+    } else {
+        file.parent().map_or_else(|| cwd.to_path_buf(), Path::to_path_buf)
+    }
+}
+
+fn display_prefix(path: &Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    s.trim_start_matches("./").trim_end_matches('/').to_string()
+}
+
+fn write_output(output: Option<&Path>, text: &str) -> Result<(), RunError> {
+    match output {
+        Some(path) => std::fs::write(path, text).map_err(|e| RunError(format!("cannot write {}: {e}", path.display()))),
+        None => write_stdout(text),
+    }
+}
+
+/// Writes to stdout; a closed pipe (`preflight check | head`) is not an
+/// error worth reporting.
+pub fn write_stdout(text: &str) -> Result<(), RunError> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(RunError(format!("cannot write output: {e}"))),
+        _ => Ok(()),
+    }
+}
