@@ -7,6 +7,9 @@ use std::path::PathBuf;
 
 mod build;
 mod dev_vars;
+mod values;
+
+pub use values::{NamedValue, ValueOrigin};
 
 pub use build::scan;
 

@@ -4,7 +4,9 @@
 //! kind, `[[hyperdrive]]` (also per env), `main`, `name` and
 //! `secrets.required` are kept; everything else is ignored.
 
+mod extract;
 mod json;
+mod prescan;
 mod toml;
 
 use super::ParseFailure;

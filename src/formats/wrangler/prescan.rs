@@ -11,7 +11,10 @@ use crate::formats::{MAX_NESTING, ParseFailure};
 use crate::span::Span;
 
 fn too_deep(at: usize, text: &str) -> ParseFailure {
-    let len = text[at..].chars().next().map_or(0, char::len_utf8);
+    let len = text
+        .get(at..)
+        .and_then(|rest| rest.chars().next())
+        .map_or(0, char::len_utf8);
     ParseFailure::new(
         Span::new(at, at + len),
         format!("nesting deeper than {MAX_NESTING}"),
@@ -95,8 +98,8 @@ pub(super) fn toml(text: &str) -> Result<(), ParseFailure> {
     }
     let bytes = text.as_bytes();
     let mut state = State::Code;
-    // Dots of each open `[`/`{` level's key, so that a `,` or closing bracket
-    // restores the count of the enclosing key.
+    // Dots of the key at each open `[`/`{` level, so that a `,` or a closing
+    // bracket can restore the count of the enclosing key.
     let mut open: Vec<usize> = Vec::new();
     let mut outer_dots = 0usize;
     let mut dots = 0usize;
@@ -108,6 +111,7 @@ pub(super) fn toml(text: &str) -> Result<(), ParseFailure> {
         let starts = |s: &[u8]| bytes.get(i..i + s.len()) == Some(s);
         match state {
             State::Code => {
+                let at_line_start = !line_has_code;
                 if !b.is_ascii_whitespace() && b != b'#' {
                     line_has_code = true;
                 }
@@ -117,6 +121,7 @@ pub(super) fn toml(text: &str) -> Result<(), ParseFailure> {
                             in_header = false;
                             header_dots = dots;
                         }
+                        // Arrays may span lines; keys and inline tables may not.
                         if open.is_empty() {
                             dots = 0;
                         }
@@ -133,11 +138,9 @@ pub(super) fn toml(text: &str) -> Result<(), ParseFailure> {
                         state = State::MultiLiteral;
                     }
                     b'\'' => state = State::Literal,
-                    b'[' if in_header => {}
-                    b']' if in_header => {}
-                    b'[' if open.is_empty() && !line_has_code_before(bytes, i) => {
+                    b'[' | b']' if in_header => {}
+                    b'[' if open.is_empty() && at_line_start => {
                         in_header = true;
-                        header_dots = 0;
                         dots = 0;
                     }
                     b'[' | b'{' => {
@@ -164,25 +167,28 @@ pub(super) fn toml(text: &str) -> Result<(), ParseFailure> {
                     return Err(too_deep(i, text));
                 }
             }
+            State::Basic | State::Literal if b == b'\n' => {
+                // An unterminated one-line string: the parser stops here, so
+                // resume counting on the newline as it would have.
+                state = State::Code;
+                continue;
+            }
             State::Basic => match b {
                 b'\\' => state = State::BasicEscape,
                 b'"' => state = State::Code,
-                // An unterminated string is a parse error at this line; go
-                // on as the parser would have to.
-                b'\n' => continue_code(&mut state),
                 _ => {}
             },
             State::BasicEscape => state = State::Basic,
-            State::Literal => match b {
-                b'\'' => state = State::Code,
-                b'\n' => continue_code(&mut state),
-                _ => {}
-            },
+            State::Literal => {
+                if b == b'\'' {
+                    state = State::Code;
+                }
+            }
             State::MultiBasic => match b {
                 b'\\' => state = State::MultiBasicEscape,
                 b'"' if starts(b"\"\"\"") => {
                     i += 2;
-                    // Up to two more quotes may close the string's content.
+                    // Up to two more quotes belong to the content.
                     while bytes.get(i + 1) == Some(&b'"') {
                         i += 1;
                     }
@@ -202,23 +208,13 @@ pub(super) fn toml(text: &str) -> Result<(), ParseFailure> {
             }
             State::Comment => {
                 if b == b'\n' {
-                    // Let the code state see the newline that ends the line.
+                    // The code state must see the newline that ends the line.
                     state = State::Code;
                     continue;
                 }
             }
         }
-        let _ = line_has_code;
         i += 1;
     }
     Ok(())
-}
-
-fn continue_code(state: &mut impl Sized) {
-    let _ = state;
-}
-
-fn line_has_code_before(bytes: &[u8], i: usize) -> bool {
-    let _ = (bytes, i);
-    false
 }

@@ -1,0 +1,194 @@
+//! The command line: subcommands, exit codes, config errors, output
+//! destinations, colors and closed pipes.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use assert_cmd::prelude::*;
+
+fn preflight() -> Command {
+    let mut cmd = Command::cargo_bin("preflight").unwrap();
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let full = dir.path().join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    }
+    dir
+}
+
+const INSECURE_TOML: &str = "name = \"api\"\nmain = \"src/index.ts\"\n\n[vars]\nADMIN_KEY = \"\"\n";
+const CLEAN_TOML: &str = "name = \"api\"\nmain = \"src/index.ts\"\n\n[vars]\nENVIRONMENT = \"production\"\n";
+
+#[test]
+fn rules_json_lists_the_registry() {
+    let out = preflight().args(["rules", "--format", "json"]).output().unwrap();
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = json["rules"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap()).collect();
+    let registry: Vec<&str> = preflight::rules::metas().map(|m| m.code).collect();
+    assert_eq!(codes, registry);
+    for rule in json["rules"].as_array().unwrap() {
+        for key in ["code", "name", "severity", "summary"] {
+            assert!(rule[key].is_string(), "{key} missing in {rule}");
+        }
+    }
+}
+
+#[test]
+fn explain_prints_the_rule_doc_and_rejects_unknown_codes() {
+    let out = preflight().args(["explain", "sec001"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("# SEC001 secret-in-vars"));
+    let out = preflight().args(["explain", "NOPE42"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown rule code"));
+}
+
+#[test]
+fn every_rule_doc_has_the_required_sections() {
+    for meta in preflight::rules::metas() {
+        assert!(meta.doc.starts_with(&format!("# {} {}", meta.code, meta.name)), "{} doc title", meta.code);
+        for section in ["## What it does", "## Why it matters", "## Example", "## How to fix"] {
+            assert!(meta.doc.contains(section), "{} doc lacks {section}", meta.code);
+        }
+        assert!(!meta.doc.contains("TODO"), "{} doc still has TODO", meta.code);
+    }
+}
+
+#[test]
+fn exit_codes_follow_fail_on() {
+    let bad = project(&[("wrangler.toml", INSECURE_TOML)]);
+    let clean = project(&[("wrangler.toml", CLEAN_TOML)]);
+    preflight().arg("check").arg(clean.path()).assert().code(0);
+    preflight().arg("check").arg(bad.path()).assert().code(1);
+    preflight().args(["check", "--fail-on", "never"]).arg(bad.path()).assert().code(0);
+    preflight().args(["check", "--ignore", "SEC"]).arg(bad.path()).assert().code(0);
+    preflight().args(["check", "--select", "DB"]).arg(bad.path()).assert().code(0);
+}
+
+#[test]
+fn usage_and_config_errors_exit_2_with_a_clear_message() {
+    let dir = project(&[("wrangler.toml", CLEAN_TOML), ("preflight.toml", "[secrets]\nnames = [\"X\"]\nbogus = true\n")]);
+    let out = preflight().arg("check").arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bogus") && err.contains(":3:"), "{err}");
+
+    let out = preflight().args(["check", "--select", "XYZ1"]).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+
+    let out = preflight().args(["check", "/definitely/not/here"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
+
+#[test]
+fn json_output_follows_the_contract() {
+    let dir = project(&[("wrangler.toml", INSECURE_TOML)]);
+    let out = preflight().args(["check", "--format", "json"]).arg(dir.path()).output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["version"], 1);
+    assert_eq!(json["tool"]["name"], "preflight");
+    let f = &json["findings"][0];
+    assert_eq!(f["code"], "SEC001");
+    assert_eq!(f["name"], "secret-in-vars");
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["path"], "wrangler.toml");
+    assert_eq!(f["line"], 5);
+    assert_eq!(f["column"], 1);
+    for key in ["end_line", "end_column", "message", "help", "fingerprint"] {
+        assert!(!f[key].is_null(), "{key}");
+    }
+    for key in ["files", "errors", "warnings", "infos", "suppressed", "elapsed_ms"] {
+        assert!(json["summary"][key].is_u64(), "summary.{key}");
+    }
+}
+
+#[test]
+fn output_file_and_colors() {
+    let dir = project(&[("wrangler.toml", INSECURE_TOML)]);
+    let report = dir.path().join("report.json");
+    preflight()
+        .args(["check", "--format", "json", "--output"])
+        .arg(&report)
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stdout("");
+    assert!(std::fs::read_to_string(&report).unwrap().contains("SEC001"));
+
+    let plain = preflight().args(["check", "--color", "never"]).arg(dir.path()).output().unwrap();
+    assert!(!plain.stdout.contains(&0x1b));
+    let colored = preflight().args(["check", "--color", "always"]).arg(dir.path()).output().unwrap();
+    assert!(colored.stdout.contains(&0x1b));
+    let no_color = preflight().env("NO_COLOR", "1").arg("check").arg(dir.path()).output().unwrap();
+    assert!(!no_color.stdout.contains(&0x1b));
+}
+
+#[test]
+fn file_arguments_limit_the_report_but_keep_the_project_context() {
+    let dir = project(&[
+        ("preflight.toml", ""),
+        ("wrangler.toml", INSECURE_TOML),
+        ("other/.env.example", "ADMIN_KEY=<value>\n"),
+    ]);
+    let out = preflight()
+        .current_dir(dir.path())
+        .args(["check", "--format", "json", "other/.env.example"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = preflight()
+        .current_dir(dir.path())
+        .args(["check", "--format", "json", "wrangler.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["findings"][0]["path"], "wrangler.toml");
+}
+
+#[test]
+fn a_closed_stdout_does_not_panic() {
+    let dir = project(&[("wrangler.toml", INSECURE_TOML)]);
+    let mut child = preflight()
+        .args(["check", "--color", "always"])
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(matches!(status.code(), Some(0) | Some(1)), "{status:?}");
+}
+
+#[test]
+fn readme_rule_table_matches_the_registry() {
+    let readme_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&readme_path).unwrap();
+    let table = preflight::report::rules_list::render_markdown_table(preflight::rules::metas());
+    let (start, end) = ("<!-- rules:start -->\n", "<!-- rules:end -->");
+    let from = readme.find(start).expect("README has the rules:start marker") + start.len();
+    let to = readme.find(end).expect("README has the rules:end marker");
+    if std::env::var_os("UPDATE_README").is_some() {
+        let updated = format!("{}{}{}", &readme[..from], table, &readme[to..]);
+        std::fs::write(&readme_path, updated).unwrap();
+        return;
+    }
+    assert_eq!(
+        &readme[from..to],
+        table,
+        "README rule table is stale: run `UPDATE_README=1 cargo test --test cli readme`"
+    );
+}

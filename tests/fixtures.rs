@@ -1,0 +1,137 @@
+//! Runs the built binary over every fixture project and compares the set of
+//! (code, path, line) it reports with the fixture's `expected.txt`.
+//!
+//! Layout: `fixtures/<CODE>/<case>/` is a project root. Beside its files:
+//! - `expected.txt`: one `CODE path:line` per expected finding (`#` comments
+//!   allowed; an empty file means "no findings at all");
+//! - `git-tracked.txt` (optional): paths to put in a fresh git index, for
+//!   cases about tracked files;
+//! - a file named `gitignore` is installed as `.gitignore` (a real one would
+//!   change what this repository itself tracks).
+//!
+//! Each fixture is copied to a temporary directory first, so that this
+//! repository's own git index and ignore rules play no part.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const META_FILES: &[&str] = &["expected.txt", "git-tracked.txt"];
+
+fn fixtures_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+fn cases() -> Vec<PathBuf> {
+    let mut cases = Vec::new();
+    for rule in std::fs::read_dir(fixtures_root()).expect("fixtures/ exists") {
+        let rule = rule.unwrap().path();
+        if !rule.is_dir() {
+            continue;
+        }
+        for case in std::fs::read_dir(&rule).unwrap() {
+            let case = case.unwrap().path();
+            if case.join("expected.txt").is_file() {
+                cases.push(case);
+            }
+        }
+    }
+    cases.sort();
+    cases
+}
+
+fn copy_tree(from: &Path, to: &Path, top: bool) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let src = entry.path();
+        if src.is_dir() {
+            copy_tree(&src, &to.join(&name), false);
+        } else if !(top && META_FILES.contains(&name.as_str())) {
+            let target = if name == "gitignore" { ".gitignore".to_string() } else { name };
+            std::fs::copy(&src, to.join(target)).unwrap();
+        }
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?} failed");
+}
+
+fn expected(case: &Path) -> BTreeSet<String> {
+    std::fs::read_to_string(case.join("expected.txt"))
+        .unwrap()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
+fn actual(root: &Path) -> BTreeSet<String> {
+    let output = Command::new(env!("CARGO_BIN_EXE_preflight"))
+        .args(["check", "--format", "json", "--color", "never"])
+        .arg(root)
+        .output()
+        .expect("preflight runs");
+    let code = output.status.code();
+    assert!(matches!(code, Some(0) | Some(1)), "exit {code:?}: {}", String::from_utf8_lossy(&output.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{} {}:{}", f["code"].as_str().unwrap(), f["path"].as_str().unwrap(), f["line"]))
+        .collect()
+}
+
+#[test]
+fn every_fixture_reports_exactly_its_expected_findings() {
+    let cases = cases();
+    assert!(!cases.is_empty(), "no fixtures found");
+    let mut failures = Vec::new();
+    for case in &cases {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path().join("project");
+        copy_tree(case, &root, true);
+        let tracked = case.join("git-tracked.txt");
+        if tracked.is_file() {
+            git(&root, &["init", "-q"]);
+            for path in std::fs::read_to_string(&tracked).unwrap().lines().filter(|l| !l.trim().is_empty()) {
+                git(&root, &["add", "-f", path.trim()]);
+            }
+        }
+        let want = expected(case);
+        let got = actual(&root);
+        if want != got {
+            let name = case.strip_prefix(fixtures_root()).unwrap().display().to_string();
+            let missing: Vec<_> = want.difference(&got).collect();
+            let extra: Vec<_> = got.difference(&want).collect();
+            failures.push(format!("{name}\n  missing: {missing:?}\n  unexpected: {extra:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} fixtures differ:\n{}", failures.len(), cases.len(), failures.join("\n"));
+}
+
+#[test]
+fn every_rule_has_a_firing_and_a_silent_fixture() {
+    let cases = cases();
+    let mut problems = Vec::new();
+    for meta in preflight::rules::metas() {
+        let of_rule: Vec<&PathBuf> = cases.iter().filter(|c| c.parent().unwrap().ends_with(meta.code)).collect();
+        let fires = of_rule.iter().any(|c| expected(c).iter().any(|l| l.starts_with(&format!("{} ", meta.code))));
+        let silent = of_rule.iter().any(|c| !expected(c).iter().any(|l| l.starts_with(&format!("{} ", meta.code))));
+        if !fires || !silent {
+            problems.push(format!("{}: fires={fires} silent={silent}", meta.code));
+        }
+    }
+    assert!(problems.is_empty(), "rules lacking fixtures:\n{}", problems.join("\n"));
+}
