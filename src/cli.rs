@@ -37,6 +37,26 @@ pub enum Command {
         /// A rule code such as SEC001.
         code: String,
     },
+    /// The pre-deploy checklist with each item's status: pass, fail (with
+    /// the rule codes), n/a or manual. Exits 1 when an item fails.
+    Checklist(ChecklistArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ChecklistArgs {
+    /// The project root (default: the current directory).
+    pub path: Option<PathBuf>,
+
+    #[arg(long, value_enum, default_value_t = ChecklistFormat::Human)]
+    pub format: ChecklistFormat,
+
+    /// Write the checklist to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Configuration file (default: preflight.toml at the project root).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -67,11 +87,42 @@ pub struct CheckArgs {
     /// The lowest severity that makes the exit code 1.
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
+
+    /// Hide the findings recorded in FILE (see --write-baseline).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record the current findings in FILE and exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Also check the secrets in this process's environment (presence,
+    /// length, placeholders, entropy); values are never printed.
+    #[arg(long)]
+    pub check_env: bool,
+
+    /// Print paths relative to DIR instead of the scanned root (e.g. the
+    /// repository root when scanning a subdirectory for code scanning).
+    #[arg(long, value_name = "DIR")]
+    pub relative_to: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     Human,
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF consumers.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// A Markdown report for `$GITHUB_STEP_SUMMARY` or a PR comment.
+    Markdown,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ChecklistFormat {
+    Human,
+    Markdown,
     Json,
 }
 

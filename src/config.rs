@@ -68,9 +68,12 @@ impl Default for Config {
             secret_names: Vec::new(),
             public_names: Vec::new(),
             required_secrets: Vec::new(),
-            min_length: [("BETTER_AUTH_SECRET".to_string(), 32), ("ADMIN_KEY".to_string(), 48)]
-                .into_iter()
-                .collect(),
+            min_length: [
+                ("BETTER_AUTH_SECRET".to_string(), 32),
+                ("ADMIN_KEY".to_string(), 48),
+            ]
+            .into_iter()
+            .collect(),
             non_production: strings(&[
                 "dev",
                 "development",
@@ -88,7 +91,9 @@ impl Default for Config {
             health_paths: strings(&["/health", "/admin/health"]),
             turnstile_pattern: re("(?i)turnstile"),
             admin_guard_pattern: re("(?i)admin|access|permission|authoriz|requireRole|requireAuth"),
-            ssrf_guard_pattern: re("(?i)ssrf|safeurl|isPublic|isAllowedUrl|validateUrl|assertPublic"),
+            ssrf_guard_pattern: re(
+                "(?i)ssrf|safeurl|isPublic|isAllowedUrl|validateUrl|assertPublic",
+            ),
             security_event_pattern: re("trackSecurityEvent"),
             rate_limit_pattern: re("(?i)rate.?limit"),
             exclude: Vec::new(),
@@ -117,7 +122,10 @@ impl Config {
     pub fn is_production_env(&self, env: Option<&str>) -> bool {
         match env {
             None => true,
-            Some(name) => !self.non_production.iter().any(|n| n.eq_ignore_ascii_case(name)),
+            Some(name) => !self
+                .non_production
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(name)),
         }
     }
 
@@ -128,7 +136,8 @@ impl Config {
     /// Whether a rule code passes `select`/`ignore` (codes or prefixes).
     pub fn is_enabled(&self, code: &str) -> bool {
         let matches = |pat: &String| code.starts_with(pat.to_ascii_uppercase().as_str());
-        (self.select.is_empty() || self.select.iter().any(matches)) && !self.ignore.iter().any(matches)
+        (self.select.is_empty() || self.select.iter().any(matches))
+            && !self.ignore.iter().any(matches)
     }
 
     pub fn load(path: &Path, display: &str) -> Result<Config, ConfigError> {
@@ -189,7 +198,9 @@ impl Reader<'_> {
                     let t = self.table(root, key, item)?;
                     for (k, v) in t.iter() {
                         match k {
-                            "non_production" => self.config.non_production = self.strings(t, k, v)?,
+                            "non_production" => {
+                                self.config.non_production = self.strings(t, k, v)?
+                            }
                             _ => return Err(self.unknown(t, "scopes", k)),
                         }
                     }
@@ -199,7 +210,8 @@ impl Reader<'_> {
                     for (k, v) in t.iter() {
                         match k {
                             "origin" => {
-                                self.config.hyperdrive_origin = match self.string(t, k, v)?.as_str() {
+                                self.config.hyperdrive_origin = match self.string(t, k, v)?.as_str()
+                                {
                                     "pooler" => HyperdriveOrigin::Pooler,
                                     "direct" => HyperdriveOrigin::Direct,
                                     "any" => HyperdriveOrigin::Any,
@@ -262,7 +274,9 @@ impl Reader<'_> {
                                 self.config.exclude = globs;
                             }
                             "include_tests" => self.config.include_tests = self.bool(t, k, v)?,
-                            "max_file_size" => self.config.max_file_size = self.integer(t, k, v)? as u64,
+                            "max_file_size" => {
+                                self.config.max_file_size = self.integer(t, k, v)? as u64
+                            }
                             _ => return Err(self.unknown(t, "paths", k)),
                         }
                     }
@@ -296,7 +310,11 @@ impl Reader<'_> {
         let t = self.table(parent, key, item)?;
         for (code, v) in t.iter() {
             if crate::rules::find(code).is_none() {
-                return Err(self.key_error(t, code, format!("unknown rule code `{code}` in [severity]")));
+                return Err(self.key_error(
+                    t,
+                    code,
+                    format!("unknown rule code `{code}` in [severity]"),
+                ));
             }
             let sev = self.severity_value(t, code, v)?;
             self.config.severity.insert(code.to_ascii_uppercase(), sev);
@@ -304,9 +322,18 @@ impl Reader<'_> {
         Ok(())
     }
 
-    fn read_overrides(&mut self, parent: &Table, key: &str, item: &Item) -> Result<(), ConfigError> {
+    fn read_overrides(
+        &mut self,
+        parent: &Table,
+        key: &str,
+        item: &Item,
+    ) -> Result<(), ConfigError> {
         let Some(array) = item.as_array_of_tables() else {
-            return Err(self.key_error(parent, key, "`overrides` must be an array of tables ([[overrides]])".into()));
+            return Err(self.key_error(
+                parent,
+                key,
+                "`overrides` must be an array of tables ([[overrides]])".into(),
+            ));
         };
         for t in array.iter() {
             let mut paths = None;
@@ -324,9 +351,16 @@ impl Reader<'_> {
                 }
             }
             let (Some(paths), Some(severity)) = (paths, severity) else {
-                return Err(self.error(t.span(), "each [[overrides]] needs `paths` and `severity`".into()));
+                return Err(self.error(
+                    t.span(),
+                    "each [[overrides]] needs `paths` and `severity`".into(),
+                ));
             };
-            self.config.overrides.push(PathOverride { paths, codes, severity });
+            self.config.overrides.push(PathOverride {
+                paths,
+                codes,
+                severity,
+            });
         }
         Ok(())
     }
@@ -335,14 +369,25 @@ impl Reader<'_> {
         self.key_error(table, key, format!("unknown key `{key}` in {where_}"))
     }
 
-    fn table<'t>(&self, parent: &Table, key: &str, item: &'t Item) -> Result<&'t Table, ConfigError> {
+    fn table<'t>(
+        &self,
+        parent: &Table,
+        key: &str,
+        item: &'t Item,
+    ) -> Result<&'t Table, ConfigError> {
         item.as_table()
             .ok_or_else(|| self.key_error(parent, key, format!("`{key}` must be a table")))
     }
 
-    fn value<'t>(&self, parent: &Table, key: &str, item: &'t Item) -> Result<&'t Value, ConfigError> {
-        item.as_value()
-            .ok_or_else(|| self.key_error(parent, key, format!("`{key}` must be a value, not a table")))
+    fn value<'t>(
+        &self,
+        parent: &Table,
+        key: &str,
+        item: &'t Item,
+    ) -> Result<&'t Value, ConfigError> {
+        item.as_value().ok_or_else(|| {
+            self.key_error(parent, key, format!("`{key}` must be a value, not a table"))
+        })
     }
 
     fn string(&self, parent: &Table, key: &str, item: &Item) -> Result<String, ConfigError> {
@@ -362,7 +407,13 @@ impl Reader<'_> {
         self.value(parent, key, item)?
             .as_integer()
             .filter(|n| *n >= 0)
-            .ok_or_else(|| self.key_error(parent, key, format!("`{key}` must be a non-negative integer")))
+            .ok_or_else(|| {
+                self.key_error(
+                    parent,
+                    key,
+                    format!("`{key}` must be a non-negative integer"),
+                )
+            })
     }
 
     fn strings(&self, parent: &Table, key: &str, item: &Item) -> Result<Vec<String>, ConfigError> {
@@ -378,29 +429,49 @@ impl Reader<'_> {
         let codes = self.strings(parent, key, item)?;
         for code in &codes {
             if !is_known_code_or_prefix(code) {
-                return Err(self.key_error(parent, key, format!("`{code}` in `{key}` is not a rule code or family prefix")));
+                return Err(self.key_error(
+                    parent,
+                    key,
+                    format!("`{code}` in `{key}` is not a rule code or family prefix"),
+                ));
             }
         }
         Ok(codes.into_iter().map(|c| c.to_ascii_uppercase()).collect())
     }
 
-    fn severity_value(&self, parent: &Table, key: &str, item: &Item) -> Result<Severity, ConfigError> {
+    fn severity_value(
+        &self,
+        parent: &Table,
+        key: &str,
+        item: &Item,
+    ) -> Result<Severity, ConfigError> {
         let s = self.string(parent, key, item)?;
         Severity::parse(&s).ok_or_else(|| {
-            self.key_error(parent, key, format!("severity must be \"error\", \"warning\" or \"info\", not {s:?}"))
+            self.key_error(
+                parent,
+                key,
+                format!("severity must be \"error\", \"warning\" or \"info\", not {s:?}"),
+            )
         })
     }
 
     fn regex(&self, parent: &Table, key: &str, item: &Item) -> Result<Regex, ConfigError> {
         let s = self.string(parent, key, item)?;
-        Regex::new(&s).map_err(|e| self.key_error(parent, key, format!("invalid pattern for `{key}`: {e}")))
+        Regex::new(&s)
+            .map_err(|e| self.key_error(parent, key, format!("invalid pattern for `{key}`: {e}")))
     }
 
-    fn globset(&self, parent: &Table, key: &str, globs: &[String]) -> Result<globset::GlobSet, ConfigError> {
+    fn globset(
+        &self,
+        parent: &Table,
+        key: &str,
+        globs: &[String],
+    ) -> Result<globset::GlobSet, ConfigError> {
         let mut builder = globset::GlobSetBuilder::new();
         for g in globs {
-            let glob = globset::Glob::new(g)
-                .map_err(|e| self.key_error(parent, key, format!("invalid glob {g:?} in `{key}`: {e}")))?;
+            let glob = globset::Glob::new(g).map_err(|e| {
+                self.key_error(parent, key, format!("invalid glob {g:?} in `{key}`: {e}"))
+            })?;
             builder.add(glob);
         }
         builder
@@ -430,7 +501,8 @@ mod tests {
 
     #[test]
     fn unknown_key_names_key_and_line() {
-        let err = Config::parse("[secrets]\nnames = []\nbogus = 1\n", "preflight.toml").unwrap_err();
+        let err =
+            Config::parse("[secrets]\nnames = []\nbogus = 1\n", "preflight.toml").unwrap_err();
         assert_eq!(err.line, 3);
         assert!(err.message.contains("bogus"), "{}", err.message);
     }

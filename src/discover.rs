@@ -16,7 +16,14 @@ pub use read::{ReadOutcome, read_text};
 use crate::config::Config;
 
 /// Directories never worth scanning, whatever .gitignore says.
-const SKIPPED_DIRS: &[&str] = &["node_modules", ".wrangler", "dist", "build", "target", ".git"];
+const SKIPPED_DIRS: &[&str] = &[
+    "node_modules",
+    ".wrangler",
+    "dist",
+    "build",
+    "target",
+    ".git",
+];
 
 /// A file that was not scanned, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,7 +73,9 @@ pub fn discover(root: &Path, config: &Config) -> Discovery {
         .sort_by_file_name(|a, b| a.cmp(b))
         .filter_entry(|entry| {
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-            !(is_dir && entry.depth() > 0 && SKIPPED_DIRS.contains(&entry.file_name().to_string_lossy().as_ref()))
+            !(is_dir
+                && entry.depth() > 0
+                && SKIPPED_DIRS.contains(&entry.file_name().to_string_lossy().as_ref()))
         });
 
     let mut seen = HashSet::new();
@@ -81,7 +90,9 @@ pub fn discover(root: &Path, config: &Config) -> Discovery {
                 continue;
             }
         };
-        let Some(file_type) = entry.file_type() else { continue };
+        let Some(file_type) = entry.file_type() else {
+            continue;
+        };
         if file_type.is_dir() {
             continue;
         }
@@ -145,9 +156,12 @@ pub fn discover(root: &Path, config: &Config) -> Discovery {
 /// Follows a symlink only when it resolves to a regular file inside the
 /// root; loops, dangling links and escapes are reasons to skip.
 fn resolve_symlink(link: &Path, canonical_root: &Path) -> Result<PathBuf, String> {
-    let target = link
-        .canonicalize()
-        .map_err(|e| format!("symlink cannot be resolved ({})", first_line(&e.to_string())))?;
+    let target = link.canonicalize().map_err(|e| {
+        format!(
+            "symlink cannot be resolved ({})",
+            first_line(&e.to_string())
+        )
+    })?;
     if !target.starts_with(canonical_root) {
         return Err("symlink points outside the scanned root".to_string());
     }
@@ -188,7 +202,9 @@ fn error_path(err: &ignore::Error, root: &Path) -> String {
     fn find(err: &ignore::Error) -> Option<&Path> {
         match err {
             ignore::Error::WithPath { path, .. } => Some(path),
-            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => find(err),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                find(err)
+            }
             ignore::Error::Loop { child, .. } => Some(child),
             _ => None,
         }

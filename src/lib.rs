@@ -4,6 +4,8 @@
 //! Data flows one way: discover → parse (in parallel, per file) → facts →
 //! rules → suppress → report.
 
+pub mod baseline;
+pub mod check_env;
 pub mod cli;
 pub mod config;
 pub mod discover;

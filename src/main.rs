@@ -5,8 +5,8 @@ use clap::Parser;
 
 use preflight::cli::{Cli, ColorChoice, Command, ListFormat};
 use preflight::report::rules_list;
-use preflight::run::{self, EXIT_ERROR, RunError};
 use preflight::rules;
+use preflight::run::{self, EXIT_ERROR, RunError};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -39,8 +39,11 @@ fn execute(cli: &Cli) -> Result<i32, RunError> {
                 run::write_stdout(meta.doc)?;
                 Ok(run::EXIT_OK)
             }
-            None => Err(RunError(format!("unknown rule code `{code}` (see `preflight rules`)"))),
+            None => Err(RunError(format!(
+                "unknown rule code `{code}` (see `preflight rules`)"
+            ))),
         },
+        Command::Checklist(args) => run::checklist(args),
     }
 }
 
@@ -48,6 +51,8 @@ fn use_color(choice: ColorChoice, to_terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        ColorChoice::Auto => {
+            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     }
 }

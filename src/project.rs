@@ -37,6 +37,8 @@ pub enum Facts {
     PackageJson(PackageJson),
     Prisma(PrismaSchema),
     Workflow(Workflow),
+    /// TypeScript / JavaScript source (`FileKind::Script`).
+    Js(crate::formats::js::JsFacts),
 }
 
 #[derive(Debug)]
@@ -129,6 +131,16 @@ impl Project {
                 _ => Vec::new(),
             };
             scripts.into_iter().map(move |s| (id, s))
+        })
+    }
+
+    /// Every TypeScript/JavaScript source file with its facts.
+    pub fn js_files(
+        &self,
+    ) -> impl Iterator<Item = (FileId, &SourceFile, &crate::formats::js::JsFacts)> {
+        self.files().filter_map(|(id, f)| match &f.facts {
+            Facts::Js(j) => Some((id, f, j)),
+            _ => None,
         })
     }
 

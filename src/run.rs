@@ -5,7 +5,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::cli::{CheckArgs, FailOn, OutputFormat};
+use crate::baseline::Baseline;
+use crate::cli::{CheckArgs, ChecklistArgs, ChecklistFormat, FailOn, OutputFormat};
 use crate::config::{self, Config};
 use crate::finding::{Finding, Severity};
 use crate::project::{self, Project};
@@ -39,24 +40,121 @@ struct Target {
 pub fn check(args: &CheckArgs, color: bool) -> Result<i32, RunError> {
     let started = Instant::now();
     let targets = targets(&args.paths)?;
+    let relative_to = match &args.relative_to {
+        Some(dir) => Some(canonical(dir)?),
+        None => None,
+    };
     let mut report = Report::default();
     let several = targets.len() > 1;
-    for target in &targets {
+    for (index, target) in targets.iter().enumerate() {
         let config = load_config(args, &target.root)?;
         let project = project::scan(&target.root, config);
         let findings = run_rules(&project);
         let part = report::build(&project, findings, target.only.as_deref());
-        let prefix = if several { target.prefix.as_str() } else { "" };
-        report.absorb(part, prefix);
+        let prefix = match &relative_to {
+            Some(base) => relative_prefix(base, &target.root)?,
+            None if several => target.prefix.clone(),
+            None => String::new(),
+        };
+        report.absorb(part, &prefix);
+        // The environment is one for all roots: check it once, with the
+        // first root's configuration.
+        if args.check_env
+            && index == 0
+            && project
+                .config
+                .is_enabled(crate::rules::sec::weak_secret::META.code)
+        {
+            let env = crate::check_env::check(&project.config, |name| {
+                std::env::var_os(name).map(|v| v.to_string_lossy().into_owned())
+            });
+            let mut part = report::build(&project, env, None);
+            part.files = 0;
+            part.skipped.clear();
+            report.absorb(part, "");
+        }
     }
     report.elapsed_ms = started.elapsed().as_millis();
+
+    if let Some(path) = &args.write_baseline {
+        let text = Baseline::render(&report);
+        std::fs::write(path, text)
+            .map_err(|e| RunError(format!("cannot write {}: {e}", path.display())))?;
+        eprintln!(
+            "preflight: recorded {} finding{} in {}",
+            report.findings.len(),
+            if report.findings.len() == 1 { "" } else { "s" },
+            path.display()
+        );
+        return Ok(EXIT_OK);
+    }
+    if let Some(path) = &args.baseline {
+        let baseline = Baseline::load(path).map_err(RunError)?;
+        let hidden = baseline.apply(&mut report);
+        if hidden > 0 {
+            eprintln!(
+                "preflight: {hidden} finding{} hidden by the baseline {}",
+                if hidden == 1 { "" } else { "s" },
+                path.display()
+            );
+        }
+    }
 
     let rendered = match args.format {
         OutputFormat::Human => report::human::render(&report, color),
         OutputFormat::Json => report::json::render(&report),
+        OutputFormat::Sarif => report::sarif::render(&report),
+        OutputFormat::Github => report::github::render(&report),
+        OutputFormat::Markdown => report::markdown::render(&report),
     };
     write_output(args.output.as_deref(), &rendered)?;
     Ok(exit_code(&report, args.fail_on))
+}
+
+/// `preflight checklist`: a full check of one root, mapped onto the
+/// checklist items. Exits 1 when an item fails.
+pub fn checklist(args: &ChecklistArgs) -> Result<i32, RunError> {
+    let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    if !root.is_dir() {
+        return Err(RunError(format!("{}: not a directory", root.display())));
+    }
+    let config = read_config(args.config.as_deref(), &root)?;
+    let project = project::scan(&root, config);
+    let findings = run_rules(&project);
+    let report = report::build(&project, findings, None);
+    let list = report::checklist::evaluate(&project, &report);
+    let text = match args.format {
+        ChecklistFormat::Human => report::checklist::render_human(&list),
+        ChecklistFormat::Markdown => report::checklist::render_markdown(&list),
+        ChecklistFormat::Json => report::checklist::render_json(&list),
+    };
+    write_output(args.output.as_deref(), &text)?;
+    Ok(if list.failed() {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
+}
+
+fn canonical(path: &Path) -> Result<PathBuf, RunError> {
+    std::fs::canonicalize(path).map_err(|e| RunError(format!("{}: {e}", path.display())))
+}
+
+/// The path of `root` relative to `base`, with `/`, for `--relative-to`.
+fn relative_prefix(base: &Path, root: &Path) -> Result<String, RunError> {
+    let root = canonical(root)?;
+    let rel = root.strip_prefix(base).map_err(|_| {
+        RunError(format!(
+            "--relative-to: {} is not inside {}",
+            root.display(),
+            base.display()
+        ))
+    })?;
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    Ok(parts.join("/"))
 }
 
 pub fn run_rules(project: &Project) -> Vec<Finding> {
@@ -86,7 +184,27 @@ fn exit_code(report: &Report, fail_on: FailOn) -> i32 {
 }
 
 fn load_config(args: &CheckArgs, root: &Path) -> Result<Config, RunError> {
-    let mut config = match &args.config {
+    let mut config = read_config(args.config.as_deref(), root)?;
+    for code in args.select.iter().chain(&args.ignore) {
+        if !config::is_known_code_or_prefix(code) {
+            return Err(RunError(format!(
+                "`{code}` is not a rule code or family prefix (see `preflight rules`)"
+            )));
+        }
+    }
+    if !args.select.is_empty() {
+        config.select = args.select.iter().map(|c| c.to_ascii_uppercase()).collect();
+    }
+    config
+        .ignore
+        .extend(args.ignore.iter().map(|c| c.to_ascii_uppercase()));
+    Ok(config)
+}
+
+/// The configuration given with `--config`, else `preflight.toml` at the
+/// root, else the defaults.
+fn read_config(explicit: Option<&Path>, root: &Path) -> Result<Config, RunError> {
+    match explicit {
         Some(path) => Config::load(path, &path.display().to_string()),
         None => {
             let default = root.join(config::FILE_NAME);
@@ -97,28 +215,24 @@ fn load_config(args: &CheckArgs, root: &Path) -> Result<Config, RunError> {
             }
         }
     }
-    .map_err(|e| RunError(format!("invalid configuration: {e}")))?;
-    for code in args.select.iter().chain(&args.ignore) {
-        if !config::is_known_code_or_prefix(code) {
-            return Err(RunError(format!("`{code}` is not a rule code or family prefix (see `preflight rules`)")));
-        }
-    }
-    if !args.select.is_empty() {
-        config.select = args.select.iter().map(|c| c.to_ascii_uppercase()).collect();
-    }
-    config.ignore.extend(args.ignore.iter().map(|c| c.to_ascii_uppercase()));
-    Ok(config)
+    .map_err(|e| RunError(format!("invalid configuration: {e}")))
 }
 
 /// Directories are scanned as roots; files are grouped under their project
 /// root (the nearest ancestor with `preflight.toml` or `.git`, else the
 /// current directory) and the report is limited to them.
 fn targets(paths: &[PathBuf]) -> Result<Vec<Target>, RunError> {
-    let cwd = std::env::current_dir().map_err(|e| RunError(format!("cannot read the current directory: {e}")))?;
-    let paths: Vec<PathBuf> = if paths.is_empty() { vec![PathBuf::from(".")] } else { paths.to_vec() };
+    let cwd = std::env::current_dir()
+        .map_err(|e| RunError(format!("cannot read the current directory: {e}")))?;
+    let paths: Vec<PathBuf> = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
     let mut targets: Vec<Target> = Vec::new();
     for path in &paths {
-        let meta = std::fs::metadata(path).map_err(|e| RunError(format!("{}: {e}", path.display())))?;
+        let meta =
+            std::fs::metadata(path).map_err(|e| RunError(format!("{}: {e}", path.display())))?;
         if meta.is_dir() {
             targets.push(Target {
                 root: path.clone(),
@@ -127,10 +241,17 @@ fn targets(paths: &[PathBuf]) -> Result<Vec<Target>, RunError> {
             });
             continue;
         }
-        let abs = if path.is_absolute() { path.clone() } else { cwd.join(path) };
+        let abs = if path.is_absolute() {
+            path.clone()
+        } else {
+            cwd.join(path)
+        };
         let root = project_root(&abs, &cwd);
         let rel = crate::discover::relative(&abs, &root);
-        match targets.iter_mut().find(|t| t.root == root && t.only.is_some()) {
+        match targets
+            .iter_mut()
+            .find(|t| t.root == root && t.only.is_some())
+        {
             Some(t) => t.only.get_or_insert_with(Vec::new).push(rel),
             None => targets.push(Target {
                 prefix: display_prefix(&root),
@@ -153,7 +274,8 @@ fn project_root(file: &Path, cwd: &Path) -> PathBuf {
     if file.starts_with(cwd) {
         cwd.to_path_buf()
     } else {
-        file.parent().map_or_else(|| cwd.to_path_buf(), Path::to_path_buf)
+        file.parent()
+            .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf)
     }
 }
 
@@ -164,7 +286,8 @@ fn display_prefix(path: &Path) -> String {
 
 fn write_output(output: Option<&Path>, text: &str) -> Result<(), RunError> {
     match output {
-        Some(path) => std::fs::write(path, text).map_err(|e| RunError(format!("cannot write {}: {e}", path.display()))),
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| RunError(format!("cannot write {}: {e}", path.display()))),
         None => write_stdout(text),
     }
 }
@@ -173,8 +296,13 @@ fn write_output(output: Option<&Path>, text: &str) -> Result<(), RunError> {
 /// error worth reporting.
 pub fn write_stdout(text: &str) -> Result<(), RunError> {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(RunError(format!("cannot write output: {e}"))),
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(RunError(format!("cannot write output: {e}")))
+        }
         _ => Ok(()),
     }
 }

@@ -37,21 +37,28 @@ pub fn parse_comments(text: &str) -> Vec<Suppression> {
         while let Some(pos) = line[from..].find(MARKER) {
             let start = from + pos;
             let after = start + MARKER.len();
-            let Some(close) = line[after..].find(']') else { break };
+            let Some(close) = line[after..].find(']') else {
+                break;
+            };
             let codes: Vec<String> = line[after..after + close]
                 .split(',')
                 .map(|c| c.trim().to_ascii_uppercase())
                 .filter(|c| !c.is_empty())
                 .collect();
             let rest = &line[after + close + 1..];
-            let reason = rest
-                .trim()
-                .trim_end_matches("-->")
-                .trim_end_matches("*/")
-                .trim()
-                .to_string();
+            // A block comment's reason ends where the comment does.
+            let close_at = ["*/", "-->"]
+                .iter()
+                .filter_map(|end| rest.find(end).map(|i| (i, end.len())))
+                .min();
+            let (reason, code_after) = match close_at {
+                Some((i, len)) => (&rest[..i], !rest[i + len..].trim().is_empty()),
+                None => (rest, false),
+            };
+            let reason = reason.trim().to_string();
             let before = line[..start].trim();
-            let standalone = before.is_empty() || COMMENT_OPENERS.contains(&before);
+            let standalone =
+                !code_after && (before.is_empty() || COMMENT_OPENERS.contains(&before));
             found.push(Suppression {
                 line: index + 1,
                 standalone,
@@ -89,7 +96,9 @@ mod tests {
 
     #[test]
     fn html_and_block_comments() {
-        let s = parse_comments("<!-- preflight: ignore[SEC003] docs example -->\nx\n/* preflight: ignore[SEC002] */ y\n");
+        let s = parse_comments(
+            "<!-- preflight: ignore[SEC003] docs example -->\nx\n/* preflight: ignore[SEC002] */ y\n",
+        );
         assert_eq!(s[0].reason, "docs example");
         assert!(s[0].standalone);
         assert_eq!(s[1].reason, "");

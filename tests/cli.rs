@@ -24,14 +24,23 @@ fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
 }
 
 const INSECURE_TOML: &str = "name = \"api\"\nmain = \"src/index.ts\"\n\n[vars]\nADMIN_KEY = \"\"\n";
-const CLEAN_TOML: &str = "name = \"api\"\nmain = \"src/index.ts\"\n\n[vars]\nENVIRONMENT = \"production\"\n";
+const CLEAN_TOML: &str =
+    "name = \"api\"\nmain = \"src/index.ts\"\n\n[vars]\nENVIRONMENT = \"production\"\n";
 
 #[test]
 fn rules_json_lists_the_registry() {
-    let out = preflight().args(["rules", "--format", "json"]).output().unwrap();
+    let out = preflight()
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let codes: Vec<&str> = json["rules"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> = json["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
     let registry: Vec<&str> = preflight::rules::metas().map(|m| m.code).collect();
     assert_eq!(codes, registry);
     for rule in json["rules"].as_array().unwrap() {
@@ -54,11 +63,29 @@ fn explain_prints_the_rule_doc_and_rejects_unknown_codes() {
 #[test]
 fn every_rule_doc_has_the_required_sections() {
     for meta in preflight::rules::metas() {
-        assert!(meta.doc.starts_with(&format!("# {} {}", meta.code, meta.name)), "{} doc title", meta.code);
-        for section in ["## What it does", "## Why it matters", "## Example", "## How to fix"] {
-            assert!(meta.doc.contains(section), "{} doc lacks {section}", meta.code);
+        assert!(
+            meta.doc
+                .starts_with(&format!("# {} {}", meta.code, meta.name)),
+            "{} doc title",
+            meta.code
+        );
+        for section in [
+            "## What it does",
+            "## Why it matters",
+            "## Example",
+            "## How to fix",
+        ] {
+            assert!(
+                meta.doc.contains(section),
+                "{} doc lacks {section}",
+                meta.code
+            );
         }
-        assert!(!meta.doc.contains("TODO"), "{} doc still has TODO", meta.code);
+        assert!(
+            !meta.doc.contains("TODO"),
+            "{} doc still has TODO",
+            meta.code
+        );
     }
 }
 
@@ -68,23 +95,48 @@ fn exit_codes_follow_fail_on() {
     let clean = project(&[("wrangler.toml", CLEAN_TOML)]);
     preflight().arg("check").arg(clean.path()).assert().code(0);
     preflight().arg("check").arg(bad.path()).assert().code(1);
-    preflight().args(["check", "--fail-on", "never"]).arg(bad.path()).assert().code(0);
-    preflight().args(["check", "--ignore", "SEC"]).arg(bad.path()).assert().code(0);
-    preflight().args(["check", "--select", "DB"]).arg(bad.path()).assert().code(0);
+    preflight()
+        .args(["check", "--fail-on", "never"])
+        .arg(bad.path())
+        .assert()
+        .code(0);
+    preflight()
+        .args(["check", "--ignore", "SEC"])
+        .arg(bad.path())
+        .assert()
+        .code(0);
+    preflight()
+        .args(["check", "--select", "DB"])
+        .arg(bad.path())
+        .assert()
+        .code(0);
 }
 
 #[test]
 fn usage_and_config_errors_exit_2_with_a_clear_message() {
-    let dir = project(&[("wrangler.toml", CLEAN_TOML), ("preflight.toml", "[secrets]\nnames = [\"X\"]\nbogus = true\n")]);
+    let dir = project(&[
+        ("wrangler.toml", CLEAN_TOML),
+        (
+            "preflight.toml",
+            "[secrets]\nnames = [\"X\"]\nbogus = true\n",
+        ),
+    ]);
     let out = preflight().arg("check").arg(dir.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("bogus") && err.contains(":3:"), "{err}");
 
-    let out = preflight().args(["check", "--select", "XYZ1"]).arg(dir.path()).output().unwrap();
+    let out = preflight()
+        .args(["check", "--select", "XYZ1"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
 
-    let out = preflight().args(["check", "/definitely/not/here"]).output().unwrap();
+    let out = preflight()
+        .args(["check", "/definitely/not/here"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }
@@ -92,7 +144,11 @@ fn usage_and_config_errors_exit_2_with_a_clear_message() {
 #[test]
 fn json_output_follows_the_contract() {
     let dir = project(&[("wrangler.toml", INSECURE_TOML)]);
-    let out = preflight().args(["check", "--format", "json"]).arg(dir.path()).output().unwrap();
+    let out = preflight()
+        .args(["check", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["version"], 1);
     assert_eq!(json["tool"]["name"], "preflight");
@@ -106,7 +162,14 @@ fn json_output_follows_the_contract() {
     for key in ["end_line", "end_column", "message", "help", "fingerprint"] {
         assert!(!f[key].is_null(), "{key}");
     }
-    for key in ["files", "errors", "warnings", "infos", "suppressed", "elapsed_ms"] {
+    for key in [
+        "files",
+        "errors",
+        "warnings",
+        "infos",
+        "suppressed",
+        "elapsed_ms",
+    ] {
         assert!(json["summary"][key].is_u64(), "summary.{key}");
     }
 }
@@ -124,11 +187,24 @@ fn output_file_and_colors() {
         .stdout("");
     assert!(std::fs::read_to_string(&report).unwrap().contains("SEC001"));
 
-    let plain = preflight().args(["check", "--color", "never"]).arg(dir.path()).output().unwrap();
+    let plain = preflight()
+        .args(["check", "--color", "never"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert!(!plain.stdout.contains(&0x1b));
-    let colored = preflight().args(["check", "--color", "always"]).arg(dir.path()).output().unwrap();
+    let colored = preflight()
+        .args(["check", "--color", "always"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert!(colored.stdout.contains(&0x1b));
-    let no_color = preflight().env("NO_COLOR", "1").arg("check").arg(dir.path()).output().unwrap();
+    let no_color = preflight()
+        .env("NO_COLOR", "1")
+        .arg("check")
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert!(!no_color.stdout.contains(&0x1b));
 }
 
@@ -144,7 +220,12 @@ fn file_arguments_limit_the_report_but_keep_the_project_context() {
         .args(["check", "--format", "json", "other/.env.example"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = preflight()
         .current_dir(dir.path())
         .args(["check", "--format", "json", "wrangler.toml"])
@@ -168,7 +249,12 @@ fn a_closed_stdout_does_not_panic() {
     drop(child.stdout.take());
     let status = child.wait().unwrap();
     let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
     assert!(!err.contains("panicked"), "{err}");
     assert!(matches!(status.code(), Some(0) | Some(1)), "{status:?}");
 }
@@ -179,7 +265,10 @@ fn readme_rule_table_matches_the_registry() {
     let readme = std::fs::read_to_string(&readme_path).unwrap();
     let table = preflight::report::rules_list::render_markdown_table(preflight::rules::metas());
     let (start, end) = ("<!-- rules:start -->\n", "<!-- rules:end -->");
-    let from = readme.find(start).expect("README has the rules:start marker") + start.len();
+    let from = readme
+        .find(start)
+        .expect("README has the rules:start marker")
+        + start.len();
     let to = readme.find(end).expect("README has the rules:end marker");
     if std::env::var_os("UPDATE_README").is_some() {
         let updated = format!("{}{}{}", &readme[..from], table, &readme[to..]);

@@ -49,7 +49,11 @@ fn copy_tree(from: &Path, to: &Path, top: bool) {
         if src.is_dir() {
             copy_tree(&src, &to.join(&name), false);
         } else if !(top && META_FILES.contains(&name.as_str())) {
-            let target = if name == "gitignore" { ".gitignore".to_string() } else { name };
+            let target = if name == "gitignore" {
+                ".gitignore".to_string()
+            } else {
+                name
+            };
             std::fs::copy(&src, to.join(target)).unwrap();
         }
     }
@@ -83,13 +87,24 @@ fn actual(root: &Path) -> BTreeSet<String> {
         .output()
         .expect("preflight runs");
     let code = output.status.code();
-    assert!(matches!(code, Some(0) | Some(1)), "exit {code:?}: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        matches!(code, Some(0) | Some(1)),
+        "exit {code:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
     json["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| format!("{} {}:{}", f["code"].as_str().unwrap(), f["path"].as_str().unwrap(), f["line"]))
+        .map(|f| {
+            format!(
+                "{} {}:{}",
+                f["code"].as_str().unwrap(),
+                f["path"].as_str().unwrap(),
+                f["line"]
+            )
+        })
         .collect()
 }
 
@@ -105,20 +120,36 @@ fn every_fixture_reports_exactly_its_expected_findings() {
         let tracked = case.join("git-tracked.txt");
         if tracked.is_file() {
             git(&root, &["init", "-q"]);
-            for path in std::fs::read_to_string(&tracked).unwrap().lines().filter(|l| !l.trim().is_empty()) {
+            for path in std::fs::read_to_string(&tracked)
+                .unwrap()
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+            {
                 git(&root, &["add", "-f", path.trim()]);
             }
         }
         let want = expected(case);
         let got = actual(&root);
         if want != got {
-            let name = case.strip_prefix(fixtures_root()).unwrap().display().to_string();
+            let name = case
+                .strip_prefix(fixtures_root())
+                .unwrap()
+                .display()
+                .to_string();
             let missing: Vec<_> = want.difference(&got).collect();
             let extra: Vec<_> = got.difference(&want).collect();
-            failures.push(format!("{name}\n  missing: {missing:?}\n  unexpected: {extra:?}"));
+            failures.push(format!(
+                "{name}\n  missing: {missing:?}\n  unexpected: {extra:?}"
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} fixtures differ:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} fixtures differ:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -126,12 +157,27 @@ fn every_rule_has_a_firing_and_a_silent_fixture() {
     let cases = cases();
     let mut problems = Vec::new();
     for meta in preflight::rules::metas() {
-        let of_rule: Vec<&PathBuf> = cases.iter().filter(|c| c.parent().unwrap().ends_with(meta.code)).collect();
-        let fires = of_rule.iter().any(|c| expected(c).iter().any(|l| l.starts_with(&format!("{} ", meta.code))));
-        let silent = of_rule.iter().any(|c| !expected(c).iter().any(|l| l.starts_with(&format!("{} ", meta.code))));
+        let of_rule: Vec<&PathBuf> = cases
+            .iter()
+            .filter(|c| c.parent().unwrap().ends_with(meta.code))
+            .collect();
+        let fires = of_rule.iter().any(|c| {
+            expected(c)
+                .iter()
+                .any(|l| l.starts_with(&format!("{} ", meta.code)))
+        });
+        let silent = of_rule.iter().any(|c| {
+            !expected(c)
+                .iter()
+                .any(|l| l.starts_with(&format!("{} ", meta.code)))
+        });
         if !fires || !silent {
             problems.push(format!("{}: fires={fires} silent={silent}", meta.code));
         }
     }
-    assert!(problems.is_empty(), "rules lacking fixtures:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "rules lacking fixtures:\n{}",
+        problems.join("\n")
+    );
 }

@@ -6,7 +6,9 @@ pub enum FileKind {
     WranglerJson,
     /// `.env`, `.dev.vars` and their variants; `template` for `*.example`,
     /// `*.sample`, `*.template`.
-    EnvFile { template: bool },
+    EnvFile {
+        template: bool,
+    },
     Workflow,
     /// A composite action's `action.yml`.
     Action,
@@ -37,7 +39,9 @@ pub fn classify(rel: &str) -> FileKind {
         "wrangler.toml" => return FileKind::WranglerToml,
         "wrangler.json" | "wrangler.jsonc" => return FileKind::WranglerJson,
         "package.json" => return FileKind::PackageJson,
-        "prisma.config.ts" | "prisma.config.js" | "prisma.config.mjs" => return FileKind::PrismaConfig,
+        "prisma.config.ts" | "prisma.config.js" | "prisma.config.mjs" => {
+            return FileKind::PrismaConfig;
+        }
         _ => {}
     }
     if is_env_like(&lower) {
@@ -47,7 +51,10 @@ pub fn classify(rel: &str) -> FileKind {
     }
     let in_workflows = rel.starts_with(".github/workflows/") || rel.contains("/.github/workflows/");
     let yaml = lower.ends_with(".yml") || lower.ends_with(".yaml");
-    if yaml && in_workflows && !rel[rel.find(".github/workflows/").map_or(0, |i| i + 18)..].contains('/') {
+    if yaml
+        && in_workflows
+        && !rel[rel.find(".github/workflows/").map_or(0, |i| i + 18)..].contains('/')
+    {
         return FileKind::Workflow;
     }
     if (lower == "action.yml" || lower == "action.yaml") && rel.contains(".github/actions/") {
@@ -77,7 +84,10 @@ fn is_env_like(lower: &str) -> bool {
 /// committed (templates excluded).
 pub fn is_local_env_file(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    (lower == ".env" || lower.starts_with(".env.") || lower == ".dev.vars" || lower.starts_with(".dev.vars."))
+    (lower == ".env"
+        || lower.starts_with(".env.")
+        || lower == ".dev.vars"
+        || lower.starts_with(".dev.vars."))
         && !TEMPLATE_SUFFIXES.iter().any(|s| lower.ends_with(s))
 }
 
@@ -90,11 +100,20 @@ mod tests {
         assert_eq!(classify("wrangler.toml"), FileKind::WranglerToml);
         assert_eq!(classify("apps/api/wrangler.jsonc"), FileKind::WranglerJson);
         assert_eq!(classify(".dev.vars"), FileKind::EnvFile { template: false });
-        assert_eq!(classify(".dev.vars.example"), FileKind::EnvFile { template: true });
-        assert_eq!(classify("api/.env.production.local"), FileKind::EnvFile { template: false });
+        assert_eq!(
+            classify(".dev.vars.example"),
+            FileKind::EnvFile { template: true }
+        );
+        assert_eq!(
+            classify("api/.env.production.local"),
+            FileKind::EnvFile { template: false }
+        );
         assert_eq!(classify(".github/workflows/deploy.yml"), FileKind::Workflow);
         assert_eq!(classify(".github/workflows/sub/x.yml"), FileKind::Text);
-        assert_eq!(classify(".github/actions/setup/action.yml"), FileKind::Action);
+        assert_eq!(
+            classify(".github/actions/setup/action.yml"),
+            FileKind::Action
+        );
         assert_eq!(classify("scripts/deploy-secrets.sh"), FileKind::Shell);
         assert_eq!(classify("prisma/schema.prisma"), FileKind::Prisma);
         assert_eq!(classify("prisma.config.ts"), FileKind::PrismaConfig);

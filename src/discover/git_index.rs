@@ -20,7 +20,11 @@ pub fn load(root: &Path) -> Option<HashSet<String>> {
     let bytes = std::fs::read(&index).ok()?;
     let paths = parse(&bytes)?;
     let prefix = super::relative(root, &work_tree);
-    let prefix = if prefix.is_empty() { String::new() } else { format!("{prefix}/") };
+    let prefix = if prefix.is_empty() {
+        String::new()
+    } else {
+        format!("{prefix}/")
+    };
     Some(
         paths
             .into_iter()
@@ -146,7 +150,7 @@ mod tests {
         e.extend_from_slice(&(name.len() as u16).to_be_bytes());
         e.extend_from_slice(name.as_bytes());
         e.push(0);
-        while e.len() % 8 != 0 {
+        while !e.len().is_multiple_of(8) {
             e.push(0);
         }
         e

@@ -6,7 +6,9 @@ use std::path::Path;
 pub enum ReadOutcome {
     Text(String),
     /// Not valid UTF-8: the byte offset of the first bad sequence.
-    InvalidUtf8 { offset: usize },
+    InvalidUtf8 {
+        offset: usize,
+    },
     Skip(String),
 }
 
@@ -21,7 +23,11 @@ pub fn read_text(path: &Path, max_size: u64) -> ReadOutcome {
     match file.metadata() {
         Ok(meta) if !meta.is_file() => return ReadOutcome::Skip("not a regular file".to_string()),
         Ok(meta) if meta.len() > max_size => {
-            return ReadOutcome::Skip(format!("larger than the size cap ({} > {} bytes)", meta.len(), max_size));
+            return ReadOutcome::Skip(format!(
+                "larger than the size cap ({} > {} bytes)",
+                meta.len(),
+                max_size
+            ));
         }
         Err(e) => return ReadOutcome::Skip(format!("cannot be read ({e})")),
         Ok(_) => {}
@@ -60,7 +66,10 @@ fn open_no_follow(path: &Path) -> std::io::Result<std::fs::File> {
     const FLAGS: i32 = 0o400000 | 0o4000;
     #[cfg(not(any(target_os = "linux", target_os = "android")))]
     const FLAGS: i32 = 0x0100 | 0x0004;
-    std::fs::OpenOptions::new().read(true).custom_flags(FLAGS).open(path)
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(FLAGS)
+        .open(path)
 }
 
 #[cfg(not(unix))]

@@ -3,6 +3,7 @@
 //! the parser's location.
 
 pub mod dotenv;
+pub mod js;
 pub mod package_json;
 pub mod prisma;
 pub mod shell;

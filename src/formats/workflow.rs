@@ -2,6 +2,15 @@
 //! read with saphyr's marked YAML (whose markers count characters; they are
 //! converted to byte offsets here).
 
+mod expr;
+mod extract;
+mod load;
+mod offsets;
+#[cfg(test)]
+mod tests;
+
+pub use offsets::{OffsetMap, Style as ScalarStyle, remap_script};
+
 use super::ParseFailure;
 use super::shell::ShellScript;
 use crate::span::{Span, Spanned};
@@ -15,6 +24,10 @@ pub struct Workflow {
     /// Composite action (`runs.steps`) rather than a workflow; its steps
     /// are in a single pseudo-job.
     pub is_action: bool,
+    /// Every `${{ ... }}` in any scalar value of the file (including places
+    /// the model does not otherwise cover: `runs-on`, `strategy`,
+    /// `environment.url`, `container`, `outputs`, ...), in file order.
+    pub expressions: Vec<Expression>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -39,6 +52,9 @@ pub struct Job {
     pub name: Option<Spanned<String>>,
     pub needs: Vec<Spanned<String>>,
     pub if_cond: Option<Spanned<String>>,
+    /// The condition's expressions: each `${{ ... }}` in it, or the whole
+    /// condition when written without `${{ }}`.
+    pub if_expressions: Vec<Expression>,
     pub environment: Option<Spanned<String>>,
     pub env: Vec<KeyValue>,
     /// A reusable-workflow call (`jobs.<id>.uses`).
@@ -58,6 +74,8 @@ pub struct Step {
     pub name: Option<Spanned<String>>,
     pub uses: Option<Spanned<String>>,
     pub if_cond: Option<Spanned<String>>,
+    /// As `Job::if_expressions`.
+    pub if_expressions: Vec<Expression>,
     pub with: Vec<KeyValue>,
     pub env: Vec<KeyValue>,
     pub run: Option<RunBlock>,
@@ -111,8 +129,9 @@ pub enum ExprRef {
 }
 
 impl Workflow {
+    /// Reads a workflow, or a composite action (`action.yml`, told apart by
+    /// its top-level `runs:`).
     pub fn parse(text: &str) -> Result<Workflow, ParseFailure> {
-        let _ = text;
-        Ok(Workflow::default())
+        load::parse_isolated(text)
     }
 }

@@ -3,6 +3,11 @@
 //! `[vars]`, `[env.NAME.vars]`, dotted keys, inline tables, every binding
 //! kind, `[[hyperdrive]]` (also per env), `main`, `name` and
 //! `secrets.required` are kept; everything else is ignored.
+//!
+//! Spans: a key spans the key as written (quotes included when quoted, so
+//! always for JSON); a string value spans its literal, quotes included, while
+//! `value` holds it unescaped. Values of the wrong type (`vars = 3`) are
+//! skipped, not reported: wrangler's own validation covers those.
 
 mod extract;
 mod json;
@@ -20,6 +25,7 @@ pub enum ConfigFormat {
 
 #[derive(Clone, Debug, Default)]
 pub struct WranglerConfig {
+    /// Top-level `name` (a per-env `name` is not kept).
     pub name: Option<Spanned<String>>,
     pub main: Option<Spanned<String>>,
     /// The top-level (default, production) environment.
@@ -30,6 +36,7 @@ pub struct WranglerConfig {
 
 #[derive(Clone, Debug)]
 pub struct NamedEnv {
+    /// The env's key under `env` (TOML: the segment in `[env.NAME]`).
     pub name: Spanned<String>,
     pub config: EnvConfig,
 }
@@ -41,10 +48,11 @@ pub struct EnvConfig {
     pub vars: Vec<Var>,
     pub bindings: Vec<Binding>,
     pub hyperdrive: Vec<Hyperdrive>,
-    /// `secrets.required = [...]` (wrangler's declaration of secret names).
+    /// `secrets.required = [...]` (wrangler's declaration of secret names);
+    /// non-string entries are skipped.
     pub secrets_required: Vec<Spanned<String>>,
-    /// True when `ratelimits` or an `unsafe.bindings` entry of type
-    /// `ratelimit` is present.
+    /// True when `ratelimits` has an entry or an `unsafe.bindings` entry
+    /// has type `ratelimit` (an empty `ratelimits = []` limits nothing).
     pub has_rate_limit: bool,
 }
 
@@ -80,14 +88,17 @@ pub struct Binding {
     /// The wrangler key: `d1_databases`, `kv_namespaces`, `r2_buckets`,
     /// `durable_objects`, `services`, `queues`, `analytics_engine_datasets`,
     /// `ratelimits`, `hyperdrive`, `vectorize`, `ai`, `browser`, ...
+    /// (`queues` is `queues.producers[]`; consumers bind nothing.)
     pub kind: String,
     pub name: Spanned<String>,
 }
 
+/// A `hyperdrive` entry (also listed in `bindings`).
 #[derive(Clone, Debug)]
 pub struct Hyperdrive {
     pub binding: Spanned<String>,
     pub id: Option<Spanned<String>>,
+    /// `localConnectionString`, used by `wrangler dev`.
     pub local_connection_string: Option<Spanned<String>>,
 }
 
@@ -101,6 +112,7 @@ impl WranglerConfig {
 
     /// The top level and every env, with the env's name (`None` for top).
     pub fn scopes(&self) -> impl Iterator<Item = (Option<&Spanned<String>>, &EnvConfig)> {
-        std::iter::once((None, &self.top)).chain(self.envs.iter().map(|e| (Some(&e.name), &e.config)))
+        std::iter::once((None, &self.top))
+            .chain(self.envs.iter().map(|e| (Some(&e.name), &e.config)))
     }
 }

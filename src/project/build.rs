@@ -26,7 +26,9 @@ const PARSE_STACK: usize = 64 * 1024 * 1024;
 pub fn scan(root: &Path, config: Config) -> Project {
     let discovery = discover::discover(root, &config);
     let catalog = Catalog::builtin();
-    let pool = rayon::ThreadPoolBuilder::new().stack_size(PARSE_STACK).build();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(PARSE_STACK)
+        .build();
     let analyze_all = || {
         discovery
             .files
@@ -75,7 +77,11 @@ pub fn scan(root: &Path, config: Config) -> Project {
 }
 
 /// Reads and parses one file; the parser's model is all that is kept.
-fn analyze(candidate: &Candidate, config: &Config, catalog: &Catalog) -> Result<SourceFile, Skipped> {
+fn analyze(
+    candidate: &Candidate,
+    config: &Config,
+    catalog: &Catalog,
+) -> Result<SourceFile, Skipped> {
     let mut file = SourceFile {
         path: candidate.rel.clone(),
         kind: candidate.kind,
@@ -108,7 +114,7 @@ fn analyze(candidate: &Candidate, config: &Config, catalog: &Catalog) -> Result<
             });
         }
     };
-    let parsed = parse_facts(candidate.kind, &text);
+    let parsed = parse_facts(candidate.kind, &text, &candidate.rel);
     match parsed {
         Ok(facts) => file.facts = facts,
         Err(failure) => file.parse_failure = Some(failure),
@@ -118,7 +124,7 @@ fn analyze(candidate: &Candidate, config: &Config, catalog: &Catalog) -> Result<
     Ok(file)
 }
 
-fn parse_facts(kind: FileKind, text: &str) -> Result<Facts, ParseFailure> {
+fn parse_facts(kind: FileKind, text: &str, path: &str) -> Result<Facts, ParseFailure> {
     Ok(match kind {
         FileKind::WranglerToml => Facts::Wrangler(WranglerConfig::parse(text, ConfigFormat::Toml)?),
         FileKind::WranglerJson => Facts::Wrangler(WranglerConfig::parse(text, ConfigFormat::Json)?),
@@ -128,7 +134,8 @@ fn parse_facts(kind: FileKind, text: &str) -> Result<Facts, ParseFailure> {
         FileKind::PackageJson => Facts::PackageJson(PackageJson::parse(text)?),
         FileKind::Prisma => Facts::Prisma(PrismaSchema::parse(text)?),
         FileKind::PrismaConfig => Facts::Prisma(PrismaSchema::parse_config_ts(text)),
-        FileKind::Script | FileKind::RustSource | FileKind::Text => Facts::None,
+        FileKind::Script => Facts::Js(crate::formats::js::extract(text, path)?),
+        FileKind::RustSource | FileKind::Text => Facts::None,
     })
 }
 
@@ -146,7 +153,12 @@ fn link_workers(files: &mut [SourceFile]) -> Vec<Worker> {
             config_file: id,
         })
         .collect();
-    workers.sort_by_key(|w| (w.dir.clone(), precedence(discover::file_name(&files[w.config_file].path))));
+    workers.sort_by_key(|w| {
+        (
+            w.dir.clone(),
+            precedence(discover::file_name(&files[w.config_file].path)),
+        )
+    });
     workers.dedup_by(|later, first| later.dir == first.dir);
 
     for file in files.iter_mut() {
@@ -169,5 +181,8 @@ fn precedence(name: &str) -> u8 {
 }
 
 fn is_within(path: &str, dir: &str) -> bool {
-    dir.is_empty() || path.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
+    dir.is_empty()
+        || path
+            .strip_prefix(dir)
+            .is_some_and(|rest| rest.starts_with('/'))
 }

@@ -24,7 +24,9 @@ pub fn is_ignored(root: &Path, worker_dir: &str) -> bool {
         }
         let mut builder = GitignoreBuilder::new(dir);
         builder.add(&gitignore);
-        let Ok(matcher) = builder.build() else { continue };
+        let Ok(matcher) = builder.build() else {
+            continue;
+        };
         match matcher.matched_path_or_any_parents(&target, false) {
             Match::Ignore(_) => return true,
             Match::Whitelist(_) => return false,

@@ -50,7 +50,8 @@ impl Project {
             match &file.facts {
                 Facts::Wrangler(config) => {
                     for (env, scope) in config.scopes() {
-                        let production = self.config.is_production_env(env.map(|e| e.value.as_str()));
+                        let production =
+                            self.config.is_production_env(env.map(|e| e.value.as_str()));
                         for var in &scope.vars {
                             if let Some(value) = var.value.as_str() {
                                 out.push(NamedValue {
@@ -68,7 +69,10 @@ impl Project {
                     }
                 }
                 Facts::DotEnv(env) => {
-                    let template = matches!(file.kind, crate::discover::FileKind::EnvFile { template: true });
+                    let template = matches!(
+                        file.kind,
+                        crate::discover::FileKind::EnvFile { template: true }
+                    );
                     for entry in &env.entries {
                         out.push(NamedValue {
                             file: id,
@@ -99,14 +103,21 @@ impl Project {
     pub fn script_is_production(&self, script: &ShellScript) -> bool {
         let tasks = &self.config.migration_tasks;
         script.commands.iter().any(|c| match c.op(tasks) {
-            Some(Op::SecretPut { env, .. }) | Some(Op::Deploy { env, dry_run: false }) => {
-                self.config.is_production_env(env.map(|w| w.text.as_str()))
-            }
+            Some(Op::SecretPut { env, .. })
+            | Some(Op::Deploy {
+                env,
+                dry_run: false,
+            }) => self.config.is_production_env(env.map(|w| w.text.as_str())),
             _ => false,
         })
     }
 
-    fn script_values<'a>(&'a self, id: FileId, script: &'a ShellScript, out: &mut Vec<NamedValue<'a>>) {
+    fn script_values<'a>(
+        &'a self,
+        id: FileId,
+        script: &'a ShellScript,
+        out: &mut Vec<NamedValue<'a>>,
+    ) {
         let production = self.script_is_production(script);
         let tasks = &self.config.migration_tasks;
         for command in &script.commands {
@@ -160,7 +171,12 @@ impl Project {
         }
     }
 
-    fn workflow_values<'a>(&'a self, id: FileId, workflow: &'a Workflow, out: &mut Vec<NamedValue<'a>>) {
+    fn workflow_values<'a>(
+        &'a self,
+        id: FileId,
+        workflow: &'a Workflow,
+        out: &mut Vec<NamedValue<'a>>,
+    ) {
         let any_production = workflow.jobs.iter().any(|j| self.job_is_production(j));
         let push = |kv: &'a KeyValue, production: bool, out: &mut Vec<NamedValue<'a>>| {
             if let Some(value) = &kv.value {
@@ -181,7 +197,11 @@ impl Project {
         }
         for job in &workflow.jobs {
             let production = self.job_is_production(job);
-            for kv in job.env.iter().chain(job.steps.iter().flat_map(|s| s.env.iter())) {
+            for kv in job
+                .env
+                .iter()
+                .chain(job.steps.iter().flat_map(|s| s.env.iter()))
+            {
                 push(kv, production, out);
             }
         }
@@ -196,7 +216,9 @@ impl Project {
         });
         env_is_prod
             || job.steps.iter().any(|step| {
-                step.run.as_ref().is_some_and(|r| self.script_is_production(&r.script))
+                step.run
+                    .as_ref()
+                    .is_some_and(|r| self.script_is_production(&r.script))
                     || self.wrangler_action_is_production(step)
             })
     }
@@ -217,6 +239,7 @@ impl Project {
         };
         let command = input("command").unwrap_or("deploy");
         let script = ShellScript::parse(&format!("wrangler {command}"));
-        self.script_is_production(&script) && input("environment").is_none_or(|e| self.config.is_production_env(Some(e)))
+        self.script_is_production(&script)
+            && input("environment").is_none_or(|e| self.config.is_production_env(Some(e)))
     }
 }

@@ -1,6 +1,9 @@
 //! Human output: rustc-style reports rendered by miette, then a summary.
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report as MietteReport};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource,
+    Report as MietteReport,
+};
 
 use super::{Diagnostic, Report};
 use crate::finding::Severity;
@@ -48,7 +51,12 @@ fn render_one(handler: &GraphicalReportHandler, report: &Report, d: &Diagnostic,
     out.push_str(&format!("{}:{}:{}\n", d.path, d.line, d.column));
     match rendered {
         Ok(s) => out.push_str(&s),
-        Err(_) => out.push_str(&format!("{} {}: {}\n", d.code, d.severity.as_str(), d.message)),
+        Err(_) => out.push_str(&format!(
+            "{} {}: {}\n",
+            d.code,
+            d.severity.as_str(),
+            d.message
+        )),
     }
     out.push('\n');
 }

@@ -6,8 +6,16 @@ use super::{Diagnostic, Report};
 use crate::finding::Severity;
 
 pub fn render(report: &Report) -> String {
-    let findings: Vec<Value> = report.findings.iter().map(|d| diagnostic(d, false)).collect();
-    let suppressed: Vec<Value> = report.suppressed.iter().map(|d| diagnostic(d, true)).collect();
+    let findings: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|d| diagnostic(d, false))
+        .collect();
+    let suppressed: Vec<Value> = report
+        .suppressed
+        .iter()
+        .map(|d| diagnostic(d, true))
+        .collect();
     let skipped: Vec<Value> = report
         .skipped
         .iter()

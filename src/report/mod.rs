@@ -2,9 +2,13 @@
 //! its file's text, fingerprint it, apply severity overrides and
 //! suppressions, and sort. Each output format is its own module.
 
+pub mod checklist;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod markdown;
 pub mod rules_list;
+pub mod sarif;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -46,7 +50,10 @@ pub struct Report {
 
 impl Report {
     pub fn count(&self, severity: Severity) -> usize {
-        self.findings.iter().filter(|d| d.severity == severity).count()
+        self.findings
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
     }
 
     pub fn max_severity(&self) -> Option<Severity> {
@@ -60,7 +67,8 @@ impl Report {
             d
         };
         self.findings.extend(other.findings.into_iter().map(fix));
-        self.suppressed.extend(other.suppressed.into_iter().map(fix));
+        self.suppressed
+            .extend(other.suppressed.into_iter().map(fix));
         self.files += other.files;
         self.skipped.extend(other.skipped.into_iter().map(|mut s| {
             s.path = join_prefix(prefix, &s.path);
@@ -83,7 +91,8 @@ fn join_prefix(prefix: &str, path: &str) -> String {
 }
 
 fn order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
-    (&a.path, a.line, a.column, a.code, &a.message).cmp(&(&b.path, b.line, b.column, b.code, &b.message))
+    (&a.path, a.line, a.column, a.code, &a.message)
+        .cmp(&(&b.path, b.line, b.column, b.code, &b.message))
 }
 
 /// Loads the text of a scanned file again (only files with findings are
@@ -107,13 +116,13 @@ pub fn build(project: &Project, findings: Vec<Finding>, restrict: Option<&[Strin
     let mut raw: Vec<(Option<usize>, Diagnostic)> = Vec::new();
     for finding in findings {
         let (file_id, path, span) = match &finding.location {
-            Location::File { file, span } => (Some(*file), project.files[*file].path.clone(), Some(*span)),
+            Location::File { file, span } => {
+                (Some(*file), project.files[*file].path.clone(), Some(*span))
+            }
             Location::Virtual { path } => (None, path.clone(), None),
         };
-        if let Some(only) = restrict {
-            if !only.iter().any(|p| p == &path) {
-                continue;
-            }
+        if restrict.is_some_and(|only| !only.iter().any(|p| p == &path)) {
+            continue;
         }
         let (line, column, end_line, end_column, excerpt) = match span {
             Some(span) => {
@@ -171,7 +180,9 @@ pub fn build(project: &Project, findings: Vec<Finding>, restrict: Option<&[Strin
     // PF001 needs to know which suppressions were used, so it runs here.
     if project.config.is_enabled("PF001") {
         for finding in crate::rules::pf::unused_suppression::unused(project, &used) {
-            let Location::File { file, span } = finding.location else { continue };
+            let Location::File { file, span } = finding.location else {
+                continue;
+            };
             let path = project.files[file].path.clone();
             if restrict.is_some_and(|only| !only.iter().any(|p| p == &path)) {
                 continue;
@@ -194,7 +205,10 @@ pub fn build(project: &Project, findings: Vec<Finding>, restrict: Option<&[Strin
                 end_column,
                 message: finding.message,
                 help: finding.help,
-                fingerprint: fingerprint_seed(finding.meta.code, text.get(span.range()).unwrap_or("")),
+                fingerprint: fingerprint_seed(
+                    finding.meta.code,
+                    text.get(span.range()).unwrap_or(""),
+                ),
                 span: Some(span),
                 reason: None,
             });
@@ -217,9 +231,15 @@ pub fn build(project: &Project, findings: Vec<Finding>, restrict: Option<&[Strin
 
 fn effective_severity(project: &Project, finding: &Finding, path: &str) -> Severity {
     let code = finding.meta.code;
-    let mut severity = project.config.severity.get(code).copied().unwrap_or(finding.severity);
+    let mut severity = project
+        .config
+        .severity
+        .get(code)
+        .copied()
+        .unwrap_or(finding.severity);
     for o in &project.config.overrides {
-        let code_matches = o.codes.is_empty() || o.codes.iter().any(|c| code.starts_with(c.as_str()));
+        let code_matches =
+            o.codes.is_empty() || o.codes.iter().any(|c| code.starts_with(c.as_str()));
         if code_matches && o.paths.is_match(path) {
             severity = o.severity;
         }
@@ -242,7 +262,10 @@ fn finish_fingerprints(diags: &mut [Diagnostic]) {
         let key = (d.path.clone(), std::mem::take(&mut d.fingerprint));
         let n = seen.entry(key.clone()).or_insert(0);
         *n += 1;
-        d.fingerprint = format!("{:016x}", fnv1a(&[key.0.as_bytes(), key.1.as_bytes(), &n.to_le_bytes()]));
+        d.fingerprint = format!(
+            "{:016x}",
+            fnv1a(&[key.0.as_bytes(), key.1.as_bytes(), &n.to_le_bytes()])
+        );
     }
 }
 

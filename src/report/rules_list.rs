@@ -23,7 +23,13 @@ pub fn render_json<'a>(metas: impl Iterator<Item = &'a RuleMeta>) -> String {
 pub fn render_human<'a>(metas: impl Iterator<Item = &'a RuleMeta>) -> String {
     let mut out = String::new();
     for m in metas {
-        out.push_str(&format!("{:<8} {:<34} {:<8} {}\n", m.code, m.name, m.severity.as_str(), m.summary));
+        out.push_str(&format!(
+            "{:<8} {:<34} {:<8} {}\n",
+            m.code,
+            m.name,
+            m.severity.as_str(),
+            m.summary
+        ));
     }
     out
 }
@@ -32,7 +38,13 @@ pub fn render_human<'a>(metas: impl Iterator<Item = &'a RuleMeta>) -> String {
 pub fn render_markdown_table<'a>(metas: impl Iterator<Item = &'a RuleMeta>) -> String {
     let mut out = String::from("| code | name | severity | what it reports |\n|---|---|---|---|\n");
     for m in metas {
-        out.push_str(&format!("| {} | {} | {} | {} |\n", m.code, m.name, m.severity.as_str(), m.summary));
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            m.code,
+            m.name,
+            m.severity.as_str(),
+            m.summary
+        ));
     }
     out
 }

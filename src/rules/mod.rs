@@ -5,11 +5,11 @@
 use crate::finding::{Finding, Severity};
 use crate::project::Project;
 
+pub mod cors;
 pub mod db;
 pub mod net;
 pub mod pf;
 pub mod sec;
-
 
 /// Everything that describes a rule, independent of any scan.
 #[derive(Debug)]

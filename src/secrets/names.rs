@@ -60,7 +60,9 @@ pub struct SecretNames {
 impl SecretNames {
     pub fn is_public_name(&self, name: &str) -> bool {
         let upper = name.to_ascii_uppercase();
-        self.extra_public.iter().any(|p| p.eq_ignore_ascii_case(name))
+        self.extra_public
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(name))
             || PUBLIC_SUFFIXES.iter().any(|s| upper.ends_with(s))
     }
 
@@ -71,7 +73,10 @@ impl SecretNames {
         }
         let upper = name.to_ascii_uppercase();
         LISTED_SECRETS.contains(&upper.as_str())
-            || self.extra_secrets.iter().any(|s| s.eq_ignore_ascii_case(name))
+            || self
+                .extra_secrets
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(name))
             || SECRET_SUFFIXES.iter().any(|s| upper.ends_with(s))
     }
 

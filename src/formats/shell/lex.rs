@@ -54,9 +54,9 @@ pub(super) enum Tok {
     Word(RawWord),
     Op(OpKind, Span),
     Redir(RedirOp, Span),
-    Newline(Span),
+    Newline,
     /// `(( ... ))`: arithmetic, no command inside.
-    Arith(Span),
+    Arith,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -146,7 +146,7 @@ impl<'a> Lexer<'a> {
                 }
                 b'\n' => {
                     self.pos += 1;
-                    self.out.toks.push(Tok::Newline(Span::new(start, start + 1)));
+                    self.out.toks.push(Tok::Newline);
                     self.read_heredoc_bodies();
                 }
                 b';' => {
@@ -182,7 +182,7 @@ impl<'a> Lexer<'a> {
                 b'(' if self.at(start + 1) == Some(b'(') => {
                     let end = self.skip_balanced(start + 2, &[Frame::Paren, Frame::Paren])?;
                     self.pos = end;
-                    self.out.toks.push(Tok::Arith(Span::new(start, end)));
+                    self.out.toks.push(Tok::Arith);
                 }
                 b'(' => self.op(OpKind::LParen, 1),
                 b')' => self.op(OpKind::RParen, 1),
@@ -208,13 +208,17 @@ impl<'a> Lexer<'a> {
     fn op(&mut self, kind: OpKind, len: usize) {
         let start = self.pos;
         self.pos += len;
-        self.out.toks.push(Tok::Op(kind, Span::new(start, self.pos)));
+        self.out
+            .toks
+            .push(Tok::Op(kind, Span::new(start, self.pos)));
     }
 
     fn redir(&mut self, op: RedirOp, len: usize) {
         let start = self.pos;
         self.pos += len;
-        self.out.toks.push(Tok::Redir(op, Span::new(start, self.pos)));
+        self.out
+            .toks
+            .push(Tok::Redir(op, Span::new(start, self.pos)));
     }
 
     /// A redirection operator at `op_at` (after an optional fd number that
@@ -235,14 +239,18 @@ impl<'a> Lexer<'a> {
             (RedirOp::Input, 2)
         } else if self.at(op_at) == Some(b'<') {
             (RedirOp::Input, 1)
-        } else if self.starts(op_at, b">>") || self.starts(op_at, b">&") || self.starts(op_at, b">|")
+        } else if self.starts(op_at, b">>")
+            || self.starts(op_at, b">&")
+            || self.starts(op_at, b">|")
         {
             (RedirOp::Output, 2)
         } else {
             (RedirOp::Output, 1)
         };
         self.pos = op_at + len;
-        self.out.toks.push(Tok::Redir(op, Span::new(start, self.pos)));
+        self.out
+            .toks
+            .push(Tok::Redir(op, Span::new(start, self.pos)));
         Ok(())
     }
 

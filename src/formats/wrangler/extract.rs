@@ -114,14 +114,20 @@ fn env_config<N: Node>(scope: N) -> EnvConfig {
             .into_iter()
             .map(|(key, value)| Var {
                 key,
-                value: value.string().map_or(VarValue::Other, |s| VarValue::Str(s.value)),
+                value: value
+                    .string()
+                    .map_or(VarValue::Other, |s| VarValue::Str(s.value)),
                 value_span: value.span(),
             })
             .collect();
     }
 
     for &(kind, field) in LIST_BINDINGS {
-        for entry in scope.field(kind).and_then(Node::elements).unwrap_or_default() {
+        for entry in scope
+            .field(kind)
+            .and_then(Node::elements)
+            .unwrap_or_default()
+        {
             push_binding(&mut env, kind, entry.string_field(field));
         }
     }
@@ -132,15 +138,27 @@ fn env_config<N: Node>(scope: N) -> EnvConfig {
         }
     }
     for &kind in SINGLE_BINDINGS {
-        push_binding(&mut env, kind, scope.field(kind).and_then(|t| t.string_field("binding")));
+        push_binding(
+            &mut env,
+            kind,
+            scope.field(kind).and_then(|t| t.string_field("binding")),
+        );
     }
     for &kind in MAP_BINDINGS {
-        for (name, _) in scope.field(kind).and_then(Node::entries).unwrap_or_default() {
+        for (name, _) in scope
+            .field(kind)
+            .and_then(Node::entries)
+            .unwrap_or_default()
+        {
             push_binding(&mut env, kind, Some(name));
         }
     }
 
-    for entry in scope.field("hyperdrive").and_then(Node::elements).unwrap_or_default() {
+    for entry in scope
+        .field("hyperdrive")
+        .and_then(Node::elements)
+        .unwrap_or_default()
+    {
         if let Some(binding) = entry.string_field("binding") {
             env.hyperdrive.push(Hyperdrive {
                 binding,
@@ -165,7 +183,10 @@ fn env_config<N: Node>(scope: N) -> EnvConfig {
         .and_then(|u| u.field("bindings")?.elements())
         .unwrap_or_default()
         .into_iter()
-        .any(|b| b.string_field("type").is_some_and(|t| t.value == "ratelimit"));
+        .any(|b| {
+            b.string_field("type")
+                .is_some_and(|t| t.value == "ratelimit")
+        });
     env.has_rate_limit =
         ratelimits.is_some_and(|r| r.iter().any(|e| e.is_table())) || unsafe_ratelimit;
 
@@ -210,26 +231,49 @@ pub(super) mod test_support {
     pub fn check_full_fixture(text: &str, cfg: &WranglerConfig) {
         let at = |span: crate::span::Span| &text[span.range()];
         let name = cfg.name.as_ref().expect("name");
-        assert_eq!((name.value.as_str(), at(name.span)), ("api-worker", "\"api-worker\""));
+        assert_eq!(
+            (name.value.as_str(), at(name.span)),
+            ("api-worker", "\"api-worker\"")
+        );
         let main = cfg.main.as_ref().expect("main");
-        assert_eq!((main.value.as_str(), at(main.span)), ("src/index.ts", "\"src/index.ts\""));
+        assert_eq!(
+            (main.value.as_str(), at(main.span)),
+            ("src/index.ts", "\"src/index.ts\"")
+        );
 
         let top = &cfg.top;
         assert!(top.has_vars);
-        assert!(top.vars.iter().all(|v| v.key.value != "COMMENTED_OUT" && v.key.value != "OLD_SECRET"));
+        assert!(
+            top.vars
+                .iter()
+                .all(|v| v.key.value != "COMMENTED_OUT" && v.key.value != "OLD_SECRET")
+        );
         let app = var(top, "APP_URL");
         assert_eq!(at(app.key.span).trim_matches('"'), "APP_URL");
         assert_eq!(app.value, VarValue::Str("https://app.example.com".into()));
         assert_eq!(at(app.value_span), "\"https://app.example.com\"");
         let retries = var(top, "RETRIES");
-        assert_eq!((retries.value.clone(), at(retries.value_span)), (VarValue::Other, "3"));
+        assert_eq!(
+            (retries.value.clone(), at(retries.value_span)),
+            (VarValue::Other, "3")
+        );
         let debug = var(top, "DEBUG");
-        assert_eq!((debug.value.clone(), at(debug.value_span)), (VarValue::Other, "false"));
+        assert_eq!(
+            (debug.value.clone(), at(debug.value_span)),
+            (VarValue::Other, "false")
+        );
 
-        let required: Vec<_> = top.secrets_required.iter().map(|s| (s.value.as_str(), at(s.span))).collect();
+        let required: Vec<_> = top
+            .secrets_required
+            .iter()
+            .map(|s| (s.value.as_str(), at(s.span)))
+            .collect();
         assert_eq!(
             required,
-            [("BETTER_AUTH_SECRET", "\"BETTER_AUTH_SECRET\""), ("DATABASE_URL", "\"DATABASE_URL\"")]
+            [
+                ("BETTER_AUTH_SECRET", "\"BETTER_AUTH_SECRET\""),
+                ("DATABASE_URL", "\"DATABASE_URL\"")
+            ]
         );
 
         let mut bindings: Vec<_> = top
@@ -269,12 +313,23 @@ pub(super) mod test_support {
         assert_eq!(bindings, expected);
         assert!(top.has_rate_limit);
 
-        let [hd] = top.hyperdrive.as_slice() else { panic!("one hyperdrive") };
+        let [hd] = top.hyperdrive.as_slice() else {
+            panic!("one hyperdrive")
+        };
         assert_eq!(at(hd.binding.span), "\"HYPERDRIVE\"");
-        assert_eq!(hd.id.as_ref().map(|s| s.value.as_str()), Some("abcdef0123456789abcdef0123456789"));
-        let local = hd.local_connection_string.as_ref().expect("localConnectionString");
+        assert_eq!(
+            hd.id.as_ref().map(|s| s.value.as_str()),
+            Some("abcdef0123456789abcdef0123456789")
+        );
+        let local = hd
+            .local_connection_string
+            .as_ref()
+            .expect("localConnectionString");
         assert_eq!(local.value, "postgres://user:pass@localhost:5432/app");
-        assert_eq!(at(local.span), "\"postgres://user:pass@localhost:5432/app\"");
+        assert_eq!(
+            at(local.span),
+            "\"postgres://user:pass@localhost:5432/app\""
+        );
 
         let names: Vec<_> = cfg.envs.iter().map(|e| e.name.value.as_str()).collect();
         assert_eq!(names, ["production", "dev"]);
@@ -289,9 +344,19 @@ pub(super) mod test_support {
         assert!(prod.config.secrets_required.is_empty());
 
         let dev = &cfg.envs[1].config;
-        let keys: Vec<_> = dev.vars.iter().map(|v| (v.key.value.as_str(), at(v.key.span))).collect();
-        assert_eq!(keys.iter().map(|k| k.0).collect::<Vec<_>>(), ["APP_URL", "LOG_LEVEL"]);
-        assert!(keys.iter().all(|(k, written)| written.trim_matches('"') == *k));
+        let keys: Vec<_> = dev
+            .vars
+            .iter()
+            .map(|v| (v.key.value.as_str(), at(v.key.span)))
+            .collect();
+        assert_eq!(
+            keys.iter().map(|k| k.0).collect::<Vec<_>>(),
+            ["APP_URL", "LOG_LEVEL"]
+        );
+        assert!(
+            keys.iter()
+                .all(|(k, written)| written.trim_matches('"') == *k)
+        );
         assert_eq!(var(dev, "LOG_LEVEL").value.as_str(), Some("debug"));
         assert_eq!(dev.secrets_required.len(), 1);
         assert_eq!(at(dev.secrets_required[0].span), "\"DEV_TOKEN\"");

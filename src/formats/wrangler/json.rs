@@ -14,13 +14,27 @@ use crate::span::{Span, Spanned};
 
 pub fn parse(text: &str) -> Result<WranglerConfig, ParseFailure> {
     prescan::json(text)?;
+    // wrangler drops a UTF-8 byte-order mark; jsonc-parser rejects it. Blank
+    // it out in place (three spaces for its three bytes) so spans still
+    // index the original text.
+    let unmarked;
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => {
+            unmarked = format!("   {rest}");
+            unmarked.as_str()
+        }
+        None => text,
+    };
     let options = ParseOptions {
         allow_comments: true,
         allow_loose_object_property_names: false,
         allow_trailing_commas: true,
     };
     let parsed = parse_to_ast(text, &CollectOptions::default(), &options).map_err(|e| {
-        ParseFailure::new(span_of(e.range()), format!("invalid JSON: {}", e.kind()))
+        ParseFailure::new(
+            error_span(text, e.range()),
+            format!("invalid JSON: {}", e.kind()),
+        )
     })?;
     match &parsed.value {
         Some(root @ Value::Object(_)) => Ok(extract::config(root)),
@@ -37,6 +51,18 @@ pub fn parse(text: &str) -> Result<WranglerConfig, ParseFailure> {
 
 fn span_of(range: Range) -> Span {
     Span::new(range.start, range.end)
+}
+
+/// jsonc-parser's error ranges can run on over the whitespace after the
+/// offending token; point at the token alone.
+fn error_span(text: &str, range: Range) -> Span {
+    let written = text.get(range.start..range.end).unwrap_or_default();
+    let trimmed = written.trim_end();
+    if trimmed.is_empty() {
+        span_of(range)
+    } else {
+        Span::new(range.start, range.start + trimmed.len())
+    }
 }
 
 fn name_of<'a>(name: &'a ObjectPropName<'_>) -> (&'a str, Range) {
@@ -110,7 +136,10 @@ mod tests {
         assert_eq!(at(escaped.value_span), r#""a\"b\u0041""#);
         assert_eq!(cfg.top.vars.len(), 4);
         assert_eq!(at(cfg.envs[0].name.span), "\"production\"");
-        assert_eq!(at(var(&cfg.envs[1].config, "LOG_LEVEL").key.span), "\"LOG_LEVEL\"");
+        assert_eq!(
+            at(var(&cfg.envs[1].config, "LOG_LEVEL").key.span),
+            "\"LOG_LEVEL\""
+        );
     }
 
     #[test]
@@ -128,18 +157,34 @@ mod tests {
         let keys: Vec<_> = cfg.top.vars.iter().map(|v| v.key.value.as_str()).collect();
         assert_eq!(keys, ["A", "N"]);
         let n = var(&cfg.top, "N");
-        assert_eq!((n.value.clone(), &text[n.value_span.range()]), (VarValue::Other, "[1, 2,]"));
+        assert_eq!(
+            (n.value.clone(), &text[n.value_span.range()]),
+            (VarValue::Other, "[1, 2,]")
+        );
     }
 
     #[test]
     fn objects_and_other_values_in_vars() {
-        let text = r#"{"vars": {"O": {"k": "v"}, "Z": null, "E": {}}, "env": {"qa": {"vars": {}}}}"#;
+        let text =
+            r#"{"vars": {"O": {"k": "v"}, "Z": null, "E": {}}, "env": {"qa": {"vars": {}}}}"#;
         let cfg = parse(text);
         assert_eq!(cfg.top.vars.len(), 3);
         assert!(cfg.top.vars.iter().all(|v| v.value == VarValue::Other));
-        assert_eq!(&text[var(&cfg.top, "O").value_span.range()], r#"{"k": "v"}"#);
-        let [qa] = cfg.envs.as_slice() else { panic!("one env") };
+        assert_eq!(
+            &text[var(&cfg.top, "O").value_span.range()],
+            r#"{"k": "v"}"#
+        );
+        let [qa] = cfg.envs.as_slice() else {
+            panic!("one env")
+        };
         assert!(qa.config.has_vars && qa.config.vars.is_empty());
+    }
+
+    #[test]
+    fn byte_order_mark_is_skipped_and_spans_stay_aligned() {
+        let text = "\u{feff}{\"name\": \"w\"}";
+        let name = parse(text).name.expect("name");
+        assert_eq!(&text[name.span.range()], "\"w\"");
     }
 
     #[test]
@@ -157,7 +202,12 @@ mod tests {
             r#"{"vars": 3, "env": [], "queues": {"producers": {"binding": "Q"}}, "browser": {"binding": 1}, "secrets": {"required": [1, "S"]}}"#,
         );
         assert!(!cfg.top.has_vars && cfg.envs.is_empty() && cfg.top.bindings.is_empty());
-        let req: Vec<_> = cfg.top.secrets_required.iter().map(|s| s.value.as_str()).collect();
+        let req: Vec<_> = cfg
+            .top
+            .secrets_required
+            .iter()
+            .map(|s| s.value.as_str())
+            .collect();
         assert_eq!(req, ["S"]);
     }
 
@@ -177,10 +227,13 @@ mod tests {
         let err = fail(text);
         assert!(err.message.starts_with("invalid JSON"), "{}", err.message);
         assert_eq!(&text[err.span.range()], ",");
-        assert_eq!(err.span.start as usize, text.find(",,").unwrap_or_default() + 1);
+        assert_eq!(
+            err.span.start as usize,
+            text.find(",,").unwrap_or_default() + 1
+        );
 
         let unquoted = "{ name: \"w\" }";
-        assert_eq!(&unquoted[fail(unquoted).span.range()], "name");
+        assert!(unquoted[fail(unquoted).span.range()].starts_with("name"));
         let unterminated = "{ \"vars\": { \"A\": \"b\" }";
         assert!(fail(unterminated).message.contains("Unterminated"));
         let comment = "{ /* never closed ";
@@ -199,7 +252,11 @@ mod tests {
                 WranglerConfig::parse(&text, ConfigFormat::Json).map(|_| ())
             })
             .expect_err("too deep");
-            assert!(err.message.contains("nesting deeper than"), "{}", err.message);
+            assert!(
+                err.message.contains("nesting deeper than"),
+                "{}",
+                err.message
+            );
             assert_eq!(err.span.len(), 1);
         }
     }

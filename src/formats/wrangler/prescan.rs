@@ -106,7 +106,7 @@ pub(super) fn toml(text: &str) -> Result<(), ParseFailure> {
     let mut header_dots = 0usize;
     let mut in_header = false;
     let mut line_has_code = false;
-    let mut i = 0;
+    let mut i = if text.starts_with('\u{feff}') { 3 } else { 0 };
     while let Some(&b) = bytes.get(i) {
         let starts = |s: &[u8]| bytes.get(i..i + s.len()) == Some(s);
         match state {
@@ -119,7 +119,8 @@ pub(super) fn toml(text: &str) -> Result<(), ParseFailure> {
                     b'\n' => {
                         if in_header {
                             in_header = false;
-                            header_dots = dots;
+                            // Segments, not dots: `[a]` already nests once.
+                            header_dots = dots + 1;
                         }
                         // Arrays may span lines; keys and inline tables may not.
                         if open.is_empty() {
@@ -217,4 +218,91 @@ pub(super) fn toml(text: &str) -> Result<(), ParseFailure> {
         i += 1;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::extract::test_support::on_small_stack;
+    use super::super::{ConfigFormat, WranglerConfig};
+    use super::*;
+
+    #[test]
+    fn json_limit_is_exact() {
+        let at_limit = "[".repeat(MAX_NESTING) + &"]".repeat(MAX_NESTING);
+        assert!(json(&at_limit).is_ok());
+        let over = "[".repeat(MAX_NESTING + 1);
+        let err = json(&over).expect_err("over the limit");
+        assert_eq!(err.span, Span::new(MAX_NESTING, MAX_NESTING + 1));
+        // Closing brackets bring the depth back down.
+        let wide = "[[]]".repeat(MAX_NESTING * 4);
+        assert!(json(&wide).is_ok());
+    }
+
+    #[test]
+    fn json_skips_strings_and_comments() {
+        let deep = "{[".repeat(MAX_NESTING);
+        for text in [
+            format!("\"{deep}\""),
+            format!("'{deep}'"),
+            format!("\"\\\"{deep}\""),
+            format!("// {deep}\n"),
+            format!("/* {deep} */"),
+        ] {
+            assert!(json(&text).is_ok(), "{text:.40}");
+        }
+        // A `/` that starts no comment is ordinary code.
+        assert!(json(&format!("/ {deep}")).is_err());
+    }
+
+    #[test]
+    fn toml_counts_keys_headers_and_brackets() {
+        let ok_dotted = format!("{} = 1\n", vec!["a"; MAX_NESTING].join("."));
+        assert!(toml(&ok_dotted).is_ok());
+        let over_dotted = format!("{} = 1\n", vec!["a"; MAX_NESTING + 2].join("."));
+        assert!(toml(&over_dotted).is_err());
+        // A header's depth carries over to the keys below it, until the next.
+        let half = vec!["a"; MAX_NESTING / 2 + 1].join(".");
+        assert!(toml(&format!("[{half}]\n{half} = 1\n")).is_err());
+        assert!(toml(&format!("[{half}]\n[b]\n{half} = 1\n")).is_ok());
+        // Sibling keys in an inline table do not add up.
+        let siblings = vec!["a.b = 1"; MAX_NESTING].join(", ");
+        assert!(toml(&format!("t = {{ {siblings} }}\n")).is_ok());
+        // Arrays may span lines; their nesting still counts.
+        let lines = "[\n".repeat(MAX_NESTING + 1);
+        assert!(toml(&format!("a = {lines}")).is_err());
+    }
+
+    #[test]
+    fn toml_skips_strings_and_comments() {
+        let deep = "[{.".repeat(MAX_NESTING);
+        for text in [
+            format!("a = \"{deep}\"\n"),
+            format!("a = \"\\\"{deep}\"\n"),
+            format!("a = '{deep}'\n"),
+            format!("a = \"\"\"\n{deep}\n\"\"\"\n"),
+            format!("a = \"\"\"\"\"{deep}\"\"\"\"\"\n"),
+            format!("a = '''\n{deep}\n'''\n"),
+            format!("# {deep}\n"),
+            format!("[\"{deep}\"] # {deep}\n"),
+        ] {
+            assert!(toml(&text).is_ok(), "{text:.40}");
+        }
+    }
+
+    #[test]
+    fn the_limit_is_safe_for_the_parsers_on_a_small_stack() {
+        let json_text = format!(
+            "{{\"vars\": {}1{}}}",
+            "{\"a\":".repeat(MAX_NESTING - 2),
+            "}".repeat(MAX_NESTING - 2)
+        );
+        let toml_text = format!("{} = 1\n", vec!["a"; MAX_NESTING].join("."));
+        on_small_stack(move || {
+            let json = WranglerConfig::parse(&json_text, ConfigFormat::Json).expect("parses");
+            assert!(json.top.has_vars);
+            // toml_edit's own, lower recursion limit answers here; either way
+            // this must return rather than overflow.
+            let _ = WranglerConfig::parse(&toml_text, ConfigFormat::Toml);
+        });
+    }
 }

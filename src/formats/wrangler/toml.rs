@@ -12,7 +12,9 @@ use crate::span::{Span, Spanned};
 pub fn parse(text: &str) -> Result<WranglerConfig, ParseFailure> {
     prescan::toml(text)?;
     let doc = ImDocument::parse(text).map_err(|e| {
-        let span = e.span().map_or_else(Span::default, |r| Span::new(r.start, r.end));
+        let span = e
+            .span()
+            .map_or_else(Span::default, |r| Span::new(r.start, r.end));
         let message = e.message().trim_end().replace('\n', "; ");
         ParseFailure::new(span, format!("invalid TOML: {message}"))
     })?;
@@ -143,15 +145,25 @@ env = { staging = { vars = { X = 'y' }, kv_namespaces = [{ binding = "KV", id = 
         let cfg = parse(text);
         assert!(cfg.top.has_vars);
         let a = var(&cfg.top, "A");
-        assert_eq!((&text[a.key.span.range()], &text[a.value_span.range()]), ("A", "\"b\""));
+        assert_eq!(
+            (&text[a.key.span.range()], &text[a.value_span.range()]),
+            ("A", "\"b\"")
+        );
         assert_eq!(var(&cfg.top, "N").value, VarValue::Other);
-        let [staging] = cfg.envs.as_slice() else { panic!("one env") };
+        let [staging] = cfg.envs.as_slice() else {
+            panic!("one env")
+        };
         assert_eq!(&text[staging.name.span.range()], "staging");
         let x = var(&staging.config, "X");
         assert_eq!(x.value.as_str(), Some("y"));
         assert_eq!(&text[x.value_span.range()], "'y'");
-        let [kv] = staging.config.bindings.as_slice() else { panic!("one binding") };
-        assert_eq!((kv.kind.as_str(), &text[kv.name.span.range()]), ("kv_namespaces", "\"KV\""));
+        let [kv] = staging.config.bindings.as_slice() else {
+            panic!("one binding")
+        };
+        assert_eq!(
+            (kv.kind.as_str(), &text[kv.name.span.range()]),
+            ("kv_namespaces", "\"KV\"")
+        );
     }
 
     #[test]
@@ -174,14 +186,29 @@ binding = "AI"
 "#;
         let cfg = parse(text);
         assert!(!cfg.top.has_vars);
-        let names: Vec<_> = cfg.envs.iter().map(|e| &text[e.name.span.range()]).collect();
+        let names: Vec<_> = cfg
+            .envs
+            .iter()
+            .map(|e| &text[e.name.span.range()])
+            .collect();
         assert_eq!(names, ["staging", "production"]);
         assert_eq!(var(&cfg.envs[0].config, "A").value.as_str(), Some("1"));
         let prod = &cfg.envs[1].config;
         assert_eq!(var(prod, "B").value.as_str(), Some("2"));
         assert_eq!(prod.secrets_required[0].value, "S");
-        let kinds: Vec<_> = prod.bindings.iter().map(|b| (b.kind.as_str(), b.name.value.as_str())).collect();
+        let kinds: Vec<_> = prod
+            .bindings
+            .iter()
+            .map(|b| (b.kind.as_str(), b.name.value.as_str()))
+            .collect();
         assert_eq!(kinds, [("durable_objects", "DO"), ("ai", "AI")]);
+    }
+
+    #[test]
+    fn byte_order_mark_keeps_spans_aligned() {
+        let text = "\u{feff}[vars]\nA = \"b\"\n";
+        let cfg = parse(text);
+        assert_eq!(&text[var(&cfg.top, "A").value_span.range()], "\"b\"");
     }
 
     #[test]
@@ -222,7 +249,12 @@ env = 5
         assert!(cfg.top.secrets_required.is_empty());
         assert!(cfg.top.hyperdrive.is_empty());
         assert!(cfg.envs.is_empty());
-        let names: Vec<_> = cfg.top.bindings.iter().map(|b| b.name.value.as_str()).collect();
+        let names: Vec<_> = cfg
+            .top
+            .bindings
+            .iter()
+            .map(|b| b.name.value.as_str())
+            .collect();
         assert_eq!(names, ["OK"]);
         assert!(parse("[env]\nstaging = 1\n").envs.is_empty());
     }
@@ -233,11 +265,17 @@ env = 5
         let err = fail(text);
         assert!(err.message.starts_with("invalid TOML"), "{}", err.message);
         let line_start = text.find("[vars").unwrap_or_default();
-        assert!((line_start..text.len()).contains(&(err.span.start as usize)), "{err:?}");
+        assert!(
+            (line_start..text.len()).contains(&(err.span.start as usize)),
+            "{err:?}"
+        );
 
         let dup = "[vars]\nA = \"1\"\nA = \"2\"\n";
         let err = fail(dup);
-        assert!(err.span.start as usize >= dup.find("A = \"2\"").unwrap_or_default(), "{err:?}");
+        assert!(
+            err.span.start as usize >= dup.find("A = \"2\"").unwrap_or_default(),
+            "{err:?}"
+        );
 
         let unterminated = "vars = { A = \"b\n";
         assert!(fail(unterminated).span.start > 0);
@@ -252,14 +290,22 @@ env = 5
             format!("{} = 1\n", vec!["a"; n].join(".")),
             format!("[{}]\nx = 1\n", vec!["a"; n].join(".")),
             format!("[[{}]]\n", vec!["a"; n].join(".")),
-            format!("[{}]\n{} = 1\n", vec!["a"; 200].join("."), vec!["b"; 200].join(".")),
+            format!(
+                "[{}]\n{} = 1\n",
+                vec!["a"; 200].join("."),
+                vec!["b"; 200].join(".")
+            ),
         ];
         for text in cases {
             let err = on_small_stack(move || {
                 WranglerConfig::parse(&text, ConfigFormat::Toml).map(|_| ())
             })
             .expect_err("too deep");
-            assert!(err.message.contains("nesting deeper than"), "{}", err.message);
+            assert!(
+                err.message.contains("nesting deeper than"),
+                "{}",
+                err.message
+            );
         }
     }
 

@@ -1,2 +1,2 @@
-pub mod cors_wildcard;
 pub mod cors_origin_invalid;
+pub mod cors_wildcard;

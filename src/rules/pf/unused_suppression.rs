@@ -35,8 +35,15 @@ pub fn unused(project: &Project, used: &[Vec<usize>]) -> Vec<Finding> {
             if used.get(id).is_some_and(|u| u.contains(&index)) {
                 continue;
             }
-            let unknown: Vec<&String> = s.codes.iter().filter(|c| crate::rules::find(c).is_none()).collect();
-            let relevant = s.codes.iter().any(|c| crate::rules::find(c).is_none() || project.config.is_enabled(c));
+            let unknown: Vec<&String> = s
+                .codes
+                .iter()
+                .filter(|c| crate::rules::find(c).is_none())
+                .collect();
+            let relevant = s
+                .codes
+                .iter()
+                .any(|c| crate::rules::find(c).is_none() || project.config.is_enabled(c));
             if !relevant {
                 continue;
             }
@@ -52,7 +59,10 @@ fn finding(file: FileId, s: &crate::suppress::Suppression, unknown: &[&String]) 
         format!("this `preflight: ignore[{codes}]` suppresses no finding")
     } else {
         let names: Vec<&str> = unknown.iter().map(|c| c.as_str()).collect();
-        format!("this suppression names unknown rule code(s): {}", names.join(", "))
+        format!(
+            "this suppression names unknown rule code(s): {}",
+            names.join(", ")
+        )
     };
     Finding::new(&META, file, s.span).message(message)
 }

@@ -1,4 +1,9 @@
 //! SEC003 committed-secret: the doc lives in rules/SEC003.md.
+//!
+//! The per-file phase already ran the credential catalog over every scanned
+//! text (placeholders excluded), so this rule only turns those matches into
+//! findings. The file's text is gone by now, which suits the rule: the
+//! message names the credential's kind and length, never its characters.
 
 use crate::finding::Finding;
 use crate::project::Project;
@@ -9,7 +14,7 @@ pub static META: RuleMeta = crate::rule_meta!(
     "committed-secret",
     Error,
     "a credential in a known format is committed",
-    "remove it from the file and its history, rotate it, and load it from a secret store",
+    "rotate the credential (it is in the history now), remove it from the file, and load it from a secret store",
 );
 
 pub struct CommittedSecret;
@@ -20,6 +25,58 @@ impl Rule for CommittedSecret {
     }
 
     fn check(&self, project: &Project, out: &mut Vec<Finding>) {
-        let _ = (project, out);
+        for (id, file) in project.files() {
+            let in_test_tree = is_test_path(&file.path);
+            for found in &file.credentials {
+                let help = if in_test_tree {
+                    "a live credential in a test is still leaked: rotate it and use an obviously fake \
+                     value (`sk_test_...`, `<token>`); if these paths only hold fakes, downgrade them \
+                     with an [[overrides]] entry in preflight.toml"
+                } else {
+                    META.help
+                };
+                out.push(
+                    Finding::new(&META, id, found.span)
+                        .message(format!(
+                            "{} committed ({} chars): anyone who can read the repository can use it",
+                            found.description,
+                            found.span.len()
+                        ))
+                        .help(help),
+                );
+            }
+        }
+    }
+}
+
+/// Folders whose files are usually fakes; their findings keep their
+/// severity, only the advice changes.
+fn is_test_path(path: &str) -> bool {
+    path.split('/').any(|segment| {
+        matches!(
+            segment.to_ascii_lowercase().as_str(),
+            "test"
+                | "tests"
+                | "__tests__"
+                | "spec"
+                | "specs"
+                | "fixture"
+                | "fixtures"
+                | "testdata"
+                | "__fixtures__"
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_test_folders() {
+        assert!(is_test_path("tests/auth.test.ts"));
+        assert!(is_test_path("packages/api/__fixtures__/keys.json"));
+        assert!(!is_test_path("src/contest.ts"));
+        assert!(!is_test_path("README.md"));
     }
 }

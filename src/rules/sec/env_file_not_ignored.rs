@@ -1,15 +1,24 @@
 //! SEC004 env-file-not-ignored: the doc lives in rules/SEC004.md.
+//!
+//! Discovery walks the tree with the repository's ignore rules applied and
+//! adds back the env files git tracks, so a local env file that appears in
+//! the project is either in the index or not ignored: both are reported.
+//! Outside a git work tree nothing can be committed, so nothing is reported.
 
-use crate::finding::Finding;
+use std::collections::{HashMap, HashSet};
+
+use crate::discover::{file_name, is_local_env_file, parent_dir};
+use crate::finding::{FileId, Finding, Severity};
 use crate::project::Project;
 use crate::rules::{Rule, RuleMeta};
+use crate::span::Span;
 
 pub static META: RuleMeta = crate::rule_meta!(
     "SEC004",
     "env-file-not-ignored",
     Error,
     "a local env file is tracked by git or not covered by .gitignore",
-    "add `.dev.vars*` and `.env*` (except templates) to .gitignore and `git rm --cached` the file",
+    "add `.dev.vars*` and `.env*` (with `!*.example` for templates) to .gitignore and `git rm --cached` the file",
 );
 
 pub struct EnvFileNotIgnored;
@@ -20,6 +29,123 @@ impl Rule for EnvFileNotIgnored {
     }
 
     fn check(&self, project: &Project, out: &mut Vec<Finding>) {
-        let _ = (project, out);
+        if !project.in_git_repo {
+            return;
+        }
+        let mut reported: HashSet<&str> = HashSet::new();
+        for (id, file) in project.files() {
+            let name = file_name(&file.path);
+            if !is_local_env_file(name) {
+                continue;
+            }
+            reported.insert(file.path.as_str());
+            let finding = Finding::new(&META, id, Span::empty_at(0));
+            out.push(if file.tracked {
+                finding
+                    .message(format!(
+                        "`{}` is tracked by git: its values are in the repository whatever .gitignore says",
+                        file.path
+                    ))
+                    .help(format!(
+                        "run `git rm --cached {}`, make sure .gitignore covers it, and rotate every \
+                         credential it has ever held",
+                        file.path
+                    ))
+            } else {
+                finding
+                    .message(format!(
+                        "`{}` is not covered by the repository's ignore rules: the next `git add .` commits it",
+                        file.path
+                    ))
+                    .help(ignore_help(name))
+            });
+        }
+
+        let by_path: HashMap<&str, FileId> = project
+            .files()
+            .map(|(id, f)| (f.path.as_str(), id))
+            .collect();
+        for (index, worker) in project.workers.iter().enumerate() {
+            if project.dev_vars_ignored.get(index).copied().unwrap_or(true) {
+                continue;
+            }
+            let dev_vars = join(&worker.dir, ".dev.vars");
+            // An existing `.dev.vars` was reported above, more precisely.
+            if reported.contains(dev_vars.as_str()) {
+                continue;
+            }
+            let (file, at_gitignore) = match nearest_gitignore(&by_path, &worker.dir) {
+                Some(id) => (id, true),
+                None => (worker.config_file, false),
+            };
+            let where_ = if worker.dir.is_empty() {
+                "the repository root".to_string()
+            } else {
+                format!("`{}`", worker.dir)
+            };
+            let help = if at_gitignore {
+                "add `.dev.vars*` and `!.dev.vars.example` to this .gitignore"
+            } else {
+                "create a .gitignore beside the wrangler config with `.dev.vars*` and `!.dev.vars.example`"
+            };
+            out.push(
+                Finding::new(&META, file, Span::empty_at(0))
+                    .severity(Severity::Warning)
+                    .message(format!(
+                        "the ignore rules do not cover `.dev.vars` for the Worker at {where_}: \
+                         once someone creates it, its secrets are one `git add` away from a commit"
+                    ))
+                    .help(help),
+            );
+        }
+    }
+}
+
+/// The `.gitignore` in the Worker's directory or the closest one above it.
+fn nearest_gitignore(by_path: &HashMap<&str, FileId>, dir: &str) -> Option<FileId> {
+    let mut current = dir;
+    loop {
+        if let Some(id) = by_path.get(join(current, ".gitignore").as_str()) {
+            return Some(*id);
+        }
+        if current.is_empty() {
+            return None;
+        }
+        current = parent_dir(current);
+    }
+}
+
+fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+/// Suggests the family's wildcard, which also covers the variants
+/// (`.env.production.local`, `.dev.vars.staging`), and keeps the template.
+fn ignore_help(name: &str) -> &'static str {
+    if name.to_ascii_lowercase().starts_with(".dev.vars") {
+        "add `.dev.vars*` and `!.dev.vars.example` to .gitignore"
+    } else {
+        "add `.env*` and `!.env.example` to .gitignore"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_closest_gitignore_above() {
+        let files: HashMap<&str, FileId> = [(".gitignore", 0), ("apps/.gitignore", 1)]
+            .into_iter()
+            .collect();
+        assert_eq!(nearest_gitignore(&files, "apps/api"), Some(1));
+        assert_eq!(nearest_gitignore(&files, "apps"), Some(1));
+        assert_eq!(nearest_gitignore(&files, "worker"), Some(0));
+        assert_eq!(nearest_gitignore(&files, ""), Some(0));
+        assert_eq!(nearest_gitignore(&HashMap::new(), "a/b"), None);
     }
 }

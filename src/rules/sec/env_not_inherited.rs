@@ -1,7 +1,13 @@
 //! SEC010 env-not-inherited: the doc lives in rules/SEC010.md.
+//!
+//! wrangler copies neither `vars` nor bindings from the top level into an
+//! `[env.NAME]` section, so each production env must repeat them. Each
+//! missing key is reported once per env, at the env's name.
 
-use crate::finding::Finding;
+use crate::finding::{FileId, Finding};
+use crate::formats::wrangler::{EnvConfig, NamedEnv, WranglerConfig};
 use crate::project::Project;
+use crate::rules::sec::secret_in_vars::is_declared_secret;
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(
@@ -14,12 +20,92 @@ pub static META: RuleMeta = crate::rule_meta!(
 
 pub struct EnvNotInherited;
 
+/// Binding kinds wrangler does inherit into named envs. Every other kind
+/// the model records is per-env.
+const INHERITED_KINDS: &[&str] = &["assets"];
+
 impl Rule for EnvNotInherited {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
     fn check(&self, project: &Project, out: &mut Vec<Finding>) {
-        let _ = (project, out);
+        for worker in &project.workers {
+            let Some(config) = project.worker_config(worker) else {
+                continue;
+            };
+            let file = worker.config_file;
+            for env in &config.envs {
+                if !project
+                    .config
+                    .is_production_env(Some(env.name.value.as_str()))
+                {
+                    continue;
+                }
+                missing_vars(project, file, config, env, out);
+                missing_bindings(file, &config.top, env, out);
+            }
+        }
+    }
+}
+
+fn missing_vars(
+    project: &Project,
+    file: FileId,
+    config: &WranglerConfig,
+    env: &NamedEnv,
+    out: &mut Vec<Finding>,
+) {
+    let mut reported: Vec<&str> = Vec::new();
+    for var in &config.top.vars {
+        let key = var.key.value.as_str();
+        // A secret in top-level vars is SEC001's: telling the user to copy
+        // it into the env would spread it further.
+        let secret = project.names.is_secret_name(key) || is_declared_secret(project, config, key);
+        if secret || reported.contains(&key) {
+            continue;
+        }
+        if env.config.vars.iter().any(|v| v.key.value == key) {
+            continue;
+        }
+        reported.push(key);
+        let name = &env.name.value;
+        out.push(
+            Finding::new(&META, file, env.name.span)
+                .message(format!(
+                    "env `{name}` does not define var `{key}`, which the top level sets: wrangler does not \
+                     inherit `vars`, so `wrangler deploy --env {name}` deploys without it"
+                ))
+                .help(format!("add `{key}` to `env.{name}.vars` with the value production needs")),
+        );
+    }
+}
+
+fn missing_bindings(file: FileId, top: &EnvConfig, env: &NamedEnv, out: &mut Vec<Finding>) {
+    let mut reported: Vec<(&str, &str)> = Vec::new();
+    for binding in &top.bindings {
+        let kind = binding.kind.as_str();
+        let name = binding.name.value.as_str();
+        if INHERITED_KINDS.contains(&kind) || reported.contains(&(kind, name)) {
+            continue;
+        }
+        if env
+            .config
+            .bindings
+            .iter()
+            .any(|b| b.kind == kind && b.name.value == name)
+        {
+            continue;
+        }
+        reported.push((kind, name));
+        let env_name = &env.name.value;
+        out.push(
+            Finding::new(&META, file, env.name.span)
+                .message(format!(
+                    "env `{env_name}` does not define the `{kind}` binding `{name}`, which the top level has: \
+                     wrangler does not inherit bindings, so `env.{name}` is undefined in the `{env_name}` Worker"
+                ))
+                .help(format!("repeat the `{kind}` entry for `{name}` under `env.{env_name}`")),
+        );
     }
 }

@@ -1,9 +1,9 @@
-pub mod secret_in_vars;
-pub mod secret_value_in_vars;
 pub mod committed_secret;
 pub mod env_file_not_ignored;
+pub mod env_not_inherited;
 pub mod real_value_in_env_template;
+pub mod secret_in_vars;
+pub mod secret_literal_in_script;
+pub mod secret_value_in_vars;
 pub mod turnstile_test_key_in_production;
 pub mod weak_secret;
-pub mod secret_literal_in_script;
-pub mod env_not_inherited;

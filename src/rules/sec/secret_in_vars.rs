@@ -1,6 +1,10 @@
 //! SEC001 secret-in-vars: the doc lives in rules/SEC001.md.
+//!
+//! The key decides, never the value: an empty or placeholder value under a
+//! secret name still overwrites the real secret when the config is deployed.
 
 use crate::finding::Finding;
+use crate::formats::wrangler::WranglerConfig;
 use crate::project::Project;
 use crate::rules::{Rule, RuleMeta};
 
@@ -20,6 +24,53 @@ impl Rule for SecretInVars {
     }
 
     fn check(&self, project: &Project, out: &mut Vec<Finding>) {
-        let _ = (project, out);
+        for (file, config) in project.wrangler_configs() {
+            for (env, scope) in config.scopes() {
+                let table = match env {
+                    None => "`vars`".to_string(),
+                    Some(name) => format!("`env.{}.vars`", name.value),
+                };
+                for var in &scope.vars {
+                    let key = var.key.value.as_str();
+                    let declared = is_declared_secret(project, config, key);
+                    if !declared && !project.names.is_secret_name(key) {
+                        continue;
+                    }
+                    let why = if project.names.is_credential_name(key) {
+                        "is a secret"
+                    } else if declared {
+                        "is declared a secret in `secrets.required`"
+                    } else {
+                        "is confidential (the checklist keeps it out of `vars`)"
+                    };
+                    let empty = if var.value.as_str().is_some_and(|v| v.trim().is_empty()) {
+                        "; even empty, deploying it overwrites the secret"
+                    } else {
+                        ""
+                    };
+                    let env_flag = env
+                        .map(|e| format!(" --env {}", e.value))
+                        .unwrap_or_default();
+                    out.push(
+                        Finding::new(&META, file, var.key.span)
+                            .message(format!("`{key}` {why} but sits in {table}, committed and deployed in clear text{empty}"))
+                            .help(format!(
+                                "delete `{key}` from {table} and set it with `wrangler secret put {key}{env_flag}`; \
+                                 for local development put it in `.dev.vars`"
+                            )),
+                    );
+                }
+            }
+        }
     }
+}
+
+/// Named in this config's `secrets.required` (any env: a name declared
+/// secret anywhere in the Worker is a secret everywhere) or in
+/// preflight.toml's `[secrets] required`.
+pub(crate) fn is_declared_secret(project: &Project, config: &WranglerConfig, key: &str) -> bool {
+    config
+        .scopes()
+        .any(|(_, scope)| scope.secrets_required.iter().any(|s| s.value == key))
+        || project.config.required_secrets.iter().any(|s| s == key)
 }

@@ -1,8 +1,17 @@
 //! SEC002 secret-value-in-vars: the doc lives in rules/SEC002.md.
+//!
+//! The value decides, whatever the key: a known credential format, a URL
+//! carrying a password, or random-looking text under a key that hints at a
+//! credential. Entropy alone never decides, so digests and ids under neutral
+//! names stay quiet.
 
 use crate::finding::Finding;
 use crate::project::Project;
 use crate::rules::{Rule, RuleMeta};
+use crate::secrets::conn_url::ConnUrl;
+use crate::secrets::entropy::looks_random;
+use crate::secrets::names::hints_credential;
+use crate::secrets::{Catalog, is_placeholder, redact};
 
 pub static META: RuleMeta = crate::rule_meta!(
     "SEC002",
@@ -20,6 +29,93 @@ impl Rule for SecretValueInVars {
     }
 
     fn check(&self, project: &Project, out: &mut Vec<Finding>) {
-        let _ = (project, out);
+        for (file, config) in project.wrangler_configs() {
+            for (env, scope) in config.scopes() {
+                let table = match env {
+                    None => "`vars`".to_string(),
+                    Some(name) => format!("`env.{}.vars`", name.value),
+                };
+                for var in &scope.vars {
+                    let Some(value) = var.value.as_str() else {
+                        continue;
+                    };
+                    let key = var.key.value.as_str();
+                    let Some(what) = credential_kind(project, key, value) else {
+                        continue;
+                    };
+                    out.push(
+                        Finding::new(&META, file, var.value_span)
+                            .message(format!(
+                                "`{key}` in {table} holds {what} (`{}`), committed and deployed in clear text",
+                                redact(value)
+                            ))
+                            .help(format!(
+                                "treat it as leaked: rotate it at its issuer, delete it from {table}, and set the new \
+                                 value with `wrangler secret put {key}`"
+                            )),
+                    );
+                }
+            }
+        }
     }
+}
+
+/// What makes `value` a credential, or `None`.
+fn credential_kind(project: &Project, key: &str, value: &str) -> Option<String> {
+    let value = value.trim();
+    if value.is_empty() || is_placeholder(value) {
+        return None;
+    }
+    if let Some(found) = Catalog::builtin().match_value(value) {
+        return Some(format!("a {}", found.description));
+    }
+    if is_public_format(value) {
+        return None;
+    }
+    if let Some(url) = ConnUrl::parse(value) {
+        if has_real_password(&url) {
+            let what = if url.is_database() {
+                "a database connection string with its password"
+            } else {
+                "a URL with an embedded password"
+            };
+            return Some(what.to_string());
+        }
+        return None;
+    }
+    if hints_credential(key)
+        && !project.names.is_public_name(key)
+        && !is_identifier_name(key)
+        && looks_random(value)
+    {
+        return Some("a random-looking value under a credential-like name".to_string());
+    }
+    None
+}
+
+/// Documented public formats that would otherwise look random: Turnstile
+/// site keys (`0x4AAAAAAA` and 24 characters in all; the longer secret keys
+/// share the prefix and are not exempt) and Clerk publishable keys.
+fn is_public_format(value: &str) -> bool {
+    (value.starts_with("0x4AAAAAAA") && value.len() <= 26)
+        || value.starts_with("pk_live_")
+        || value.starts_with("pk_test_")
+}
+
+/// `*_ID` names hold identifiers (account, client, key ids), which are
+/// random-looking by design and not secret.
+fn is_identifier_name(key: &str) -> bool {
+    let upper = key.to_ascii_uppercase();
+    upper.ends_with("_ID") || upper.ends_with("_IDS") || upper == "ID"
+}
+
+fn has_real_password(url: &ConnUrl<'_>) -> bool {
+    let Some(password) = url.password else {
+        return false;
+    };
+    let lower = password.to_ascii_lowercase();
+    !password.is_empty()
+        && !matches!(lower.as_str(), "password" | "pass" | "secret")
+        && !is_placeholder(password)
+        && !url.is_local()
 }

@@ -1,0 +1,146 @@
+//! `--check-env`: at deploy time, checks the secrets in this process's
+//! environment. Every name with a minimum length (`BETTER_AUTH_SECRET` 32,
+//! `ADMIN_KEY` 48, `[secrets.min_length]`) must be set, not a placeholder,
+//! long enough and random enough; every `[secrets] required` name must be
+//! set and not a placeholder. Findings are SEC007 at `<env>:NAME`.
+//!
+//! Messages give lengths, never characters: the first characters of a weak
+//! secret are a large part of it.
+
+use std::collections::BTreeSet;
+
+use crate::config::Config;
+use crate::finding::Finding;
+use crate::rules::sec::weak_secret::META;
+use crate::secrets::entropy::is_low_entropy;
+use crate::secrets::is_placeholder;
+
+/// The names `--check-env` looks at, sorted.
+pub fn names(config: &Config) -> BTreeSet<&str> {
+    config
+        .min_length
+        .keys()
+        .map(String::as_str)
+        .chain(config.required_secrets.iter().map(String::as_str))
+        .collect()
+}
+
+/// Checks each name against `lookup` (the process environment in
+/// production, a map in tests).
+pub fn check(config: &Config, lookup: impl Fn(&str) -> Option<String>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for name in names(config) {
+        let min = config.min_length(name);
+        let problem = match lookup(name) {
+            None => Some("is not set".to_string()),
+            Some(value) if value.trim().is_empty() => Some("is set but empty".to_string()),
+            Some(value) if is_placeholder(&value) => {
+                Some("holds a placeholder, not a real secret".to_string())
+            }
+            Some(value) => min.and_then(|min| weakness(&value, min)),
+        };
+        if let Some(problem) = problem {
+            out.push(
+                Finding::virtual_path(&META, format!("<env>:{name}"))
+                    .message(format!("`{name}` in this environment {problem}"))
+                    .help(help(name, min)),
+            );
+        }
+    }
+    out
+}
+
+fn weakness(value: &str, min: usize) -> Option<String> {
+    let length = value.chars().count();
+    let short = length < min;
+    let low = is_low_entropy(value);
+    match (short, low) {
+        (true, true) => Some(format!(
+            "is {length} characters long (at least {min} are required) and has too little randomness"
+        )),
+        (true, false) => Some(format!(
+            "is {length} characters long; at least {min} are required"
+        )),
+        (false, true) => Some(format!(
+            "has {length} characters but too little randomness (repeated, sequential or few distinct characters)"
+        )),
+        (false, false) => None,
+    }
+}
+
+fn help(name: &str, min: Option<usize>) -> String {
+    match min {
+        // base64 of n bytes has 4 * ceil(n / 3) characters: n = min gives
+        // enough characters and as many random bytes as characters asked.
+        Some(min) => format!(
+            "generate it with `openssl rand -base64 {min}` and set it for the deploy (`... | wrangler secret put {name}`)"
+        ),
+        None => {
+            format!("set `{name}` in the deploy environment (e.g. from a GitHub Actions secret)")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn run(vars: &[(&str, &str)]) -> Vec<(String, String)> {
+        let env: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let mut config = Config::default();
+        config
+            .required_secrets
+            .push("TURNSTILE_SECRET_KEY".to_string());
+        check(&config, |name| env.get(name).cloned())
+            .into_iter()
+            .map(|f| match f.location {
+                crate::finding::Location::Virtual { path } => (path, f.message),
+                _ => unreachable!(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn reports_missing_short_and_weak_values() {
+        let found = run(&[
+            ("BETTER_AUTH_SECRET", "short-one"),
+            ("ADMIN_KEY", &"ab".repeat(30)),
+        ]);
+        let paths: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "<env>:ADMIN_KEY",
+                "<env>:BETTER_AUTH_SECRET",
+                "<env>:TURNSTILE_SECRET_KEY"
+            ]
+        );
+        assert!(
+            found[0].1.contains("too little randomness"),
+            "{}",
+            found[0].1
+        );
+        assert!(found[1].1.contains("9 characters"), "{}", found[1].1);
+        assert!(found[2].1.contains("not set"), "{}", found[2].1);
+    }
+
+    #[test]
+    fn strong_values_pass() {
+        let found = run(&[
+            (
+                "BETTER_AUTH_SECRET",
+                "q8Zr3vT1xKp0LmN7wYb2HcJ5dFg9Xe4Ua6Ws1Qo+/Ai=",
+            ),
+            (
+                "ADMIN_KEY",
+                "Vt9mK2pQ7xR4nL8sW1zB6cJ3hF5gD0aYuEiOoPlq8Zr3vT1xKp0Lm",
+            ),
+            ("TURNSTILE_SECRET_KEY", "0x4AAAAAAAbcdefgh"),
+        ]);
+        assert!(found.is_empty(), "{found:?}");
+    }
+}

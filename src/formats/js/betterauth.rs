@@ -1,0 +1,96 @@
+//! `betterAuth({...})` options (AUTH001, AUTH007).
+
+use oxc_ast::ast::{ArrayExpressionElement, CallExpression, Expression, ObjectPropertyKind};
+use oxc_span::GetSpan;
+
+use super::cookies::attrs_from_object;
+use super::expr::{
+    arg, as_call, flag_prop, has_spread, key_name, last_segment, object_prop, path_text, sp,
+};
+use super::visitor::Extractor;
+use super::{BetterAuthConfig, NamedCookieAttrs};
+use crate::span::Spanned;
+
+impl<'a> Extractor<'a> {
+    pub(super) fn betterauth_on_call(&mut self, call: &'a CallExpression<'a>, callee: &str) {
+        if last_segment(callee) != "betterAuth" {
+            return;
+        }
+        let obj = arg(&call.arguments, 0).and_then(|o| self.resolve_object(o));
+        let mut cfg = BetterAuthConfig {
+            span: sp(call.span),
+            options_known: obj.is_some_and(|o| !has_spread(o)),
+            use_secure_cookies: None,
+            disable_csrf_check: None,
+            default_cookie_attributes: None,
+            cookies: Vec::new(),
+            email_and_password: None,
+            plugins: Vec::new(),
+            function: self.cur_id(),
+        };
+        if let Some(obj) = obj {
+            if let Some(adv) =
+                object_prop(obj, "advanced").and_then(|p| self.resolve_object(&p.value))
+            {
+                cfg.use_secure_cookies = flag_prop(adv, "useSecureCookies");
+                cfg.disable_csrf_check = flag_prop(adv, "disableCSRFCheck");
+                if let Some(p) = object_prop(adv, "defaultCookieAttributes")
+                    && let Some(o) = self.resolve_object(&p.value)
+                {
+                    cfg.default_cookie_attributes = Some((sp(p.span), attrs_from_object(o)));
+                }
+                if let Some(p) = object_prop(adv, "cookies")
+                    && let Some(o) = self.resolve_object(&p.value)
+                {
+                    for q in &o.properties {
+                        let ObjectPropertyKind::ObjectProperty(q) = q else {
+                            continue;
+                        };
+                        let Some(name) = key_name(&q.key) else {
+                            continue;
+                        };
+                        if let Some(inner) = self.resolve_object(&q.value)
+                            && let Some(a) = object_prop(inner, "attributes")
+                            && let Some(ao) = self.resolve_object(&a.value)
+                        {
+                            cfg.cookies.push(NamedCookieAttrs {
+                                name: name.into_owned(),
+                                span: sp(a.span),
+                                attrs: attrs_from_object(ao),
+                            });
+                        }
+                    }
+                }
+            }
+            if let Some(ep) =
+                object_prop(obj, "emailAndPassword").and_then(|p| self.resolve_object(&p.value))
+            {
+                cfg.email_and_password = flag_prop(ep, "enabled");
+            }
+            if let Some(p) = object_prop(obj, "plugins")
+                && let Expression::ArrayExpression(a) = self.resolve_init(&p.value)
+            {
+                for el in &a.elements {
+                    let (text, span) = match el {
+                        ArrayExpressionElement::SpreadElement(s) => {
+                            (path_text(&s.argument).map(|t| format!("...{t}")), s.span)
+                        }
+                        _ => match el.as_expression() {
+                            Some(e) => (
+                                as_call(e)
+                                    .map(super::expr::callee_text)
+                                    .or_else(|| path_text(e)),
+                                e.span(),
+                            ),
+                            None => (None, el.span()),
+                        },
+                    };
+                    if let Some(text) = text {
+                        cfg.plugins.push(Spanned::new(text, sp(span)));
+                    }
+                }
+            }
+        }
+        self.facts.better_auth.push(cfg);
+    }
+}

@@ -1,0 +1,328 @@
+//! Request-input taint and global `fetch` calls (NET004, NET005).
+
+use oxc_ast::ast::{CallExpression, Expression};
+use oxc_span::GetSpan;
+
+use super::expr::{
+    self, arg, as_call, chunk_text, last_segment, member_parts, method_call, path_text, sp,
+    string_value, unwrap, unwrap_await,
+};
+use super::visitor::{Extractor, Taint};
+use super::{FetchCall, InputKind, Redirect, UrlSource};
+use crate::span::Spanned;
+
+/// Calls whose result is a number or boolean whatever their input.
+const NUMERIC_CONVERSIONS: &[&str] = &[
+    "parseInt",
+    "parseFloat",
+    "Number",
+    "Boolean",
+    "Number.parseInt",
+    "Number.parseFloat",
+];
+
+/// Request-like receiver names (`request.json()`, `req.formData()`, `c.req.raw`).
+fn is_request_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower == "request" || lower == "req" || lower == "raw" || lower.ends_with("request")
+}
+
+/// `scheme://host` when the literal prefix fixes both and the host ends
+/// inside the prefix (a `/`, `?` or `#` follows it), so no substitution can
+/// change the host.
+pub(super) fn fixed_origin(prefix: &str) -> Option<String> {
+    let lower = prefix.to_ascii_lowercase();
+    let scheme_end = if lower.starts_with("https://") {
+        8
+    } else if lower.starts_with("http://") {
+        7
+    } else {
+        return None;
+    };
+    let rest = &prefix[scheme_end..];
+    let host_end = rest.find(['/', '?', '#'])?;
+    let host = &rest[..host_end];
+    if host.is_empty() || host.contains('@') {
+        return None;
+    }
+    Some(prefix[..scheme_end + host_end].to_string())
+}
+
+impl<'a> Extractor<'a> {
+    /// Which request input `e` reads directly.
+    pub(super) fn request_input(&self, e: &Expression<'a>) -> Option<(InputKind, oxc_span::Span)> {
+        let u = unwrap_await(e);
+        if let Some(call) = as_call(u) {
+            if let Some((recv, m)) = method_call(call) {
+                let recv_path = path_text(recv);
+                let last = recv_path.as_deref().map(last_segment).unwrap_or("");
+                if last == "req" {
+                    let kind = match m {
+                        "query" | "queries" => Some(InputKind::Query),
+                        "param" => Some(InputKind::Param),
+                        "json" | "parseBody" | "formData" | "text" | "arrayBuffer" | "blob" => {
+                            Some(InputKind::Body)
+                        }
+                        "header" => Some(InputKind::Header),
+                        "valid" => Some(match arg(&call.arguments, 0).and_then(string_value) {
+                            Some("query") => InputKind::Query,
+                            Some("param") => InputKind::Param,
+                            Some("header" | "cookie") => InputKind::Header,
+                            _ => InputKind::Body,
+                        }),
+                        _ => None,
+                    };
+                    if let Some(kind) = kind {
+                        return Some((kind, u.span()));
+                    }
+                }
+                if is_request_name(last)
+                    && matches!(m, "json" | "formData" | "text" | "arrayBuffer" | "blob")
+                {
+                    return Some((InputKind::Body, u.span()));
+                }
+                if matches!(m, "get" | "getAll") && last == "searchParams" {
+                    return Some((InputKind::Query, u.span()));
+                }
+                if m == "get"
+                    && last.eq_ignore_ascii_case("headers")
+                    && let Some((inner, _, _)) = member_parts(recv)
+                    && path_text(inner).is_some_and(|p| is_request_name(last_segment(&p)))
+                {
+                    return Some((InputKind::Header, u.span()));
+                }
+            }
+            if path_text(&call.callee).as_deref() == Some("Object.fromEntries")
+                && arg(&call.arguments, 0)
+                    .and_then(path_text)
+                    .is_some_and(|p| p.ends_with("searchParams"))
+            {
+                return Some((InputKind::Query, u.span()));
+            }
+            return None;
+        }
+        let (obj, prop, _) = member_parts(u)?;
+        let obj_path = path_text(obj)?;
+        if !is_request_name(last_segment(&obj_path)) {
+            return None;
+        }
+        let kind = match prop {
+            "query" => InputKind::Query,
+            "params" => InputKind::Param,
+            "body" | "content" => InputKind::Body,
+            _ => return None,
+        };
+        Some((kind, u.span()))
+    }
+
+    /// Whether (and how) `e` carries request input, following locals.
+    pub(super) fn taint_of(&self, e: &Expression<'a>, depth: usize) -> Option<Taint> {
+        if depth > 8 {
+            return None;
+        }
+        let u = unwrap_await(e);
+        if let Some((kind, origin)) = self.request_input(u) {
+            return Some(Taint {
+                kind,
+                origin,
+                vars: Vec::new(),
+                via: Vec::new(),
+            });
+        }
+        let d = depth + 1;
+        match u {
+            Expression::Identifier(id) => {
+                let mut t = self.lookup(id.name.as_str())?.taint.clone()?;
+                t.vars.push(id.name.to_string());
+                Some(t)
+            }
+            Expression::TemplateLiteral(t) => {
+                t.expressions.iter().find_map(|x| self.taint_of(x, d))
+            }
+            Expression::BinaryExpression(b) => self
+                .taint_of(&b.left, d)
+                .or_else(|| self.taint_of(&b.right, d)),
+            Expression::LogicalExpression(l) => self
+                .taint_of(&l.left, d)
+                .or_else(|| self.taint_of(&l.right, d)),
+            Expression::ConditionalExpression(c) => self
+                .taint_of(&c.consequent, d)
+                .or_else(|| self.taint_of(&c.alternate, d)),
+            Expression::NewExpression(n) => {
+                let callee = path_text(&n.callee).unwrap_or_else(|| "?".to_string());
+                let mut t = n
+                    .arguments
+                    .iter()
+                    .filter_map(|a| a.as_expression())
+                    .find_map(|x| self.taint_of(x, d))?;
+                t.via.push((callee, n.callee.span()));
+                Some(t)
+            }
+            Expression::ComputedMemberExpression(m) => self.taint_of(&m.object, d),
+            _ => {
+                if let Some(call) = as_call(u) {
+                    let callee = expr::callee_text(call);
+                    if NUMERIC_CONVERSIONS.contains(&callee.as_str()) || callee.starts_with("Math.")
+                    {
+                        // A number cannot carry a URL or SQL text.
+                        return None;
+                    }
+                    if let Some((recv, _)) = method_call(call)
+                        && let Some(t) = self.taint_of(recv, d)
+                    {
+                        return Some(t);
+                    }
+                    let mut t = call
+                        .arguments
+                        .iter()
+                        .filter_map(|a| a.as_expression())
+                        .find_map(|x| self.taint_of(x, d))?;
+                    t.via.push((expr::callee_text(call), call.callee.span()));
+                    return Some(t);
+                }
+                let (obj, _, _) = member_parts(u)?;
+                self.taint_of(obj, d)
+            }
+        }
+    }
+
+    fn url_source(&self, e: &'a Expression<'a>, depth: usize) -> UrlSource {
+        let u = unwrap_await(e);
+        match u {
+            Expression::StringLiteral(s) => return UrlSource::Literal(s.value.to_string()),
+            Expression::TemplateLiteral(t) => {
+                if t.expressions.is_empty() {
+                    return UrlSource::Literal(chunk_text(t, 0).to_string());
+                }
+                if let Some(origin) = fixed_origin(chunk_text(t, 0)) {
+                    return UrlSource::FixedOrigin(origin);
+                }
+            }
+            Expression::BinaryExpression(b) => {
+                let mut left = &b.left;
+                for _ in 0..64 {
+                    match unwrap(left) {
+                        Expression::BinaryExpression(inner) => left = &inner.left,
+                        _ => break,
+                    }
+                }
+                if let Some(origin) = string_value(left).and_then(fixed_origin) {
+                    return UrlSource::FixedOrigin(origin);
+                }
+            }
+            Expression::NewExpression(n) if path_text(&n.callee).as_deref() == Some("URL") => {
+                let path = arg(&n.arguments, 0);
+                let base = arg(&n.arguments, 1);
+                if let (Some(path), Some(base)) = (path, base) {
+                    let relative = match unwrap(path) {
+                        Expression::StringLiteral(s) => Some(s.value.as_str()),
+                        Expression::TemplateLiteral(t) => Some(chunk_text(t, 0)),
+                        _ => None,
+                    }
+                    .is_some_and(|p| p.starts_with('/') && !p.starts_with("//"));
+                    if relative {
+                        if let Some(b) =
+                            string_value(base).and_then(|b| fixed_origin(&format!("{b}/")))
+                        {
+                            return UrlSource::FixedOrigin(b);
+                        }
+                        if let Some((name, _, _)) = self.env_ref(base) {
+                            return UrlSource::Env(name);
+                        }
+                    }
+                }
+            }
+            Expression::Identifier(id) if depth < 3 => {
+                if let Some(b) = self.lookup(id.name.as_str())
+                    && b.taint.is_none()
+                    && b.assigns.is_empty()
+                    && let Some(init) = b.init
+                {
+                    return self.url_source(init, depth + 1);
+                }
+            }
+            _ => {}
+        }
+        if let Some(t) = self.taint_of(u, 0) {
+            return UrlSource::RequestInput {
+                kind: t.kind,
+                origin: sp(t.origin),
+            };
+        }
+        if let Some((name, _, _)) = self.env_ref(u) {
+            return UrlSource::Env(name);
+        }
+        UrlSource::Unknown(self.snippet(u.span()))
+    }
+
+    pub(super) fn fetch_on_call(&mut self, call: &'a CallExpression<'a>, callee: &str) {
+        if !matches!(
+            callee,
+            "fetch" | "globalThis.fetch" | "self.fetch" | "window.fetch"
+        ) {
+            return;
+        }
+        let Some(first) = arg(&call.arguments, 0) else {
+            return;
+        };
+        let mut url_expr = first;
+        let mut init = arg(&call.arguments, 1);
+        if let Expression::NewExpression(n) = unwrap(first)
+            && path_text(&n.callee).as_deref() == Some("Request")
+            && let Some(u) = arg(&n.arguments, 0)
+        {
+            url_expr = u;
+            init = init.or_else(|| arg(&n.arguments, 1));
+        }
+        let url = self.url_source(url_expr, 0);
+
+        let mut chain = Vec::new();
+        expr::names_in(url_expr, &mut chain);
+        let taint = self.taint_of(url_expr, 0);
+        if let Some(t) = &taint {
+            chain.extend(t.vars.iter().cloned());
+        }
+        let mut guards: Vec<Spanned<String>> = Vec::new();
+        let start = call.span.start;
+        let fid = self.cur_id();
+        for c in &self.facts.functions[fid].calls {
+            if c.span.end <= start && c.arg_names.iter().any(|n| chain.contains(n)) {
+                guards.push(Spanned::new(c.callee.clone(), c.callee_span));
+            }
+        }
+        if let Some(t) = &taint {
+            for (name, span) in &t.via {
+                guards.push(Spanned::new(name.clone(), sp(*span)));
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        guards.retain(|g| seen.insert(g.value.clone()));
+
+        let redirect = match init {
+            None => Redirect::Absent,
+            Some(init) => match self.resolve_object(init) {
+                Some(obj)
+                    if expr::has_spread(obj) && expr::object_prop(obj, "redirect").is_none() =>
+                {
+                    Redirect::Dynamic(sp(init.span()))
+                }
+                Some(obj) => match expr::object_prop(obj, "redirect") {
+                    None => Redirect::Absent,
+                    Some(p) => match string_value(&p.value) {
+                        Some(v) => Redirect::Literal(Spanned::new(v.to_string(), sp(p.span))),
+                        None => Redirect::Dynamic(sp(p.span)),
+                    },
+                },
+                None => Redirect::Dynamic(sp(init.span())),
+            },
+        };
+        self.facts.fetches.push(FetchCall {
+            span: sp(call.span),
+            url_span: sp(url_expr.span()),
+            url,
+            guards,
+            redirect,
+            function: fid,
+        });
+    }
+}

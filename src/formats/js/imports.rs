@@ -1,0 +1,282 @@
+//! Imports and exports, for the cross-file module graph.
+
+use oxc_ast::ast::{
+    CallExpression, Class, ClassElement, Declaration, ExportAllDeclaration, ExportDeclaration,
+    ExportDefaultDeclaration, ExportDefaultDeclarationKind, ExportFromDeclaration,
+    ExportNamedDeclaration, Expression, ImportDeclaration, ImportDeclarationSpecifier,
+    ImportExpression, ObjectPropertyKind, TSExportAssignment,
+};
+use oxc_span::GetSpan;
+
+use super::expr::{arg, key_name, path_text, sp, string_value, unwrap, unwrap_await};
+use super::visitor::Extractor;
+use super::{
+    Export, ExportKind, ExportValue, ExportedProperty, FunctionKind, Import, ImportKind, Imported,
+    ImportedName, ValueRef,
+};
+use crate::span::Spanned;
+
+impl<'a> Extractor<'a> {
+    pub(super) fn on_import(&mut self, d: &'a ImportDeclaration<'a>) {
+        let names = d
+            .specifiers
+            .iter()
+            .flatten()
+            .map(|s| match s {
+                ImportDeclarationSpecifier::ImportSpecifier(s) => ImportedName {
+                    imported: Imported::Named(s.imported.name().to_string()),
+                    local: s.local.name.to_string(),
+                    span: sp(s.span),
+                },
+                ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => ImportedName {
+                    imported: Imported::Default,
+                    local: s.local.name.to_string(),
+                    span: sp(s.span),
+                },
+                ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => ImportedName {
+                    imported: Imported::Namespace,
+                    local: s.local.name.to_string(),
+                    span: sp(s.span),
+                },
+            })
+            .collect();
+        self.facts.imports.push(Import {
+            source: Spanned::new(d.source.value.to_string(), sp(d.source.span)),
+            names,
+            type_only: d.import_kind.is_type(),
+            kind: ImportKind::Static,
+            span: sp(d.span),
+        });
+    }
+
+    pub(super) fn on_import_expression(&mut self, i: &'a ImportExpression<'a>) {
+        if let Some(s) = string_value(&i.source) {
+            self.facts.imports.push(Import {
+                source: Spanned::new(s.to_string(), sp(i.source.span())),
+                names: Vec::new(),
+                type_only: false,
+                kind: ImportKind::Dynamic,
+                span: sp(i.span),
+            });
+        }
+    }
+
+    pub(super) fn imports_on_call(&mut self, call: &'a CallExpression<'a>, callee: &str) {
+        if callee != "require" || call.arguments.len() != 1 {
+            return;
+        }
+        if let Some(e) = arg(&call.arguments, 0)
+            && let Some(s) = string_value(e)
+        {
+            self.facts.imports.push(Import {
+                source: Spanned::new(s.to_string(), sp(e.span())),
+                names: Vec::new(),
+                type_only: false,
+                kind: ImportKind::Require,
+                span: sp(call.span),
+            });
+        }
+    }
+
+    fn class_value(&mut self, c: &'a Class<'a>) -> ExportValue {
+        let mut methods = Vec::new();
+        for el in &c.body.body {
+            if let ClassElement::MethodDefinition(m) = el
+                && let Some(k) = key_name(&m.key)
+            {
+                let id = self.function_id(m.value.span, FunctionKind::Method);
+                methods.push(ExportedProperty {
+                    key: k.into_owned(),
+                    value: ValueRef::Function(id),
+                    span: sp(m.span),
+                });
+            }
+        }
+        ExportValue::Class {
+            name: c.id.as_ref().map(|id| id.name.to_string()),
+            extends: c.heritage.as_ref().and_then(|h| path_text(&h.expression)),
+            methods,
+        }
+    }
+
+    fn export_value(&mut self, e: &'a Expression<'a>) -> ExportValue {
+        match unwrap_await(e) {
+            Expression::ObjectExpression(o) => {
+                let mut props = Vec::new();
+                for p in &o.properties {
+                    let ObjectPropertyKind::ObjectProperty(p) = p else {
+                        continue;
+                    };
+                    let Some(k) = key_name(&p.key) else { continue };
+                    let value = self.value_ref(&p.value);
+                    props.push(ExportedProperty {
+                        key: k.into_owned(),
+                        value,
+                        span: sp(p.span),
+                    });
+                }
+                ExportValue::Object(props)
+            }
+            Expression::ClassExpression(c) => self.class_value(c),
+            other => ExportValue::Value(self.value_ref(other)),
+        }
+    }
+
+    pub(super) fn on_export_declaration(&mut self, d: &'a ExportDeclaration<'a>) {
+        match &d.declaration {
+            Declaration::VariableDeclaration(v) => {
+                for decl in &v.declarations {
+                    let value = decl
+                        .init
+                        .as_ref()
+                        .map_or(ExportValue::None, |i| self.export_value(i));
+                    for id in decl.id.get_binding_identifiers() {
+                        self.facts.exports.push(Export {
+                            exported: id.name.to_string(),
+                            local: Some(id.name.to_string()),
+                            kind: ExportKind::Local,
+                            value: value.clone(),
+                            span: sp(decl.span),
+                        });
+                    }
+                }
+            }
+            Declaration::FunctionDeclaration(f) => {
+                let Some(id) = &f.id else { return };
+                let fid = self.function_id(f.span, FunctionKind::Declaration);
+                self.facts.exports.push(Export {
+                    exported: id.name.to_string(),
+                    local: Some(id.name.to_string()),
+                    kind: ExportKind::Local,
+                    value: ExportValue::Value(ValueRef::Function(fid)),
+                    span: sp(d.span),
+                });
+            }
+            Declaration::ClassDeclaration(c) => {
+                let Some(id) = &c.id else { return };
+                let value = self.class_value(c);
+                self.facts.exports.push(Export {
+                    exported: id.name.to_string(),
+                    local: Some(id.name.to_string()),
+                    kind: ExportKind::Local,
+                    value,
+                    span: sp(d.span),
+                });
+            }
+            // Types, interfaces, enums and namespaces carry no runtime routes.
+            _ => {}
+        }
+    }
+
+    pub(super) fn on_export_named(&mut self, d: &'a ExportNamedDeclaration<'a>) {
+        if d.export_kind.is_type() {
+            return;
+        }
+        for s in &d.specifiers {
+            if s.export_kind.is_type() {
+                continue;
+            }
+            let exported = s.exported.name().to_string();
+            let kind = if exported == "default" {
+                ExportKind::Default
+            } else {
+                ExportKind::Local
+            };
+            self.facts.exports.push(Export {
+                exported,
+                local: Some(s.local.name().to_string()),
+                kind,
+                value: ExportValue::None,
+                span: sp(s.span),
+            });
+        }
+    }
+
+    pub(super) fn on_export_from(&mut self, d: &'a ExportFromDeclaration<'a>) {
+        if d.export_kind.is_type() {
+            return;
+        }
+        let source = d.source.value.to_string();
+        for s in &d.specifiers {
+            if s.export_kind.is_type() {
+                continue;
+            }
+            self.facts.exports.push(Export {
+                exported: s.exported.name().to_string(),
+                local: Some(s.local.name().to_string()),
+                kind: ExportKind::ReExport {
+                    source: source.clone(),
+                },
+                value: ExportValue::None,
+                span: sp(s.span),
+            });
+        }
+    }
+
+    pub(super) fn on_export_all(&mut self, d: &'a ExportAllDeclaration<'a>) {
+        if d.export_kind.is_type() {
+            return;
+        }
+        self.facts.exports.push(Export {
+            exported: d
+                .exported
+                .as_ref()
+                .map_or_else(|| "*".to_string(), |e| e.name().to_string()),
+            local: None,
+            kind: ExportKind::ReExportAll {
+                source: d.source.value.to_string(),
+            },
+            value: ExportValue::None,
+            span: sp(d.span),
+        });
+    }
+
+    pub(super) fn on_export_default(&mut self, d: &'a ExportDefaultDeclaration<'a>) {
+        let (local, value) = match &d.declaration {
+            ExportDefaultDeclarationKind::FunctionDeclaration(f) => {
+                let fid = self.function_id(f.span, FunctionKind::Declaration);
+                (
+                    f.id.as_ref().map(|id| id.name.to_string()),
+                    ExportValue::Value(ValueRef::Function(fid)),
+                )
+            }
+            ExportDefaultDeclarationKind::ClassDeclaration(c) => (
+                c.id.as_ref().map(|id| id.name.to_string()),
+                self.class_value(c),
+            ),
+            ExportDefaultDeclarationKind::TSInterfaceDeclaration(_) => return,
+            other => {
+                let Some(e) = other.as_expression() else {
+                    return;
+                };
+                let local = match unwrap(e) {
+                    Expression::Identifier(id) => Some(id.name.to_string()),
+                    _ => None,
+                };
+                (local, self.export_value(e))
+            }
+        };
+        self.facts.exports.push(Export {
+            exported: "default".to_string(),
+            local,
+            kind: ExportKind::Default,
+            value,
+            span: sp(d.span),
+        });
+    }
+
+    pub(super) fn on_export_assignment(&mut self, d: &'a TSExportAssignment<'a>) {
+        let local = match unwrap(&d.expression) {
+            Expression::Identifier(id) => Some(id.name.to_string()),
+            _ => None,
+        };
+        let value = self.export_value(&d.expression);
+        self.facts.exports.push(Export {
+            exported: "default".to_string(),
+            local,
+            kind: ExportKind::Default,
+            value,
+            span: sp(d.span),
+        });
+    }
+}

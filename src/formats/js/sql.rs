@@ -1,0 +1,919 @@
+//! SQL sinks and how their argument was built (DB003), SQL-looking strings
+//! built by interpolation anywhere (DB004), and the small "is this value
+//! constant" evaluation both share (RULES.md DB003's safe list).
+
+use oxc_ast::ast::{
+    Argument, BinaryExpression, BinaryOperator, CallExpression, ConditionalExpression, Expression,
+    IfStatement, Statement, SwitchStatement, TemplateLiteral, UnaryOperator,
+};
+use oxc_span::GetSpan;
+
+use super::expr::{
+    MAX_HELPER_DEPTH, arg, as_call, as_object, chunk_text, exits, ident_name, last_segment,
+    member_parts, method_call, object_prop, path_text, sp, unwrap, unwrap_await,
+};
+use super::visitor::{BindKind, Extractor, UseCtx, key};
+use super::{
+    FunctionId, SafeReason, SqlClass, SqlFlow, SqlSink, SqlString, SqlStringKind, UnsafeReason,
+};
+
+/// Sink methods whose first argument is SQL text.
+const SINK_METHODS: &[&str] = &[
+    "prepare",
+    "exec",
+    "query",
+    "unsafe",
+    "$queryRawUnsafe",
+    "$executeRawUnsafe",
+];
+
+/// Methods that keep a constant receiver constant.
+const STRING_METHODS: &[&str] = &[
+    "toString",
+    "toUpperCase",
+    "toLowerCase",
+    "trim",
+    "trimStart",
+    "trimEnd",
+    "repeat",
+    "padStart",
+    "padEnd",
+    "slice",
+    "substring",
+    "replace",
+    "replaceAll",
+    "concat",
+    "at",
+    "charAt",
+    "split",
+    "sort",
+    "reverse",
+    "flat",
+    "filter",
+    "keys",
+    "values",
+];
+
+/// Whether `text` reads like SQL: a statement keyword followed by a clause
+/// keyword, both upper-case, or both lower-case with the statement keyword
+/// first (so English prose such as "Select a file from …" is not SQL).
+pub(super) fn sql_like(text: &str) -> bool {
+    const STATEMENTS: &[&str] = &[
+        "select", "insert", "update", "delete", "replace", "upsert", "merge",
+    ];
+    const CLAUSES: &[&str] = &["from", "into", "set", "where", "values"];
+    let words: Vec<&str> = text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    for (i, w) in words.iter().enumerate() {
+        let upper = w.bytes().all(|b| b.is_ascii_uppercase());
+        let lower = w.bytes().all(|b| b.is_ascii_lowercase());
+        if !(upper || lower) || !STATEMENTS.contains(&w.to_ascii_lowercase().as_str()) {
+            continue;
+        }
+        if lower && i != 0 {
+            continue;
+        }
+        let found = words[i + 1..].iter().any(|c| {
+            let same_style = if upper {
+                c.bytes().all(|b| b.is_ascii_uppercase())
+            } else {
+                c.bytes().all(|b| b.is_ascii_lowercase())
+            };
+            same_style && CLAUSES.contains(&c.to_ascii_lowercase().as_str())
+        });
+        if found {
+            return true;
+        }
+    }
+    false
+}
+
+fn looks_like_html(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.windows(2)
+        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!'))
+}
+
+/// `?${n}` / `$${n}`: the chunk before a substitution ends with a placeholder sigil.
+fn is_placeholder_prefix(chunk: &str) -> bool {
+    let mut rev = chunk.chars().rev();
+    match rev.next() {
+        Some('?' | '$') => !matches!(rev.next(), Some('\'' | '"' | '`')),
+        _ => false,
+    }
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(max).collect();
+    out.push('…');
+    out
+}
+
+fn template_preview(t: &TemplateLiteral<'_>) -> String {
+    let mut out = String::new();
+    for i in 0..t.quasis.len() {
+        out.push_str(chunk_text(t, i));
+        if i < t.expressions.len() {
+            out.push_str("${…}");
+        }
+    }
+    out
+}
+
+fn combine(a: SqlClass, b: SqlClass) -> SqlClass {
+    match (a, b) {
+        (u @ SqlClass::Unsafe { .. }, _) | (_, u @ SqlClass::Unsafe { .. }) => u,
+        (SqlClass::Safe(x), SqlClass::Safe(y)) => {
+            SqlClass::Safe(if x == y { x } else { SafeReason::ConstantParts })
+        }
+        (u @ SqlClass::Unknown { .. }, _) | (_, u @ SqlClass::Unknown { .. }) => u,
+    }
+}
+
+fn flow_for_callee(callee: &str, is_new: bool) -> SqlFlow {
+    let seg = last_segment(callee);
+    if callee.starts_with("console.") {
+        SqlFlow::Console
+    } else if seg == "html" {
+        SqlFlow::Html
+    } else if seg.ends_with("Error") || (is_new && seg.ends_with("Exception")) {
+        SqlFlow::Error
+    } else {
+        SqlFlow::Other
+    }
+}
+
+impl<'a> Extractor<'a> {
+    /// Whether `e` is constant at `pos` (fresh evaluation budget).
+    pub(super) fn constant_eval(&self, e: &Expression<'a>, pos: u32, idx: &[&str]) -> bool {
+        self.refuel();
+        self.is_constant(e, pos, 0, idx)
+    }
+
+    fn allowlisted(&self, name: &str, pos: u32) -> bool {
+        self.stack.iter().any(|c| {
+            c.allowlisted
+                .iter()
+                .any(|(n, from, to)| *n == name && *from <= pos && pos <= *to)
+        })
+    }
+
+    fn is_constant(&self, e: &Expression<'a>, pos: u32, depth: usize, idx: &[&str]) -> bool {
+        if depth > MAX_HELPER_DEPTH || !self.burn() {
+            return false;
+        }
+        let d = depth + 1;
+        let u = unwrap_await(e);
+        match u {
+            Expression::StringLiteral(_)
+            | Expression::NumericLiteral(_)
+            | Expression::BooleanLiteral(_)
+            | Expression::NullLiteral(_)
+            | Expression::BigIntLiteral(_)
+            | Expression::RegExpLiteral(_)
+            | Expression::UnaryExpression(_)
+            | Expression::UpdateExpression(_) => true,
+            Expression::TemplateLiteral(t) => self.template_offender(t, pos, d, idx).is_none(),
+            Expression::Identifier(id) => self.ident_constant(id.name.as_str(), pos, d, idx),
+            Expression::BinaryExpression(b) => {
+                b.operator != BinaryOperator::Addition
+                    || (self.is_constant(&b.left, pos, d, idx)
+                        && self.is_constant(&b.right, pos, d, idx))
+            }
+            Expression::LogicalExpression(l) => {
+                self.is_constant(&l.left, pos, d, idx) && self.is_constant(&l.right, pos, d, idx)
+            }
+            Expression::ConditionalExpression(c) => {
+                (self.is_constant(&c.consequent, pos, d, idx)
+                    && self.is_constant(&c.alternate, pos, d, idx))
+                    || self.allowlist_ternary(c, pos, d)
+            }
+            Expression::ArrayExpression(a) => {
+                a.elements.iter().all(|el| match el.as_expression() {
+                    Some(x) => self.is_constant(x, pos, d, idx),
+                    None => match el {
+                        oxc_ast::ast::ArrayExpressionElement::SpreadElement(s) => {
+                            self.is_constant(&s.argument, pos, d, idx)
+                        }
+                        _ => true,
+                    },
+                })
+            }
+            Expression::ObjectExpression(o) => o.properties.iter().all(|p| match p {
+                oxc_ast::ast::ObjectPropertyKind::ObjectProperty(p) => {
+                    self.is_constant(&p.value, pos, d, idx)
+                }
+                oxc_ast::ast::ObjectPropertyKind::SpreadProperty(s) => {
+                    self.is_constant(&s.argument, pos, d, idx)
+                }
+            }),
+            Expression::NewExpression(n) => match ident_name(&n.callee) {
+                Some("Array") => true,
+                Some("Set" | "Map") => self.args_constant(&n.arguments, pos, d, idx),
+                _ => false,
+            },
+            Expression::ComputedMemberExpression(m) => self.is_constant(&m.object, pos, d, idx),
+            _ => {
+                if let Some(call) = as_call(u) {
+                    return self.call_constant(call, pos, d, idx);
+                }
+                if let Some((obj, prop, _)) = member_parts(u) {
+                    return prop == "length" || self.is_constant(obj, pos, d, idx);
+                }
+                false
+            }
+        }
+    }
+
+    fn args_constant(&self, args: &[Argument<'a>], pos: u32, d: usize, idx: &[&str]) -> bool {
+        args.iter().all(|a| match a.as_expression() {
+            Some(x) => self.is_constant(x, pos, d, idx),
+            None => false,
+        })
+    }
+
+    fn ident_constant(&self, name: &str, pos: u32, d: usize, idx: &[&str]) -> bool {
+        if idx.contains(&name)
+            || matches!(name, "undefined" | "NaN" | "Infinity")
+            || self.allowlisted(name, pos)
+        {
+            return true;
+        }
+        let Some(b) = self.lookup(name) else {
+            return false;
+        };
+        if (b.taint.is_some() && b.init.is_none())
+            || b.kind == BindKind::Param
+            || !b.pushes_constant
+        {
+            return false;
+        }
+        let init_ok = match b.init {
+            Some(init) => self.is_constant(init, pos, d, &[]),
+            None => !b.opaque && !b.assigns.is_empty(),
+        };
+        init_ok && b.assigns.iter().all(|a| self.is_constant(a, pos, d, &[]))
+    }
+
+    /// The identifier a membership test checks (`X.has(id)`, `X.includes(id)`,
+    /// `id in X`, `X.indexOf(id) !== -1`) against a constant collection `X`.
+    fn membership(&self, e: &Expression<'a>, pos: u32) -> Option<&'a str> {
+        let u = unwrap(e);
+        if let Expression::BinaryExpression(b) = u {
+            if b.operator == BinaryOperator::In {
+                let Expression::Identifier(id) = unwrap(&b.left) else {
+                    return None;
+                };
+                let name: &'a str = id.name.as_str();
+                return self.is_constant(&b.right, pos, 0, &[]).then_some(name);
+            }
+            // `X.indexOf(id) !== -1`, `X.indexOf(id) >= 0`, `> -1`
+            let positive = matches!(
+                b.operator,
+                BinaryOperator::StrictInequality
+                    | BinaryOperator::Inequality
+                    | BinaryOperator::GreaterEqualThan
+                    | BinaryOperator::GreaterThan
+            );
+            if positive {
+                return self.index_of_check(&b.left, pos);
+            }
+            return None;
+        }
+        let call = as_call(u)?;
+        let (recv, m) = method_call(call)?;
+        if !matches!(m, "has" | "includes") {
+            return None;
+        }
+        let Expression::Identifier(id) = unwrap(arg(&call.arguments, 0)?) else {
+            return None;
+        };
+        let name: &'a str = id.name.as_str();
+        self.is_constant(recv, pos, 0, &[]).then_some(name)
+    }
+
+    fn index_of_check(&self, e: &Expression<'a>, pos: u32) -> Option<&'a str> {
+        let call = as_call(unwrap(e))?;
+        let (recv, "indexOf") = method_call(call)? else {
+            return None;
+        };
+        let Expression::Identifier(id) = unwrap(arg(&call.arguments, 0)?) else {
+            return None;
+        };
+        let name: &'a str = id.name.as_str();
+        self.is_constant(recv, pos, 0, &[]).then_some(name)
+    }
+
+    /// Identifiers a test rejects when they are not in a constant allowlist:
+    /// `!X.has(id)`, `X.indexOf(id) === -1`, `!(id in X)`, and `||` of those.
+    fn negated_membership(
+        &self,
+        e: &Expression<'a>,
+        pos: u32,
+        out: &mut Vec<&'a str>,
+        depth: usize,
+    ) {
+        if depth > 8 {
+            return;
+        }
+        match unwrap(e) {
+            Expression::UnaryExpression(u) if u.operator == UnaryOperator::LogicalNot => {
+                if let Some(n) = self.membership(&u.argument, pos) {
+                    out.push(n);
+                }
+            }
+            Expression::BinaryExpression(b)
+                if matches!(
+                    b.operator,
+                    BinaryOperator::StrictEquality
+                        | BinaryOperator::Equality
+                        | BinaryOperator::LessThan
+                ) =>
+            {
+                if let Some(n) = self.index_of_check(&b.left, pos) {
+                    out.push(n);
+                }
+            }
+            Expression::LogicalExpression(l) if l.operator == oxc_ast::ast::LogicalOperator::Or => {
+                self.negated_membership(&l.left, pos, out, depth + 1);
+                self.negated_membership(&l.right, pos, out, depth + 1);
+            }
+            _ => {}
+        }
+    }
+
+    /// `ALLOWED.includes(x) ? x : 'id'`.
+    fn allowlist_ternary(&self, c: &ConditionalExpression<'a>, pos: u32, d: usize) -> bool {
+        let Some(name) = self.membership(&c.test, pos) else {
+            return false;
+        };
+        let ok =
+            |x: &Expression<'a>| ident_name(x) == Some(name) || self.is_constant(x, pos, d, &[]);
+        ok(&c.consequent) && ok(&c.alternate)
+    }
+
+    fn call_constant(&self, call: &CallExpression<'a>, pos: u32, d: usize, idx: &[&str]) -> bool {
+        let callee = path_text(&call.callee);
+        match callee.as_deref() {
+            Some(
+                "parseInt" | "parseFloat" | "Number" | "Boolean" | "Number.parseInt"
+                | "Number.parseFloat" | "Date.now" | "Array" | "Array.isArray",
+            ) => return true,
+            Some(p) if p.starts_with("Math.") => return true,
+            Some("String") => return self.args_constant(&call.arguments, pos, d, idx),
+            Some("Object.keys" | "Object.values" | "Object.entries" | "Array.of") => {
+                return self.args_constant(&call.arguments, pos, d, idx);
+            }
+            Some("Array.from") => {
+                return match arg(&call.arguments, 1) {
+                    Some(f) => self.placeholder_fn(f, pos, d),
+                    None => self.args_constant(&call.arguments, pos, d, idx),
+                };
+            }
+            _ => {}
+        }
+        let Some((recv, m)) = method_call(call) else {
+            return false;
+        };
+        match m {
+            "join" => {
+                self.is_constant(recv, pos, d, idx)
+                    && self.args_constant(&call.arguments, pos, d, idx)
+            }
+            "map" => arg(&call.arguments, 0).is_some_and(|f| self.placeholder_fn(f, pos, d)),
+            "fill" => self.args_constant(&call.arguments, pos, d, idx),
+            "toFixed" | "toPrecision" | "getTime" | "valueOf" => true,
+            _ if STRING_METHODS.contains(&m) => {
+                self.is_constant(recv, pos, d, idx)
+                    && self.args_constant(&call.arguments, pos, d, idx)
+            }
+            _ => false,
+        }
+    }
+
+    /// A callback whose result is constant given that its second parameter
+    /// (the index) is: `() => '?'`, `(_, i) => \`$${i + 1}\``.
+    fn placeholder_fn(&self, f: &Expression<'a>, pos: u32, d: usize) -> bool {
+        match unwrap(f) {
+            Expression::ArrowFunctionExpression(a) => {
+                let index = a
+                    .params
+                    .items
+                    .get(1)
+                    .and_then(|p| p.pattern.get_identifier_name());
+                let idx: Vec<&str> = index.iter().map(|s| s.as_str()).collect();
+                if let Some(body) = a.get_expression() {
+                    return self.is_constant(body, pos, d, &idx);
+                }
+                a.get_function_body()
+                    .is_some_and(|b| self.returns_constant(&b.statements, pos, d, &idx))
+            }
+            Expression::FunctionExpression(func) => {
+                let index = func
+                    .params
+                    .items
+                    .get(1)
+                    .and_then(|p| p.pattern.get_identifier_name());
+                let idx: Vec<&str> = index.iter().map(|s| s.as_str()).collect();
+                func.body
+                    .as_ref()
+                    .is_some_and(|b| self.returns_constant(&b.statements, pos, d, &idx))
+            }
+            _ => false,
+        }
+    }
+
+    fn returns_constant(&self, stmts: &[Statement<'a>], pos: u32, d: usize, idx: &[&str]) -> bool {
+        let mut any = false;
+        for s in stmts {
+            if let Statement::ReturnStatement(r) = s {
+                match &r.argument {
+                    Some(x) if self.is_constant(x, pos, d, idx) => any = true,
+                    _ => return false,
+                }
+            }
+        }
+        any
+    }
+
+    /// An index-like substitution after a placeholder sigil (`?${i}`).
+    fn index_like(&self, e: &Expression<'a>) -> bool {
+        let u = unwrap(e);
+        let shape = matches!(
+            u,
+            Expression::Identifier(_)
+                | Expression::NumericLiteral(_)
+                | Expression::BinaryExpression(_)
+                | Expression::UpdateExpression(_)
+                | Expression::StaticMemberExpression(_)
+                | Expression::CallExpression(_)
+        );
+        shape && self.taint_of(u, 0).is_none()
+    }
+
+    /// The first substitution of `t` that is not constant.
+    fn template_offender<'b>(
+        &self,
+        t: &'b TemplateLiteral<'a>,
+        pos: u32,
+        d: usize,
+        idx: &[&str],
+    ) -> Option<&'b Expression<'a>> {
+        for (i, sub) in t.expressions.iter().enumerate() {
+            if is_placeholder_prefix(chunk_text(t, i)) && self.index_like(sub) {
+                continue;
+            }
+            if !self.is_constant(sub, pos, d, idx) {
+                return Some(sub);
+            }
+        }
+        None
+    }
+
+    /// Operands of a `+` chain, left to right (marks the inner `+` nodes).
+    fn concat_operands(&mut self, b: &'a BinaryExpression<'a>) -> Vec<&'a Expression<'a>> {
+        let mut rights = Vec::new();
+        let mut cur = b;
+        let mut leftmost = None;
+        for _ in 0..100_000 {
+            self.concat_seen.insert(key(cur.span));
+            rights.push(&cur.right);
+            match unwrap(&cur.left) {
+                Expression::BinaryExpression(inner)
+                    if inner.operator == BinaryOperator::Addition =>
+                {
+                    cur = inner
+                }
+                other => {
+                    leftmost = Some(other);
+                    break;
+                }
+            }
+        }
+        let mut out: Vec<&'a Expression<'a>> = leftmost.into_iter().collect();
+        out.extend(rights.into_iter().rev());
+        out
+    }
+
+    fn unsafe_at(&self, reason: UnsafeReason, e: &Expression<'a>, via: Option<String>) -> SqlClass {
+        SqlClass::Unsafe {
+            reason,
+            span: sp(e.span()),
+            detail: self.snippet(e.span()),
+            via_binding: via,
+        }
+    }
+
+    /// Classifies a SQL sink argument; `follow` allows one local binding.
+    fn classify_sql(
+        &self,
+        e: &'a Expression<'a>,
+        pos: u32,
+        follow: bool,
+        depth: usize,
+    ) -> SqlClass {
+        let u = unwrap_await(e);
+        if depth > MAX_HELPER_DEPTH {
+            return SqlClass::Unknown {
+                detail: self.snippet(u.span()),
+            };
+        }
+        let d = depth + 1;
+        match u {
+            Expression::StringLiteral(_) => SqlClass::Safe(SafeReason::Literal),
+            Expression::NumericLiteral(_) => SqlClass::Safe(SafeReason::Number),
+            Expression::TemplateLiteral(t) if t.expressions.is_empty() => {
+                SqlClass::Safe(SafeReason::Literal)
+            }
+            Expression::TemplateLiteral(t) => match self.template_offender(t, pos, 0, &[]) {
+                None => SqlClass::Safe(SafeReason::ConstantParts),
+                Some(x) => self.unsafe_at(UnsafeReason::Interpolation, x, None),
+            },
+            Expression::TaggedTemplateExpression(t) => {
+                if path_text(&t.tag).as_deref() == Some("String.raw") {
+                    match self.template_offender(&t.quasi, pos, 0, &[]) {
+                        None => SqlClass::Safe(SafeReason::ConstantParts),
+                        Some(x) => self.unsafe_at(UnsafeReason::Interpolation, x, None),
+                    }
+                } else {
+                    SqlClass::Safe(SafeReason::TaggedTemplate)
+                }
+            }
+            Expression::BinaryExpression(b) if b.operator == BinaryOperator::Addition => {
+                let mut operands = Vec::new();
+                let mut cur = b;
+                for _ in 0..100_000 {
+                    operands.push(&cur.right);
+                    match unwrap(&cur.left) {
+                        Expression::BinaryExpression(inner)
+                            if inner.operator == BinaryOperator::Addition =>
+                        {
+                            cur = inner
+                        }
+                        _ => {
+                            operands.push(&cur.left);
+                            break;
+                        }
+                    }
+                }
+                operands.reverse();
+                match operands
+                    .into_iter()
+                    .find(|x| !self.is_constant(x, pos, 0, &[]))
+                {
+                    None => SqlClass::Safe(SafeReason::ConstantParts),
+                    Some(x) => self.unsafe_at(UnsafeReason::Concatenation, x, None),
+                }
+            }
+            Expression::ConditionalExpression(c) => combine(
+                self.classify_sql(&c.consequent, pos, follow, d),
+                self.classify_sql(&c.alternate, pos, follow, d),
+            ),
+            Expression::LogicalExpression(l) => combine(
+                self.classify_sql(&l.left, pos, follow, d),
+                self.classify_sql(&l.right, pos, follow, d),
+            ),
+            Expression::Identifier(id) => {
+                let name = id.name.as_str();
+                let Some(b) = self.lookup(name) else {
+                    return SqlClass::Unknown {
+                        detail: name.to_string(),
+                    };
+                };
+                if b.taint.is_some() {
+                    return self.unsafe_at(UnsafeReason::RequestInput, u, None);
+                }
+                if b.kind == BindKind::Param || (b.init.is_none() && b.assigns.is_empty()) {
+                    return SqlClass::Unknown {
+                        detail: name.to_string(),
+                    };
+                }
+                if !follow {
+                    return if self.is_constant(u, pos, 0, &[]) {
+                        SqlClass::Safe(SafeReason::LocalBinding)
+                    } else {
+                        SqlClass::Unknown {
+                            detail: name.to_string(),
+                        }
+                    };
+                }
+                let parts: Vec<&'a Expression<'a>> = b
+                    .init
+                    .into_iter()
+                    .chain(b.assigns.iter().copied())
+                    .collect();
+                let mut class = None;
+                for p in parts {
+                    let c = self.classify_sql(p, pos, false, d);
+                    class = Some(match class {
+                        None => c,
+                        Some(prev) => combine(prev, c),
+                    });
+                }
+                match class {
+                    Some(SqlClass::Unsafe {
+                        reason,
+                        span,
+                        detail,
+                        ..
+                    }) => SqlClass::Unsafe {
+                        reason,
+                        span,
+                        detail,
+                        via_binding: Some(name.to_string()),
+                    },
+                    Some(SqlClass::Safe(_)) => SqlClass::Safe(SafeReason::LocalBinding),
+                    Some(other) => other,
+                    None => SqlClass::Unknown {
+                        detail: name.to_string(),
+                    },
+                }
+            }
+            _ => {
+                if self.taint_of(u, 0).is_some() {
+                    return self.unsafe_at(UnsafeReason::RequestInput, u, None);
+                }
+                if let Some(call) = as_call(u)
+                    && let Some((recv, "concat")) = method_call(call)
+                {
+                    let mut parts = vec![recv];
+                    parts.extend(call.arguments.iter().filter_map(|a| a.as_expression()));
+                    return match parts
+                        .into_iter()
+                        .find(|x| !self.is_constant(x, pos, 0, &[]))
+                    {
+                        None => SqlClass::Safe(SafeReason::ConstantParts),
+                        Some(x) => self.unsafe_at(UnsafeReason::Concatenation, x, None),
+                    };
+                }
+                if self.is_constant(u, pos, 0, &[]) {
+                    SqlClass::Safe(SafeReason::ConstantParts)
+                } else {
+                    SqlClass::Unknown {
+                        detail: self.snippet(u.span()),
+                    }
+                }
+            }
+        }
+    }
+
+    fn is_regex_receiver(&self, recv: &'a Expression<'a>) -> bool {
+        if self.regex_of(recv).is_some() {
+            return true;
+        }
+        let name = path_text(recv).map(|p| last_segment(&p).to_ascii_lowercase());
+        name.is_some_and(|n| {
+            n == "re"
+                || n == "rx"
+                || n.ends_with("regex")
+                || n.ends_with("regexp")
+                || n.ends_with("pattern")
+                || n.ends_with("matcher")
+                || n.ends_with("_re")
+                || (n.len() > 2
+                    && n.ends_with("re")
+                    && n.chars().rev().nth(2).is_some_and(|c| c == '_'))
+        })
+    }
+
+    /// The SQL argument of a sink call, with the sink method.
+    fn sink_of(&self, call: &'a CallExpression<'a>) -> Option<(&'static str, &'a Expression<'a>)> {
+        let (recv, m) = method_call(call)?;
+        let recv_path = path_text(recv).unwrap_or_default();
+        let method: &'static str = match SINK_METHODS.iter().find(|s| **s == m) {
+            Some(s) => s,
+            None if m == "raw" && matches!(last_segment(&recv_path), "Prisma" | "sql") => "raw",
+            None => return None,
+        };
+        let last = last_segment(&recv_path).to_ascii_lowercase();
+        if method == "query"
+            && (last == "req" || last == "request" || last == "url" || last == "searchparams")
+        {
+            return None;
+        }
+        if method == "exec" && self.is_regex_receiver(recv) {
+            return None;
+        }
+        let first = arg(&call.arguments, 0)?;
+        if method == "query"
+            && let Some(obj) = as_object(first)
+        {
+            return object_prop(obj, "text").map(|p| (method, &p.value));
+        }
+        Some((method, first))
+    }
+
+    /// Records how each argument of a call/`new` is used, for DB004 flows.
+    pub(super) fn sql_contexts_for_args(
+        &mut self,
+        callee: &str,
+        args: &'a [Argument<'a>],
+        is_new: bool,
+        sink_arg: Option<oxc_span::Span>,
+    ) {
+        let flow = flow_for_callee(callee, is_new);
+        for a in args {
+            let Some(e) = a.as_expression() else { continue };
+            let u = unwrap_await(e);
+            let f = if sink_arg == Some(u.span()) {
+                SqlFlow::Sink
+            } else {
+                flow
+            };
+            match u {
+                Expression::Identifier(id) => self.attribute_use(id.name.as_str(), f),
+                Expression::ObjectExpression(o) if f == SqlFlow::Error => {
+                    for p in &o.properties {
+                        if let oxc_ast::ast::ObjectPropertyKind::ObjectProperty(p) = p {
+                            self.note_sql_context(&p.value, UseCtx::Flow(SqlFlow::Error));
+                        }
+                    }
+                }
+                _ => self.note_sql_context(u, UseCtx::Flow(f)),
+            }
+        }
+    }
+
+    pub(super) fn sql_on_call(&mut self, call: &'a CallExpression<'a>, callee: &str) {
+        if let Some((recv, m)) = method_call(call)
+            && matches!(m, "push" | "unshift")
+            && let Some(name) = ident_name(recv)
+        {
+            let ok = call.arguments.iter().all(|a| {
+                a.as_expression()
+                    .is_some_and(|x| self.constant_eval(x, call.span.start, &[]))
+            });
+            if let Some(b) = self.lookup_mut(name) {
+                b.pushes_constant &= ok;
+            }
+        }
+        let sink = self.sink_of(call);
+        let sink_span = sink.map(|(_, a)| unwrap_await(a).span());
+        self.sql_contexts_for_args(callee, &call.arguments, false, sink_span);
+        let Some((method, sql_arg)) = sink else {
+            return;
+        };
+        if let Some(s) = sink_span {
+            self.contexts.insert(key(s), UseCtx::Flow(SqlFlow::Sink));
+            if let Some(name) = ident_name(sql_arg) {
+                self.attribute_use(name, SqlFlow::Sink);
+            }
+        }
+        self.refuel();
+        let class = self.classify_sql(sql_arg, call.span.start, true, 0);
+        self.facts.sql_sinks.push(SqlSink {
+            span: sp(call.span),
+            callee: callee.to_string(),
+            method: method.to_string(),
+            arg_span: sp(sql_arg.span()),
+            class,
+            function: self.cur_id(),
+        });
+    }
+
+    pub(super) fn sql_on_if(&mut self, s: &'a IfStatement<'a>) {
+        self.refuel();
+        let mut rejected = Vec::new();
+        self.negated_membership(&s.test, s.span.start, &mut rejected, 0);
+        if !rejected.is_empty() {
+            if exits(&s.consequent) {
+                let to = self.cur_end();
+                if let Some(ctx) = self.stack.last_mut() {
+                    for n in rejected {
+                        ctx.allowlisted.push((n, s.span.end, to));
+                    }
+                }
+            }
+            return;
+        }
+        self.refuel();
+        if let Some(n) = self.membership(&s.test, s.span.start) {
+            let body = s.consequent.span();
+            if let Some(ctx) = self.stack.last_mut() {
+                ctx.allowlisted.push((n, body.start, body.end));
+            }
+        }
+    }
+
+    pub(super) fn sql_on_switch(&mut self, s: &'a SwitchStatement<'a>) {
+        let Expression::Identifier(id) = unwrap(&s.discriminant) else {
+            return;
+        };
+        let all_literal = s.cases.iter().all(|c| {
+            c.test.as_ref().is_none_or(|t| {
+                matches!(
+                    unwrap(t),
+                    Expression::StringLiteral(_) | Expression::NumericLiteral(_)
+                )
+            })
+        });
+        let default_exits = s.cases.iter().find(|c| c.test.is_none()).is_some_and(|c| {
+            c.consequent.iter().any(|st| {
+                matches!(
+                    st,
+                    Statement::ReturnStatement(_) | Statement::ThrowStatement(_)
+                ) || exits(st)
+            })
+        });
+        if all_literal && default_exits {
+            let name: &'a str = id.name.as_str();
+            let to = self.cur_end();
+            if let Some(ctx) = self.stack.last_mut() {
+                ctx.allowlisted.push((name, s.span.end, to));
+            }
+        }
+    }
+
+    fn initial_flows(&mut self, span: oxc_span::Span, text: &str, index: usize) -> Vec<SqlFlow> {
+        if looks_like_html(text) {
+            return vec![SqlFlow::Html];
+        }
+        match self.contexts.get(&key(span)).copied() {
+            Some(UseCtx::Flow(f)) => vec![f],
+            Some(UseCtx::Bind(name)) => {
+                if let Some(ctx) = self.stack.last_mut() {
+                    ctx.sql_watch.push((name, index));
+                }
+                Vec::new()
+            }
+            None => vec![SqlFlow::Other],
+        }
+    }
+
+    fn push_sql_string(
+        &mut self,
+        span: oxc_span::Span,
+        kind: SqlStringKind,
+        offending: oxc_span::Span,
+        text: &str,
+    ) {
+        let index = self.facts.sql_strings.len();
+        let flows = self.initial_flows(span, text, index);
+        let function: FunctionId = self.cur_id();
+        self.facts.sql_strings.push(SqlString {
+            span: sp(span),
+            kind,
+            offending: sp(offending),
+            preview: truncate(text, 120),
+            flows,
+            function,
+        });
+    }
+
+    pub(super) fn sql_on_template(&mut self, t: &'a TemplateLiteral<'a>) {
+        let k = key(t.span);
+        if t.expressions.is_empty() || self.tagged.contains(&k) || self.sql_covered.contains(&k) {
+            return;
+        }
+        let text = template_preview(t);
+        if !sql_like(&text) {
+            return;
+        }
+        self.refuel();
+        let Some(off) = self.template_offender(t, t.span.start, 0, &[]) else {
+            return;
+        };
+        let off = off.span();
+        self.push_sql_string(t.span, SqlStringKind::Template, off, &text);
+    }
+
+    pub(super) fn sql_on_binary(&mut self, b: &'a BinaryExpression<'a>) {
+        if b.operator != BinaryOperator::Addition || self.concat_seen.contains(&key(b.span)) {
+            return;
+        }
+        let operands = self.concat_operands(b);
+        let mut text = String::new();
+        for o in &operands {
+            match unwrap(o) {
+                Expression::StringLiteral(s) => text.push_str(s.value.as_str()),
+                Expression::TemplateLiteral(t) => text.push_str(&template_preview(t)),
+                _ => text.push_str("${…}"),
+            }
+            if text.len() > 4096 {
+                break;
+            }
+        }
+        if !sql_like(&text) {
+            return;
+        }
+        self.refuel();
+        let Some(off) = operands
+            .iter()
+            .find(|x| !self.is_constant(x, b.span.start, 0, &[]))
+        else {
+            return;
+        };
+        let off = off.span();
+        for o in &operands {
+            if let Expression::TemplateLiteral(t) = unwrap(o) {
+                self.sql_covered.insert(key(t.span));
+            }
+        }
+        self.push_sql_string(b.span, SqlStringKind::Concatenation, off, &text);
+    }
+}

@@ -1,0 +1,254 @@
+//! DB003 sink classification and DB004 SQL-looking strings.
+
+use super::tests::{at, js, ts};
+use super::*;
+
+/// The classification of every sink, in order.
+fn classes(src: &str) -> Vec<SqlClass> {
+    ts(src).sql_sinks.into_iter().map(|s| s.class).collect()
+}
+
+fn assert_all_safe(src: &str) {
+    let f = ts(src);
+    assert!(!f.sql_sinks.is_empty(), "no sink found");
+    for s in &f.sql_sinks {
+        assert!(
+            matches!(s.class, SqlClass::Safe(_)),
+            "{} → {:?}",
+            at(src, s.span),
+            s.class
+        );
+    }
+}
+
+#[test]
+fn safe_look_alikes() {
+    assert_all_safe(
+        r#"
+const COLS = ['id', 'kind'].join(', ')
+const TABLE = 'users'
+const ALLOWED = new Set(['name', 'created_at'])
+const SORT_COLUMNS = { newest: 'created_at DESC', name: 'name ASC' } as const
+export async function list(c, ids: number[], sort: string, dir: string) {
+  const db = c.env.DB
+  await db.prepare('SELECT * FROM users WHERE id = ?1').bind(1).first()
+  await db.prepare(`SELECT ${COLS} FROM ${TABLE} WHERE id = ?`).bind(1).all()
+  await db.prepare(`SELECT * FROM t WHERE id IN (${ids.map(() => '?').join(',')})`).bind(...ids).all()
+  await pg.query(`SELECT * FROM t WHERE id IN (${ids.map((_, i) => `$${i + 1}`).join(', ')})`, ids)
+  const limit = parseInt(c.req.query('limit') ?? '10')
+  await db.prepare(`SELECT * FROM t LIMIT ${limit} OFFSET ${(page - 1) * limit}`).all()
+  const order = dir === 'asc' ? 'ASC' : 'DESC'
+  await db.prepare(`SELECT * FROM t ORDER BY created_at ${order}`).all()
+  const col = SORT_COLUMNS[sort] ?? 'id'
+  await db.prepare(`SELECT * FROM t ORDER BY ${col}`).all()
+  if (!ALLOWED.has(sort)) return c.text('bad sort', 400)
+  await db.prepare(`SELECT * FROM t ORDER BY ${sort}`).all()
+  const q = `SELECT * FROM ${TABLE} WHERE id = ?`
+  await db.prepare(q).bind(1).first()
+  await sql`SELECT * FROM users WHERE id = ${c.req.param('id')}`
+  await prisma.$queryRawUnsafe('SELECT 1')
+  await sql.unsafe(`SELECT * FROM t WHERE a = $${1}`)
+  await db.exec('CREATE TABLE t (id INTEGER)')
+  const sets: string[] = []
+  if (c.name) sets.push('name = ?')
+  if (c.age) sets.push('age = ?')
+  await db.prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = ?`).bind(...values).run()
+  const safeCol = ['name', 'email'].includes(sort) ? sort : 'id'
+  await db.prepare(`SELECT ${safeCol} FROM users`).all()
+  for (let i = 0; i < 3; i++) {
+    await db.prepare(`SELECT * FROM t_${i}`).all()
+  }
+  let col2
+  switch (sort) {
+    case 'n':
+      col2 = 'name'
+      break
+    default:
+      col2 = 'id'
+  }
+  await db.prepare(`SELECT ${col2} FROM t`).all()
+  let where = 'WHERE 1 = 1'
+  if (dir) where += ' AND dir = ?'
+  await db.prepare(`SELECT * FROM t ${where}`).all()
+  return Prisma.raw('SELECT 1')
+}
+"#,
+    );
+}
+
+#[test]
+fn placeholder_positions_and_allowlists() {
+    let src = r#"
+export async function update(db, body) {
+  const fields = []
+  const params = []
+  for (const key of Object.keys(body)) {
+    if (!['title', 'done'].includes(key)) continue
+    params.push(body[key])
+    fields.push(`${key} = ?${params.length}`)
+  }
+  return db.prepare(`UPDATE todos SET ${fields.join(', ')} WHERE id = ?`).run()
+}
+export async function sw(db, t) {
+  switch (t) {
+    case 'users':
+    case 'posts':
+      break
+    default:
+      throw new Error('bad table')
+  }
+  return db.prepare(`SELECT * FROM ${t}`).all()
+}
+"#;
+    for c in classes(src) {
+        assert!(matches!(c, SqlClass::Safe(_)), "{c:?}");
+    }
+}
+
+#[test]
+fn unsafe_arguments() {
+    let src = r#"
+export async function bad(c, db, name: string, table) {
+  const id = c.req.param('id')
+  await db.prepare(`SELECT * FROM users WHERE id = ${id}`).first()
+  await db.prepare('SELECT * FROM users WHERE name = \'' + name + '\'').first()
+  const q = `DELETE FROM ${table} WHERE id = ?`
+  await db.prepare(q).bind(1).run()
+  await db.prepare(c.req.query('sql')).all()
+  await sql.unsafe(`SELECT * FROM t WHERE a = '${name}'`)
+  await prisma.$executeRawUnsafe(`UPDATE t SET a = ${name}`)
+  await pool.query({ text: `SELECT * FROM t WHERE a = ${name}` })
+  await db.exec('DROP TABLE '.concat(table))
+  const sets = []
+  sets.push(`name = '${name}'`)
+  await db.prepare(`UPDATE t SET ${sets.join(',')}`).run()
+  let where = ''
+  if (name) where += ` AND name = '${name}'`
+  await db.prepare(`SELECT * FROM t WHERE 1=1 ${where}`).all()
+  return Prisma.raw(String.raw`SELECT ${name}`)
+}
+"#;
+    let f = ts(src);
+    let got: Vec<(UnsafeReason, &str, Option<&str>)> = f
+        .sql_sinks
+        .iter()
+        .map(|s| match &s.class {
+            SqlClass::Unsafe {
+                reason,
+                span,
+                via_binding,
+                ..
+            } => (*reason, at(src, *span), via_binding.as_deref()),
+            other => panic!("{} classified {:?}", at(src, s.span), other),
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (UnsafeReason::Interpolation, "id", None),
+            (UnsafeReason::Concatenation, "name", None),
+            (UnsafeReason::Interpolation, "table", Some("q")),
+            (UnsafeReason::RequestInput, "c.req.query('sql')", None),
+            (UnsafeReason::Interpolation, "name", None),
+            (UnsafeReason::Interpolation, "name", None),
+            (UnsafeReason::Interpolation, "name", None),
+            (UnsafeReason::Concatenation, "table", None),
+            (UnsafeReason::Interpolation, "sets.join(',')", None),
+            (UnsafeReason::Interpolation, "where", None),
+            (UnsafeReason::Interpolation, "name", None),
+        ]
+    );
+    let first = &f.sql_sinks[0];
+    assert_eq!(first.method, "prepare");
+    assert_eq!(first.callee, "db.prepare");
+    assert_eq!(
+        at(src, first.arg_span),
+        "`SELECT * FROM users WHERE id = ${id}`"
+    );
+    assert_eq!(f.sql_sinks[6].method, "query");
+    assert!(at(src, f.sql_sinks[6].arg_span).starts_with("`SELECT"));
+}
+
+#[test]
+fn unknown_and_non_sinks() {
+    let src = r#"
+export function run(db, query) {
+  const m = /^\/users\/(\d+)$/.exec(pathname)
+  const re = new RegExp('^a')
+  re.exec(input)
+  const idPattern = /x/
+  idPattern.exec(input)
+  c.req.query('url')
+  return db.prepare(query).all()
+}
+"#;
+    let f = ts(src);
+    assert_eq!(f.sql_sinks.len(), 1);
+    assert!(matches!(f.sql_sinks[0].class, SqlClass::Unknown { .. }));
+}
+
+#[test]
+fn sql_looking_strings_and_their_flows() {
+    let src = r#"
+export async function h(c, db, table, id) {
+  console.log(`SELECT * FROM ${table} WHERE id = ${id}`)
+  const msg = `DELETE FROM ${table} WHERE id = ${id}`
+  console.warn(msg)
+  throw new Error(`UPDATE ${table} SET x = 1 failed for ${id}`)
+}
+export function page(rows, table) {
+  return `<pre>SELECT * FROM ${table}</pre>`
+}
+export function build(table, id) {
+  const sql = 'SELECT * FROM ' + table + ' WHERE id = ' + id
+  return sql
+}
+export function viaSink(db, table) {
+  const q = `SELECT * FROM ${table}`
+  return db.prepare(q).all()
+}
+export function prose(file, dir) {
+  return `Select a file from ${dir}: ${file}`
+}
+export function constant() {
+  return `SELECT * FROM ${'users'} WHERE id = ?`
+}
+"#;
+    let f = js(src);
+    let flows: Vec<(SqlStringKind, Vec<SqlFlow>)> = f
+        .sql_strings
+        .iter()
+        .map(|s| (s.kind, s.flows.clone()))
+        .collect();
+    assert_eq!(
+        flows,
+        vec![
+            (SqlStringKind::Template, vec![SqlFlow::Console]),
+            (SqlStringKind::Template, vec![SqlFlow::Console]),
+            (SqlStringKind::Template, vec![SqlFlow::Error]),
+            (SqlStringKind::Template, vec![SqlFlow::Html]),
+            (SqlStringKind::Concatenation, vec![SqlFlow::Other]),
+            (SqlStringKind::Template, vec![SqlFlow::Sink]),
+        ]
+    );
+    assert!(f.sql_strings[..4].iter().all(SqlString::only_descriptive));
+    assert!(!f.sql_strings[4].only_descriptive());
+    assert_eq!(at(src, f.sql_strings[4].offending), "table");
+    assert_eq!(
+        f.sql_strings[0].preview,
+        "SELECT * FROM ${…} WHERE id = ${…}"
+    );
+}
+
+#[test]
+fn sql_like_heuristic() {
+    use super::sql::sql_like;
+    assert!(sql_like("SELECT * FROM users"));
+    assert!(sql_like("select id from users where x = 1"));
+    assert!(sql_like("INSERT INTO t (a) VALUES (?)"));
+    assert!(sql_like("  update t set a = 1"));
+    assert!(!sql_like("Select a file from the list"));
+    assert!(!sql_like("please select one item from the menu"));
+    assert!(!sql_like("SELECT"));
+    assert!(!sql_like("Delete the user"));
+}

@@ -1,0 +1,1119 @@
+//! The single AST walk: function/scope bookkeeping, local bindings, and
+//! dispatch of every node of interest to the analysis modules.
+//!
+//! Analysis runs in `enter_node`/`leave_node`, which receive arena
+//! references (`&'a`), so bindings can keep pointers to their initialisers
+//! for the one-level data-flow the rules need. The program itself is
+//! allocated in the arena by `extract`, so every node outlives the walk.
+
+use std::cell::Cell;
+use std::collections::{HashMap, HashSet};
+
+use oxc_ast::AstKind;
+use oxc_ast::ast::{
+    Argument, AssignmentExpression, AssignmentTarget, BindingPattern, CallExpression, Class,
+    Expression, FormalParameters, JSXElement, NewExpression, ObjectExpression, Program, Statement,
+    TSType, TSTypeName, VariableDeclarationKind, VariableDeclarator,
+};
+use oxc_ast_visit::{Visit, walk};
+use oxc_span::GetSpan;
+
+use super::expr::{self, as_call, function_span, path_text, sp, unwrap, unwrap_await};
+use super::{
+    CallFact, EnvSource, FunctionFacts, FunctionId, FunctionKind, InputKind, InstanceId, JsFacts,
+    LiteralFact, LiteralKind, MAX_VISIT_DEPTH, MODULE_SCOPE, ModuleConst, OriginSource, SqlFlow,
+    ValueRef,
+};
+use crate::formats::ParseFailure;
+use crate::span::{Span, Spanned};
+
+/// Map key for a node: its span.
+pub(super) type Key = (u32, u32);
+
+pub(super) fn key(s: oxc_span::Span) -> Key {
+    (s.start, s.end)
+}
+
+/// Request input a local value was derived from.
+#[derive(Clone, Debug)]
+pub(super) struct Taint {
+    pub kind: InputKind,
+    /// Where the input was read.
+    pub origin: oxc_span::Span,
+    /// Local variables along the way (the value's derivation chain).
+    pub vars: Vec<String>,
+    /// Callees the value passed through (`validateUrl(raw)`, `new URL(raw)`).
+    pub via: Vec<(String, oxc_span::Span)>,
+}
+
+/// Whether a local holds the request's Origin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum OriginBinding {
+    /// The raw origin (or a value derived from it, such as its hostname).
+    Raw(OriginSource),
+    /// An origin already chosen by an allowlist conditional.
+    Checked,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum BindKind {
+    Const,
+    Let,
+    Param,
+}
+
+/// A local (or module-level) name and what is known about its value.
+pub(super) struct Binding<'a> {
+    pub kind: BindKind,
+    /// The initialiser (`None` for parameters and destructured names).
+    pub init: Option<&'a Expression<'a>>,
+    /// Right-hand sides of later `=`/`+=` assignments.
+    pub assigns: Vec<&'a Expression<'a>>,
+    /// The value is not fully described by `init`/`assigns`
+    /// (destructured, parameter).
+    pub opaque: bool,
+    /// Every `.push(...)` on it so far had constant arguments.
+    pub pushes_constant: bool,
+    /// It holds this env value (`const key = c.env.ADMIN_KEY`).
+    pub env: Option<String>,
+    /// It is the env object itself (`const e = c.env`).
+    pub env_object: Option<EnvSource>,
+    /// It holds request input.
+    pub taint: Option<Taint>,
+    /// It holds the request Origin.
+    pub origin: Option<OriginBinding>,
+    /// It holds `url.pathname`.
+    pub path_alias: bool,
+    /// It holds `request.method`.
+    pub method_alias: bool,
+}
+
+impl<'a> Binding<'a> {
+    pub(super) fn new(kind: BindKind, init: Option<&'a Expression<'a>>) -> Self {
+        Binding {
+            kind,
+            init,
+            assigns: Vec::new(),
+            opaque: init.is_none(),
+            pushes_constant: true,
+            env: None,
+            env_object: None,
+            taint: None,
+            origin: None,
+            path_alias: false,
+            method_alias: false,
+        }
+    }
+}
+
+/// How an expression's value is used, recorded by its parent before the
+/// expression itself is visited (for DB004's "only goes to console/HTML/Error").
+#[derive(Clone, Copy, Debug)]
+pub(super) enum UseCtx<'a> {
+    Flow(SqlFlow),
+    Bind(&'a str),
+}
+
+/// Per-function state during the walk.
+pub(super) struct FnCtx<'a> {
+    pub id: FunctionId,
+    pub end: u32,
+    pub bindings: HashMap<&'a str, Binding<'a>>,
+    /// Identifiers checked against a literal allowlist: (name, valid from, valid to).
+    pub allowlisted: Vec<(&'a str, u32, u32)>,
+    /// Parameters typed as a Hono router.
+    pub router_params: Vec<&'a str>,
+    /// Locals initialised with a SQL-looking string: (name, index in sql_strings).
+    pub sql_watch: Vec<(&'a str, usize)>,
+    /// For watched names: (references seen, references attributed to a call argument).
+    pub uses: HashMap<&'a str, (u32, u32)>,
+    pub refs: HashSet<&'a str>,
+}
+
+impl FnCtx<'_> {
+    fn new(id: FunctionId, end: u32) -> Self {
+        FnCtx {
+            id,
+            end,
+            bindings: HashMap::new(),
+            allowlisted: Vec::new(),
+            router_params: Vec::new(),
+            sql_watch: Vec::new(),
+            uses: HashMap::new(),
+            refs: HashSet::new(),
+        }
+    }
+}
+
+/// A name for a function, known to its parent before the function is entered.
+#[derive(Default)]
+pub(super) struct Hint {
+    pub name: Option<(String, Option<oxc_span::Span>)>,
+    pub method: bool,
+    pub class_name: Option<String>,
+    pub wrapper: Option<String>,
+}
+
+pub(super) struct Extractor<'a> {
+    pub src: &'a str,
+    pub facts: JsFacts,
+    pub stack: Vec<FnCtx<'a>>,
+    pub fn_ids: HashMap<Key, FunctionId>,
+    pub hints: HashMap<Key, Hint>,
+    /// Router instances by creating expression.
+    pub instances: HashMap<Key, InstanceId>,
+    /// Router instances by variable name (file-wide; latest wins).
+    pub router_names: HashMap<&'a str, InstanceId>,
+    /// Sort key of each route (call start, method-name start).
+    pub route_order: Vec<(u32, u32)>,
+    /// Plain-fetch route branches still open: (route index, body).
+    pub open_branches: Vec<(usize, oxc_span::Span)>,
+    /// Method-only conditions enclosing later path branches.
+    pub method_scopes: Vec<(Vec<String>, oxc_span::Span)>,
+    /// `cors({ origin: fn })` callbacks, by span.
+    pub cors_callbacks: HashSet<Key>,
+    /// Inline route handlers/middleware, by span.
+    pub handler_fns: HashSet<Key>,
+    /// (cors index, callback id, callback returns its parameter).
+    pub pending_cors: Vec<(usize, FunctionId, bool)>,
+    pub contexts: HashMap<Key, UseCtx<'a>>,
+    /// `+` nodes already handled as part of a longer chain.
+    pub concat_seen: HashSet<Key>,
+    /// Template literals that are the quasi of a tagged template.
+    pub tagged: HashSet<Key>,
+    /// Spans already reported as SQL-looking strings (parts of a reported chain).
+    pub sql_covered: HashSet<Key>,
+    pub class_names: Vec<Option<String>>,
+    pub decl_kinds: Vec<VariableDeclarationKind>,
+    /// Node budget of the current bounded evaluation (see `sql.rs`).
+    pub fuel: Cell<u32>,
+    depth: usize,
+    too_deep: Option<u32>,
+}
+
+fn new_function(
+    id: FunctionId,
+    kind: FunctionKind,
+    span: oxc_span::Span,
+    parent: Option<FunctionId>,
+) -> FunctionFacts {
+    FunctionFacts {
+        id,
+        kind,
+        name: None,
+        name_span: None,
+        class_name: None,
+        wrapper: None,
+        span: sp(span),
+        parent,
+        params: Vec::new(),
+        is_async: false,
+        calls: Vec::new(),
+        env_reads: Vec::new(),
+        env_comparisons: Vec::new(),
+        secret_checks: Vec::new(),
+        responses: Vec::new(),
+        header_reads: Vec::new(),
+        origin_checks: Vec::new(),
+        literals: Vec::new(),
+        references: Vec::new(),
+    }
+}
+
+impl<'a> Extractor<'a> {
+    pub(super) fn run(src: &'a str, program: &'a Program<'a>) -> Result<JsFacts, ParseFailure> {
+        let mut facts = JsFacts::default();
+        facts.functions.push(new_function(
+            MODULE_SCOPE,
+            FunctionKind::Module,
+            program.span,
+            None,
+        ));
+        let mut ex = Extractor {
+            src,
+            facts,
+            stack: vec![FnCtx::new(MODULE_SCOPE, program.span.end)],
+            fn_ids: HashMap::new(),
+            hints: HashMap::new(),
+            instances: HashMap::new(),
+            router_names: HashMap::new(),
+            route_order: Vec::new(),
+            open_branches: Vec::new(),
+            method_scopes: Vec::new(),
+            cors_callbacks: HashSet::new(),
+            handler_fns: HashSet::new(),
+            pending_cors: Vec::new(),
+            contexts: HashMap::new(),
+            concat_seen: HashSet::new(),
+            tagged: HashSet::new(),
+            sql_covered: HashSet::new(),
+            class_names: Vec::new(),
+            decl_kinds: Vec::new(),
+            fuel: Cell::new(0),
+            depth: 0,
+            too_deep: None,
+        };
+        ex.visit_program(program);
+        if let Some(at) = ex.too_deep {
+            return Err(ParseFailure::new(
+                Span::empty_at(at as usize),
+                format!(
+                    "code nested too deeply to analyse safely (more than {MAX_VISIT_DEPTH} nested expressions)"
+                ),
+            ));
+        }
+        while let Some(ctx) = ex.stack.pop() {
+            ex.finish_ctx(ctx);
+        }
+        Ok(ex.finish())
+    }
+
+    fn finish(mut self) -> JsFacts {
+        // Routes in registration order (chains register inner calls first).
+        let mut routes: Vec<_> = std::mem::take(&mut self.facts.routes)
+            .into_iter()
+            .zip(self.route_order.iter().copied())
+            .collect();
+        routes.sort_by_key(|(_, order)| *order);
+        self.facts.routes = routes.into_iter().map(|(r, _)| r).collect();
+
+        for (cors_idx, fid, returns_param) in std::mem::take(&mut self.pending_cors) {
+            let checked = self
+                .facts
+                .function_and_nested(fid)
+                .iter()
+                .any(|f| !f.origin_checks.is_empty());
+            if let Some(super::CorsOrigin::Function {
+                returns_argument_unchecked,
+                ..
+            }) = self.facts.cors.get_mut(cors_idx).map(|c| &mut c.origin)
+            {
+                *returns_argument_unchecked = returns_param && !checked;
+            }
+        }
+
+        let exported: HashSet<String> = self
+            .facts
+            .exports
+            .iter()
+            .filter_map(|e| e.local.clone())
+            .collect();
+        for c in &mut self.facts.module_constants {
+            c.exported = exported.contains(&c.name);
+        }
+        self.facts
+    }
+
+    fn finish_ctx(&mut self, ctx: FnCtx<'a>) {
+        for (name, idx) in &ctx.sql_watch {
+            let (seen, attributed) = ctx.uses.get(name).copied().unwrap_or((0, 0));
+            if seen > attributed
+                && let Some(s) = self.facts.sql_strings.get_mut(*idx)
+                && !s.flows.contains(&SqlFlow::Other)
+            {
+                s.flows.push(SqlFlow::Other);
+            }
+        }
+        let mut refs: Vec<String> = ctx.refs.iter().map(|s| s.to_string()).collect();
+        refs.sort();
+        if let Some(f) = self.facts.functions.get_mut(ctx.id) {
+            f.references = refs;
+        }
+    }
+
+    // -- small accessors -------------------------------------------------
+
+    pub(super) fn cur_id(&self) -> FunctionId {
+        self.stack.last().map_or(MODULE_SCOPE, |c| c.id)
+    }
+
+    pub(super) fn cur_fn(&mut self) -> &mut FunctionFacts {
+        let id = self.cur_id();
+        &mut self.facts.functions[id]
+    }
+
+    pub(super) fn cur_end(&self) -> u32 {
+        self.stack.last().map_or(u32::MAX, |c| c.end)
+    }
+
+    pub(super) fn lookup(&self, name: &str) -> Option<&Binding<'a>> {
+        self.stack.iter().rev().find_map(|c| c.bindings.get(name))
+    }
+
+    pub(super) fn lookup_mut(&mut self, name: &str) -> Option<&mut Binding<'a>> {
+        self.stack
+            .iter_mut()
+            .rev()
+            .find_map(|c| c.bindings.get_mut(name))
+    }
+
+    pub(super) fn is_param(&self, name: &str) -> bool {
+        self.lookup(name).is_some_and(|b| b.kind == BindKind::Param)
+    }
+
+    pub(super) fn snippet(&self, span: oxc_span::Span) -> String {
+        expr::snippet(self.src, span, 80)
+    }
+
+    /// The id of the function at `span`, creating its entry (with the current
+    /// function as parent) if it has not been seen yet.
+    pub(super) fn function_id(&mut self, span: oxc_span::Span, kind: FunctionKind) -> FunctionId {
+        if let Some(&id) = self.fn_ids.get(&key(span)) {
+            return id;
+        }
+        let id = self.facts.functions.len();
+        let parent = self.cur_id();
+        self.facts
+            .functions
+            .push(new_function(id, kind, span, Some(parent)));
+        self.fn_ids.insert(key(span), id);
+        id
+    }
+
+    /// Summarises a value, registering inline functions and router instances.
+    pub(super) fn value_ref(&mut self, e: &'a Expression<'a>) -> ValueRef {
+        let u = unwrap_await(e);
+        match u {
+            Expression::ArrowFunctionExpression(f) => {
+                return ValueRef::Function(self.function_id(f.span, FunctionKind::Arrow));
+            }
+            Expression::FunctionExpression(f) => {
+                return ValueRef::Function(self.function_id(f.span, FunctionKind::Expression));
+            }
+            _ => {}
+        }
+        if let Some(id) = self.router_value(u) {
+            return ValueRef::Router(id);
+        }
+        match u {
+            Expression::Identifier(id) if id.name == "undefined" => ValueRef::Nullish,
+            Expression::Identifier(id) => ValueRef::Identifier(id.name.to_string()),
+            Expression::StringLiteral(s) => ValueRef::String(s.value.to_string()),
+            Expression::TemplateLiteral(t) if t.expressions.is_empty() => {
+                ValueRef::String(expr::chunk_text(t, 0).to_string())
+            }
+            Expression::TemplateLiteral(_) => ValueRef::Template,
+            Expression::NumericLiteral(n) => ValueRef::Number(n.value),
+            Expression::BooleanLiteral(b) => ValueRef::Bool(b.value),
+            Expression::NullLiteral(_) => ValueRef::Nullish,
+            Expression::ObjectExpression(_) => ValueRef::Object,
+            Expression::ArrayExpression(_) => ValueRef::Array,
+            Expression::NewExpression(n) => ValueRef::New {
+                callee: path_text(&n.callee).unwrap_or_else(|| "?".to_string()),
+            },
+            _ => {
+                if let Some(call) = as_call(u) {
+                    let functions = self.inline_function_args(&call.arguments);
+                    ValueRef::Call {
+                        callee: expr::callee_text(call),
+                        functions,
+                    }
+                } else if let Some(p) = path_text(u) {
+                    ValueRef::Member(p)
+                } else {
+                    ValueRef::Other
+                }
+            }
+        }
+    }
+
+    pub(super) fn inline_function_args(&mut self, args: &'a [Argument<'a>]) -> Vec<FunctionId> {
+        let mut out = Vec::new();
+        for a in args {
+            if let Some(e) = a.as_expression() {
+                match unwrap(e) {
+                    Expression::ArrowFunctionExpression(f) => {
+                        out.push(self.function_id(f.span, FunctionKind::Arrow))
+                    }
+                    Expression::FunctionExpression(f) => {
+                        out.push(self.function_id(f.span, FunctionKind::Expression));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+
+    fn args_summary(&mut self, args: &'a [Argument<'a>]) -> (Vec<Spanned<ValueRef>>, Vec<String>) {
+        let mut values = Vec::with_capacity(args.len());
+        let mut names = Vec::new();
+        for a in args {
+            match a {
+                Argument::SpreadElement(s) => {
+                    let text =
+                        path_text(&s.argument).unwrap_or_else(|| self.snippet(s.argument.span()));
+                    values.push(Spanned::new(ValueRef::Spread(text), sp(s.span)));
+                    expr::names_in(&s.argument, &mut names);
+                }
+                _ => {
+                    if let Some(e) = a.as_expression() {
+                        let v = self.value_ref(e);
+                        values.push(Spanned::new(v, sp(e.span())));
+                        expr::names_in(e, &mut names);
+                    }
+                }
+            }
+        }
+        names.sort();
+        names.dedup();
+        (values, names)
+    }
+
+    fn record_call(
+        &mut self,
+        callee_expr: &'a Expression<'a>,
+        args: &'a [Argument<'a>],
+        span: oxc_span::Span,
+        is_new: bool,
+    ) -> String {
+        let callee = path_text(callee_expr).unwrap_or_else(|| "?".to_string());
+        let (args, arg_names) = self.args_summary(args);
+        let fact = CallFact {
+            callee: callee.clone(),
+            callee_span: sp(callee_expr.span()),
+            span: sp(span),
+            is_new,
+            args,
+            arg_names,
+        };
+        self.cur_fn().calls.push(fact);
+        callee
+    }
+
+    // -- functions -------------------------------------------------------
+
+    fn enter_function(
+        &mut self,
+        span: oxc_span::Span,
+        kind: FunctionKind,
+        own_name: Option<(&str, oxc_span::Span)>,
+        params: &'a FormalParameters<'a>,
+        is_async: bool,
+    ) {
+        let parent = self.cur_id();
+        let id = self.function_id(span, kind);
+        let hint = self.hints.remove(&key(span)).unwrap_or_default();
+        {
+            let f = &mut self.facts.functions[id];
+            f.parent = Some(parent);
+            f.kind = if hint.method {
+                FunctionKind::Method
+            } else {
+                kind
+            };
+            f.params = expr::param_names(params);
+            f.is_async = is_async;
+            if let Some((name, name_span)) = own_name {
+                f.name = Some(name.to_string());
+                f.name_span = Some(sp(name_span));
+            } else if let Some((name, name_span)) = hint.name {
+                f.name = Some(name);
+                f.name_span = name_span.map(sp);
+            }
+            if hint.class_name.is_some() {
+                f.class_name = hint.class_name;
+            }
+            if hint.wrapper.is_some() {
+                f.wrapper = hint.wrapper;
+            }
+        }
+        let mut ctx = FnCtx::new(id, span.end);
+        let cors_callback = self.cors_callbacks.contains(&key(span));
+        let is_handler = self.handler_fns.contains(&key(span));
+        for (i, p) in params.items.iter().enumerate() {
+            match &p.pattern {
+                BindingPattern::BindingIdentifier(b) => {
+                    let name = b.name.as_str();
+                    let mut binding = Binding::new(BindKind::Param, None);
+                    if i == 0 && cors_callback {
+                        binding.origin = Some(OriginBinding::Raw(OriginSource::CorsCallback));
+                    } else if is_origin_param_name(name) {
+                        binding.origin = Some(OriginBinding::Raw(OriginSource::NamedParam));
+                    }
+                    if let Some(ann) = &p.type_annotation
+                        && let TSType::TSTypeReference(r) = &ann.type_annotation
+                        && let TSTypeName::IdentifierReference(t) = &r.type_name
+                        && matches!(t.name.as_str(), "Hono" | "OpenAPIHono")
+                    {
+                        ctx.router_params.push(name);
+                    }
+                    ctx.bindings.insert(name, binding);
+                }
+                BindingPattern::ObjectPattern(pat) if i == 0 && is_handler => {
+                    // itty: `({ query, params, content }) => ...` destructures request input.
+                    for prop in &pat.properties {
+                        let mut binding = Binding::new(BindKind::Param, None);
+                        let input = match expr::key_name(&prop.key).as_deref() {
+                            Some("query") => Some(InputKind::Query),
+                            Some("params") => Some(InputKind::Param),
+                            Some("content" | "body") => Some(InputKind::Body),
+                            _ => None,
+                        };
+                        binding.taint = input.map(|kind| Taint {
+                            kind,
+                            origin: prop.span,
+                            vars: Vec::new(),
+                            via: Vec::new(),
+                        });
+                        for b in prop.value.get_binding_identifiers() {
+                            let mut copy = Binding::new(BindKind::Param, None);
+                            copy.taint = binding.taint.clone();
+                            ctx.bindings.insert(b.name.as_str(), copy);
+                        }
+                    }
+                }
+                other => {
+                    for b in other.get_binding_identifiers() {
+                        ctx.bindings
+                            .insert(b.name.as_str(), Binding::new(BindKind::Param, None));
+                    }
+                }
+            }
+        }
+        if let Some(rest) = &params.rest {
+            for b in rest.rest.argument.get_binding_identifiers() {
+                ctx.bindings
+                    .insert(b.name.as_str(), Binding::new(BindKind::Param, None));
+            }
+        }
+        self.stack.push(ctx);
+    }
+
+    fn leave_function(&mut self) {
+        if self.stack.len() > 1
+            && let Some(ctx) = self.stack.pop()
+        {
+            self.finish_ctx(ctx);
+        }
+    }
+
+    /// Remembers how a template / `+` expression is used, for DB004 flows
+    /// (only those can be SQL-looking strings).
+    pub(super) fn note_sql_context(&mut self, e: &Expression<'a>, ctx: UseCtx<'a>) {
+        let u = unwrap_await(e);
+        if matches!(
+            u,
+            Expression::TemplateLiteral(_) | Expression::BinaryExpression(_)
+        ) {
+            self.contexts.insert(key(u.span()), ctx);
+        }
+    }
+
+    fn set_hint(&mut self, span: oxc_span::Span, hint: Hint) {
+        self.hints.insert(key(span), hint);
+    }
+
+    // -- declarations and assignments -------------------------------------
+
+    fn enter_declarator(&mut self, d: &'a VariableDeclarator<'a>) {
+        let (Some(init), Some(id)) = (&d.init, d.id.get_binding_identifier()) else {
+            return;
+        };
+        let name = id.name.as_str();
+        if let Some(fs) = function_span(init) {
+            self.set_hint(
+                fs,
+                Hint {
+                    name: Some((name.to_string(), Some(id.span))),
+                    ..Hint::default()
+                },
+            );
+        } else if let Some(call) = as_call(unwrap_await(init)) {
+            let fns: Vec<_> = call
+                .arguments
+                .iter()
+                .filter_map(|a| a.as_expression().and_then(function_span))
+                .collect();
+            if let [only] = fns.as_slice() {
+                self.set_hint(
+                    *only,
+                    Hint {
+                        name: Some((name.to_string(), Some(id.span))),
+                        wrapper: Some(expr::callee_text(call)),
+                        ..Hint::default()
+                    },
+                );
+            }
+        }
+        self.note_sql_context(init, UseCtx::Bind(name));
+        self.routes_on_declarator(name, init);
+    }
+
+    fn leave_declarator(&mut self, d: &'a VariableDeclarator<'a>) {
+        let kind = match self.decl_kinds.last() {
+            Some(VariableDeclarationKind::Const) => BindKind::Const,
+            _ => BindKind::Let,
+        };
+        let init = d.init.as_ref();
+        match &d.id {
+            BindingPattern::BindingIdentifier(id) => {
+                let name = id.name.as_str();
+                let mut b = Binding::new(kind, init);
+                // `let x;` is fully described by its later assignments.
+                b.opaque = false;
+                if let Some(init) = init {
+                    b.env = self.env_alias_of(init);
+                    b.env_object = self.env_base(init).map(|(_, s)| s);
+                    b.taint = self.taint_of(init, 0);
+                    b.origin = self.origin_binding(init);
+                    b.path_alias = self.is_pathname(init);
+                    b.method_alias = self.is_method_expr(init);
+                }
+                if self.stack.len() == 1 {
+                    let literal_only = init.is_some_and(|i| self.constant_eval(i, u32::MAX, &[]));
+                    self.facts.module_constants.push(ModuleConst {
+                        name: name.to_string(),
+                        span: sp(d.span),
+                        init_span: init.map(|i| sp(i.span())),
+                        is_const: kind == BindKind::Const,
+                        literal_only,
+                        exported: false,
+                    });
+                }
+                if let Some(ctx) = self.stack.last_mut() {
+                    ctx.bindings.insert(name, b);
+                }
+            }
+            BindingPattern::ObjectPattern(pat) => {
+                let base = init.and_then(|i| self.env_base(i));
+                let taint = init.and_then(|i| self.taint_of(i, 0));
+                for prop in &pat.properties {
+                    let key_name = expr::key_name(&prop.key).map(|k| k.into_owned());
+                    let target = match &prop.value {
+                        BindingPattern::AssignmentPattern(a) => &a.left,
+                        other => other,
+                    };
+                    let mut b = Binding::new(kind, None);
+                    b.taint = taint.clone();
+                    if let Some(k) = &key_name {
+                        b.path_alias = k == "pathname";
+                        b.method_alias = k == "method";
+                        if let Some((base_text, source)) = &base {
+                            self.record_env_read(
+                                k,
+                                prop.key.span(),
+                                prop.span,
+                                base_text,
+                                *source,
+                                super::EnvReadKind::Destructure,
+                            );
+                            b.env = Some(k.clone());
+                        }
+                    }
+                    if let BindingPattern::BindingIdentifier(id) = target {
+                        if let Some(ctx) = self.stack.last_mut() {
+                            ctx.bindings.insert(id.name.as_str(), b);
+                        }
+                    } else {
+                        for id in target.get_binding_identifiers() {
+                            let mut inner = Binding::new(kind, None);
+                            inner.taint = taint.clone();
+                            if let Some(ctx) = self.stack.last_mut() {
+                                ctx.bindings.insert(id.name.as_str(), inner);
+                            }
+                        }
+                    }
+                }
+                if let Some(rest) = &pat.rest {
+                    for id in rest.argument.get_binding_identifiers() {
+                        let mut b = Binding::new(kind, None);
+                        b.taint = taint.clone();
+                        b.env_object = base.as_ref().map(|(_, s)| *s);
+                        if let Some(ctx) = self.stack.last_mut() {
+                            ctx.bindings.insert(id.name.as_str(), b);
+                        }
+                    }
+                }
+            }
+            other => {
+                let taint = init.and_then(|i| self.taint_of(i, 0));
+                for id in other.get_binding_identifiers() {
+                    let mut b = Binding::new(kind, None);
+                    b.taint = taint.clone();
+                    if let Some(ctx) = self.stack.last_mut() {
+                        ctx.bindings.insert(id.name.as_str(), b);
+                    }
+                }
+            }
+        }
+    }
+
+    fn enter_assignment(&mut self, a: &'a AssignmentExpression<'a>) {
+        match &a.left {
+            AssignmentTarget::AssignmentTargetIdentifier(id) => {
+                let name = id.name.as_str();
+                if let Some(fs) = function_span(&a.right) {
+                    self.set_hint(
+                        fs,
+                        Hint {
+                            name: Some((name.to_string(), Some(id.span))),
+                            ..Hint::default()
+                        },
+                    );
+                }
+                self.note_sql_context(&a.right, UseCtx::Bind(name));
+                let taint = self.taint_of(&a.right, 0);
+                if let Some(b) = self.lookup_mut(name) {
+                    b.assigns.push(&a.right);
+                    if taint.is_some() {
+                        b.taint = taint;
+                    }
+                }
+            }
+            target => {
+                if let Some(m) = target.as_member_expression()
+                    && let Some(fs) = function_span(&a.right)
+                    && let Some(name) = m.static_property_name()
+                {
+                    self.set_hint(
+                        fs,
+                        Hint {
+                            name: Some((name.to_string(), None)),
+                            ..Hint::default()
+                        },
+                    );
+                }
+            }
+        }
+    }
+
+    // -- literals and references ------------------------------------------
+
+    fn push_literal(
+        &mut self,
+        kind: LiteralKind,
+        value: String,
+        flags: String,
+        span: oxc_span::Span,
+    ) {
+        self.cur_fn().literals.push(LiteralFact {
+            kind,
+            value,
+            flags,
+            span: sp(span),
+        });
+    }
+
+    fn enter_identifier(&mut self, name: &'a str) {
+        if let Some(ctx) = self.stack.last_mut() {
+            ctx.refs.insert(name);
+        }
+        for ctx in self.stack.iter_mut().rev() {
+            if ctx.sql_watch.iter().any(|(n, _)| *n == name) {
+                ctx.uses.entry(name).or_insert((0, 0)).0 += 1;
+                break;
+            }
+        }
+    }
+
+    /// Records that a watched SQL-string local is used as an argument with
+    /// this flow.
+    pub(super) fn attribute_use(&mut self, name: &str, flow: SqlFlow) {
+        for ctx in self.stack.iter_mut().rev() {
+            if let Some(&(n, idx)) = ctx.sql_watch.iter().find(|(n, _)| *n == name) {
+                ctx.uses.entry(n).or_insert((0, 0)).1 += 1;
+                if let Some(s) = self.facts.sql_strings.get_mut(idx)
+                    && !s.flows.contains(&flow)
+                {
+                    s.flows.push(flow);
+                }
+                return;
+            }
+        }
+    }
+
+    // -- calls ------------------------------------------------------------
+
+    fn enter_call(&mut self, call: &'a CallExpression<'a>) {
+        let callee = self.record_call(&call.callee, &call.arguments, call.span, false);
+        self.routes_on_call(call);
+        self.sql_on_call(call, &callee);
+        self.fetch_on_call(call, &callee);
+        self.cors_on_call(call, &callee);
+        self.cookies_on_call(call, &callee);
+        self.betterauth_on_call(call, &callee);
+        self.responses_on_call(call, &callee);
+        self.imports_on_call(call, &callee);
+    }
+
+    fn enter_new(&mut self, n: &'a NewExpression<'a>) {
+        let callee = self.record_call(&n.callee, &n.arguments, n.span, true);
+        self.sql_contexts_for_args(&callee, &n.arguments, true, None);
+        self.responses_on_new(n, &callee);
+    }
+
+    fn enter_class(&mut self, c: &'a Class<'a>) {
+        self.class_names
+            .push(c.id.as_ref().map(|id| id.name.to_string()));
+    }
+}
+
+/// `origin`, `requestOrigin`, `originHeader`, but not `allowedOrigin`.
+fn is_origin_param_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    (lower == "origin" || lower.ends_with("origin") || lower.starts_with("origin"))
+        && !lower.contains("allow")
+}
+
+impl<'a> Visit<'a> for Extractor<'a> {
+    fn enter_node(&mut self, kind: AstKind<'a>) {
+        if self.too_deep.is_some() {
+            // The file fails anyway; keep only the bookkeeping that
+            // `leave_node` undoes, and analyse nothing more.
+            match kind {
+                AstKind::Function(f) => {
+                    self.enter_function(f.span, FunctionKind::Expression, None, &f.params, false)
+                }
+                AstKind::ArrowFunctionExpression(f) => {
+                    self.enter_function(f.span, FunctionKind::Arrow, None, &f.params, false);
+                }
+                AstKind::Class(c) => self.enter_class(c),
+                AstKind::VariableDeclaration(d) => self.decl_kinds.push(d.kind),
+                _ => {}
+            }
+            return;
+        }
+        match kind {
+            AstKind::Function(f) => {
+                let fk = if f.is_declaration() {
+                    FunctionKind::Declaration
+                } else {
+                    FunctionKind::Expression
+                };
+                let name = f.id.as_ref().map(|id| (id.name.as_str(), id.span));
+                self.enter_function(f.span, fk, name, &f.params, f.r#async);
+            }
+            AstKind::ArrowFunctionExpression(f) => {
+                self.enter_function(f.span, FunctionKind::Arrow, None, &f.params, f.r#async);
+            }
+            AstKind::Class(c) => self.enter_class(c),
+            AstKind::MethodDefinition(m) => {
+                if let Some(name) = expr::key_name(&m.key) {
+                    let class_name = self.class_names.last().cloned().flatten();
+                    self.set_hint(
+                        m.value.span,
+                        Hint {
+                            name: Some((name.into_owned(), Some(m.key.span()))),
+                            method: true,
+                            class_name,
+                            wrapper: None,
+                        },
+                    );
+                }
+            }
+            AstKind::PropertyDefinition(p) => {
+                if let (Some(v), Some(name)) = (&p.value, expr::key_name(&p.key))
+                    && let Some(fs) = function_span(v)
+                {
+                    let class_name = self.class_names.last().cloned().flatten();
+                    self.set_hint(
+                        fs,
+                        Hint {
+                            name: Some((name.into_owned(), Some(p.key.span()))),
+                            method: true,
+                            class_name,
+                            wrapper: None,
+                        },
+                    );
+                }
+            }
+            AstKind::ObjectProperty(p) => {
+                if let Some(fs) = function_span(&p.value)
+                    && let Some(name) = expr::key_name(&p.key)
+                {
+                    self.set_hint(
+                        fs,
+                        Hint {
+                            name: Some((name.into_owned(), Some(p.key.span()))),
+                            method: p.method,
+                            ..Hint::default()
+                        },
+                    );
+                }
+                self.headers_on_object_property(p);
+            }
+            AstKind::VariableDeclaration(d) => self.decl_kinds.push(d.kind),
+            AstKind::VariableDeclarator(d) => self.enter_declarator(d),
+            AstKind::AssignmentExpression(a) => self.enter_assignment(a),
+            AstKind::CallExpression(c) => self.enter_call(c),
+            AstKind::NewExpression(n) => self.enter_new(n),
+            AstKind::StaticMemberExpression(m) => {
+                self.env_on_member(&m.object, m.property.name.as_str(), m.property.span, m.span)
+            }
+            AstKind::ComputedMemberExpression(m) => {
+                if let Some(k) = expr::string_value(&m.expression) {
+                    self.env_on_member(&m.object, k, m.expression.span(), m.span);
+                }
+            }
+            AstKind::BinaryExpression(b) => {
+                self.env_on_binary(b);
+                self.origin_on_binary(b);
+                self.sql_on_binary(b);
+            }
+            AstKind::TaggedTemplateExpression(t) => {
+                let raw = path_text(&t.tag).is_some_and(|p| p == "String.raw");
+                if !raw {
+                    self.tagged.insert(key(t.quasi.span));
+                }
+            }
+            AstKind::TemplateLiteral(t) => self.sql_on_template(t),
+            AstKind::IfStatement(s) => {
+                self.env_on_if(s);
+                self.sql_on_if(s);
+                self.routes_on_if(s);
+            }
+            AstKind::SwitchStatement(s) => {
+                self.sql_on_switch(s);
+                self.routes_on_switch(s);
+            }
+            AstKind::JSXExpressionContainer(c) => {
+                if let Some(e) = c.expression.as_expression() {
+                    self.note_sql_context(e, UseCtx::Flow(SqlFlow::Html));
+                }
+            }
+            AstKind::IdentifierReference(id) => self.enter_identifier(id.name.as_str()),
+            AstKind::StringLiteral(s) => {
+                self.push_literal(
+                    LiteralKind::String,
+                    s.value.to_string(),
+                    String::new(),
+                    s.span,
+                );
+            }
+            AstKind::NumericLiteral(n) => {
+                let raw = self
+                    .src
+                    .get(n.span.start as usize..n.span.end as usize)
+                    .unwrap_or("")
+                    .to_string();
+                self.push_literal(LiteralKind::Number, raw, String::new(), n.span);
+            }
+            AstKind::RegExpLiteral(r) => {
+                self.push_literal(
+                    LiteralKind::Regex,
+                    r.regex.pattern.text.to_string(),
+                    r.regex.flags.to_string(),
+                    r.span,
+                );
+            }
+            AstKind::TemplateElement(t) => {
+                let text = t
+                    .value
+                    .cooked
+                    .as_ref()
+                    .map_or(t.value.raw.as_str(), |c| c.as_str());
+                if !text.is_empty() {
+                    self.push_literal(
+                        LiteralKind::TemplateChunk,
+                        text.to_string(),
+                        String::new(),
+                        t.span,
+                    );
+                }
+            }
+            AstKind::ImportDeclaration(d) => self.on_import(d),
+            AstKind::ImportExpression(i) => self.on_import_expression(i),
+            AstKind::ExportNamedDeclaration(d) => self.on_export_named(d),
+            AstKind::ExportDeclaration(d) => self.on_export_declaration(d),
+            AstKind::ExportFromDeclaration(d) => self.on_export_from(d),
+            AstKind::ExportAllDeclaration(d) => self.on_export_all(d),
+            AstKind::ExportDefaultDeclaration(d) => self.on_export_default(d),
+            AstKind::TSExportAssignment(d) => self.on_export_assignment(d),
+            _ => {}
+        }
+    }
+
+    fn leave_node(&mut self, kind: AstKind<'a>) {
+        match kind {
+            AstKind::Function(_) | AstKind::ArrowFunctionExpression(_) => self.leave_function(),
+            AstKind::Class(_) => {
+                self.class_names.pop();
+            }
+            AstKind::VariableDeclarator(d) if self.too_deep.is_none() => self.leave_declarator(d),
+            AstKind::VariableDeclaration(_) => {
+                self.decl_kinds.pop();
+            }
+            _ => {}
+        }
+    }
+
+    fn visit_expression(&mut self, it: &Expression<'a>) {
+        if self.descend(it.span()) {
+            walk::walk_expression(self, it);
+        }
+        self.depth -= 1;
+    }
+
+    fn visit_statement(&mut self, it: &Statement<'a>) {
+        if self.descend(it.span()) {
+            walk::walk_statement(self, it);
+        }
+        self.depth -= 1;
+    }
+
+    fn visit_jsx_element(&mut self, it: &JSXElement<'a>) {
+        if self.descend(it.span) {
+            walk::walk_jsx_element(self, it);
+        }
+        self.depth -= 1;
+    }
+
+    // Types carry nothing the rules need; skipping them keeps the walk
+    // shallow and fast.
+    fn visit_ts_type(&mut self, _it: &TSType<'a>) {}
+}
+
+impl Extractor<'_> {
+    fn descend(&mut self, span: oxc_span::Span) -> bool {
+        self.depth += 1;
+        if self.too_deep.is_some() {
+            return false;
+        }
+        if self.depth > MAX_VISIT_DEPTH {
+            self.too_deep = Some(span.start);
+            return false;
+        }
+        true
+    }
+
+    /// Starts a bounded evaluation (`constant_eval`) with a fresh budget.
+    pub(super) fn refuel(&self) {
+        self.fuel.set(4096);
+    }
+
+    /// Spends one unit of the evaluation budget; false when exhausted.
+    pub(super) fn burn(&self) -> bool {
+        let left = self.fuel.get();
+        if left == 0 {
+            return false;
+        }
+        self.fuel.set(left - 1);
+        true
+    }
+}
+
+impl<'a> Extractor<'a> {
+    /// The object literal `e` is, or that a `const`/`let` without later
+    /// assignments was initialised with (one level).
+    pub(super) fn resolve_object(&self, e: &'a Expression<'a>) -> Option<&'a ObjectExpression<'a>> {
+        match unwrap(self.resolve_init(e)) {
+            Expression::ObjectExpression(o) => Some(&**o),
+            _ => None,
+        }
+    }
+
+    /// `e`, or for an identifier bound once (no later assignments) to an
+    /// initialiser, that initialiser (one level).
+    pub(super) fn resolve_init(&self, e: &'a Expression<'a>) -> &'a Expression<'a> {
+        let u = unwrap(e);
+        if let Expression::Identifier(id) = u
+            && let Some(b) = self.lookup(id.name.as_str())
+            && b.assigns.is_empty()
+            && let Some(init) = b.init
+        {
+            return unwrap(init);
+        }
+        u
+    }
+}
