@@ -5,9 +5,12 @@
 use crate::finding::{Finding, Severity};
 use crate::project::Project;
 
+pub mod auth;
+pub mod ci;
 pub mod cors;
 pub mod db;
 pub mod net;
+pub mod obs;
 pub mod pf;
 pub mod sec;
 
@@ -68,11 +71,33 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &sec::turnstile_test_key_in_production::TurnstileTestKeyInProduction,
         &sec::weak_secret::WeakSecret,
         &sec::secret_literal_in_script::SecretLiteralInScript,
+        &sec::undeclared_secret::UndeclaredSecret,
         &sec::env_not_inherited::EnvNotInherited,
         &db::hyperdrive_not_pooled::HyperdriveNotPooled,
         &db::migration_not_direct::MigrationNotDirect,
+        &db::sql_injection::SqlInjection,
+        &db::sql_string_interpolation::SqlStringInterpolation,
+        &auth::insecure_cookie::InsecureCookie,
+        &auth::write_route_without_turnstile::WriteRouteWithoutTurnstile,
+        &auth::admin_route_unprotected::AdminRouteUnprotected,
+        &auth::missing_rate_limit::MissingRateLimit,
+        &auth::non_constant_time_compare::NonConstantTimeCompare,
+        &auth::turnstile_fails_open::TurnstileFailsOpen,
+        &auth::auth_without_captcha::AuthWithoutCaptcha,
         &net::cors_wildcard::CorsWildcard,
+        &net::cors_reflects_origin::CorsReflectsOrigin,
         &net::cors_origin_invalid::CorsOriginInvalid,
+        &net::ssrf_unguarded_fetch::SsrfUnguardedFetch,
+        &net::ssrf_guard_incomplete::SsrfGuardIncomplete,
+        &net::cors_allowlist_too_broad::CorsAllowlistTooBroad,
+        &ci::secret_in_log::SecretInLog,
+        &ci::hardcoded_secret_in_workflow::HardcodedSecretInWorkflow,
+        &ci::deploy_without_checks::DeployWithoutChecks,
+        &ci::missing_sourcemap_upload::MissingSourcemapUpload,
+        &ci::untrusted_checkout_with_secrets::UntrustedCheckoutWithSecrets,
+        &ci::no_health_monitoring::NoHealthMonitoring,
+        &ci::secret_interpolated_in_script::SecretInterpolatedInScript,
+        &obs::auth_failure_not_tracked::AuthFailureNotTracked,
     ];
     RULES
 }

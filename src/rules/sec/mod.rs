@@ -6,4 +6,5 @@ pub mod secret_in_vars;
 pub mod secret_literal_in_script;
 pub mod secret_value_in_vars;
 pub mod turnstile_test_key_in_production;
+pub mod undeclared_secret;
 pub mod weak_secret;

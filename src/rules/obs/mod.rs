@@ -1,0 +1,1 @@
+pub mod auth_failure_not_tracked;
