@@ -60,6 +60,9 @@ pub fn classify(rel: &str) -> FileKind {
     if (lower == "action.yml" || lower == "action.yaml") && rel.contains(".github/actions/") {
         return FileKind::Action;
     }
+    if is_generated_script(rel, &lower) {
+        return FileKind::Text;
+    }
     let ext = lower.rsplit_once('.').map_or("", |(_, e)| e);
     match ext {
         "sh" | "bash" => FileKind::Shell,
@@ -68,6 +71,16 @@ pub fn classify(rel: &str) -> FileKind {
         "rs" => FileKind::RustSource,
         _ => FileKind::Text,
     }
+}
+
+/// Minified bundles and vendored copies are not the Worker's own source:
+/// they are scanned for credentials like any text, but not parsed.
+fn is_generated_script(rel: &str, lower_name: &str) -> bool {
+    lower_name.contains(".min.")
+        || lower_name.contains(".bundle.")
+        || rel
+            .split('/')
+            .any(|seg| seg == "vendor" || seg == "third_party")
 }
 
 /// `.env`, `.env.*`, `.dev.vars`, `.dev.vars.*`, and `*.env` names such as
@@ -120,6 +133,8 @@ mod tests {
         assert_eq!(classify("src/index.ts"), FileKind::Script);
         assert_eq!(classify("src/lib.rs"), FileKind::RustSource);
         assert_eq!(classify("README.md"), FileKind::Text);
+        assert_eq!(classify("public/app.min.js"), FileKind::Text);
+        assert_eq!(classify("src/vendor/lib.js"), FileKind::Text);
     }
 
     #[test]

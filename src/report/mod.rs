@@ -109,57 +109,23 @@ fn load_source(project: &Project, path: &str) -> Arc<String> {
 /// Resolves, overrides, suppresses and sorts. `restrict` limits the report
 /// to some paths (the files given on the command line).
 pub fn build(project: &Project, findings: Vec<Finding>, restrict: Option<&[String]>) -> Report {
-    let mut sources: HashMap<String, Arc<String>> = HashMap::new();
+    let mut resolver = Resolver {
+        project,
+        restrict,
+        sources: HashMap::new(),
+    };
     let mut diagnostics = Vec::new();
+    let mut suppressed = Vec::new();
     let mut used = vec![Vec::new(); project.files.len()];
 
-    let mut raw: Vec<(Option<usize>, Diagnostic)> = Vec::new();
     for finding in findings {
-        let (file_id, path, span) = match &finding.location {
-            Location::File { file, span } => {
-                (Some(*file), project.files[*file].path.clone(), Some(*span))
-            }
-            Location::Virtual { path } => (None, path.clone(), None),
+        let file_id = match finding.location {
+            Location::File { file, .. } => Some(file),
+            Location::Virtual { .. } => None,
         };
-        if restrict.is_some_and(|only| !only.iter().any(|p| p == &path)) {
+        let Some(mut diag) = resolver.resolve(finding) else {
             continue;
-        }
-        let (line, column, end_line, end_column, excerpt) = match span {
-            Some(span) => {
-                let text = sources
-                    .entry(path.clone())
-                    .or_insert_with(|| load_source(project, &path))
-                    .clone();
-                let (l, c) = line_col(&text, span.start as usize);
-                let (el, ec) = line_col(&text, span.end as usize);
-                let excerpt = text.get(span.range()).unwrap_or("").to_string();
-                (l, c, el, ec, excerpt)
-            }
-            None => (1, 1, 1, 1, String::new()),
         };
-        let severity = effective_severity(project, &finding, &path);
-        raw.push((
-            file_id,
-            Diagnostic {
-                code: finding.meta.code,
-                name: finding.meta.name,
-                severity,
-                path,
-                line,
-                column,
-                end_line,
-                end_column,
-                message: finding.message,
-                help: finding.help,
-                fingerprint: fingerprint_seed(finding.meta.code, &excerpt),
-                span,
-                reason: None,
-            },
-        ));
-    }
-
-    let mut suppressed = Vec::new();
-    for (file_id, mut diag) in raw {
         let suppression = file_id.and_then(|id| {
             project.files[id]
                 .suppressions
@@ -180,38 +146,7 @@ pub fn build(project: &Project, findings: Vec<Finding>, restrict: Option<&[Strin
     // PF001 needs to know which suppressions were used, so it runs here.
     if project.config.is_enabled("PF001") {
         for finding in crate::rules::pf::unused_suppression::unused(project, &used) {
-            let Location::File { file, span } = finding.location else {
-                continue;
-            };
-            let path = project.files[file].path.clone();
-            if restrict.is_some_and(|only| !only.iter().any(|p| p == &path)) {
-                continue;
-            }
-            let text = sources
-                .entry(path.clone())
-                .or_insert_with(|| load_source(project, &path))
-                .clone();
-            let (line, column) = line_col(&text, span.start as usize);
-            let (end_line, end_column) = line_col(&text, span.end as usize);
-            let severity = effective_severity(project, &finding, &path);
-            diagnostics.push(Diagnostic {
-                code: finding.meta.code,
-                name: finding.meta.name,
-                severity,
-                path,
-                line,
-                column,
-                end_line,
-                end_column,
-                message: finding.message,
-                help: finding.help,
-                fingerprint: fingerprint_seed(
-                    finding.meta.code,
-                    text.get(span.range()).unwrap_or(""),
-                ),
-                span: Some(span),
-                reason: None,
-            });
+            diagnostics.extend(resolver.resolve(finding));
         }
     }
 
@@ -225,7 +160,60 @@ pub fn build(project: &Project, findings: Vec<Finding>, restrict: Option<&[Strin
         files: project.files.len(),
         skipped: project.skipped.clone(),
         elapsed_ms: 0,
-        sources,
+        sources: resolver.sources,
+    }
+}
+
+/// Turns findings into diagnostics, loading each file's text once.
+struct Resolver<'p> {
+    project: &'p Project,
+    restrict: Option<&'p [String]>,
+    sources: HashMap<String, Arc<String>>,
+}
+
+impl Resolver<'_> {
+    /// `None` when the finding is outside the restricted paths.
+    fn resolve(&mut self, finding: Finding) -> Option<Diagnostic> {
+        let (path, span) = match &finding.location {
+            Location::File { file, span } => (self.project.files[*file].path.clone(), Some(*span)),
+            Location::Virtual { path } => (path.clone(), None),
+        };
+        if self
+            .restrict
+            .is_some_and(|only| !only.iter().any(|p| p == &path))
+        {
+            return None;
+        }
+        let ((line, column), (end_line, end_column), excerpt) = match span {
+            Some(span) => {
+                let project = self.project;
+                let text = self
+                    .sources
+                    .entry(path.clone())
+                    .or_insert_with(|| load_source(project, &path));
+                (
+                    line_col(text, span.start as usize),
+                    line_col(text, span.end as usize),
+                    text.get(span.range()).unwrap_or("").to_string(),
+                )
+            }
+            None => ((1, 1), (1, 1), String::new()),
+        };
+        Some(Diagnostic {
+            code: finding.meta.code,
+            name: finding.meta.name,
+            severity: effective_severity(self.project, &finding, &path),
+            path,
+            line,
+            column,
+            end_line,
+            end_column,
+            fingerprint: fingerprint_seed(finding.meta.code, &excerpt),
+            message: finding.message,
+            help: finding.help,
+            span,
+            reason: None,
+        })
     }
 }
 
