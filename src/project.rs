@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 mod build;
 mod dev_vars;
+pub mod routes;
 mod values;
 
 pub use values::{NamedValue, ValueOrigin};
@@ -81,6 +82,8 @@ pub struct Project {
     /// For each Worker, whether the ignore rules cover `<dir>/.dev.vars`.
     pub dev_vars_ignored: Vec<bool>,
     pub skipped: Vec<Skipped>,
+    /// Cross-file route resolution, computed on first use (`routes.rs`).
+    pub(crate) routes: std::sync::OnceLock<routes::RouteAnalysis>,
 }
 
 impl Project {

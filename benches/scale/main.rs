@@ -5,6 +5,7 @@
 //!     cargo bench --bench scale                      # 1k, 10k, 50k files
 //!     cargo bench --bench scale -- --sizes 1000,5000 # other sizes
 //!     cargo bench --bench scale -- --path ../some/checkout
+//!     cargo bench --bench scale -- --sizes 10000 --keep  # keep the corpus for profiling
 //!
 //! Reported per tree: wall time (median of 3 warm runs), files/s, MB/s,
 //! peak RSS of the preflight process, rg's time over the same tree, the
@@ -25,6 +26,7 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut sizes = vec![1_000usize, 10_000, 50_000];
     let mut path: Option<PathBuf> = None;
+    let mut keep = false;
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
@@ -39,6 +41,7 @@ fn main() {
                 i += 1;
                 path = Some(PathBuf::from(&args[i]));
             }
+            "--keep" => keep = true,
             // cargo bench passes --bench to every bench target.
             _ => {}
         }
@@ -135,7 +138,11 @@ fn main() {
         previous = Some((files, ours.wall));
     }
     println!("growth = time ratio / size ratio from the previous tree (linear: the two are equal)");
-    std::fs::remove_dir_all(&temp).ok();
+    if keep {
+        println!("corpora kept in {}", temp.display());
+    } else {
+        std::fs::remove_dir_all(&temp).ok();
+    }
 }
 
 fn median_of_3(mut run: impl FnMut() -> Measurement) -> Measurement {

@@ -6,6 +6,7 @@ pub mod dotenv;
 pub mod js;
 pub mod package_json;
 pub mod prisma;
+pub mod rust_src;
 pub mod shell;
 pub mod workflow;
 pub mod wrangler;

@@ -73,6 +73,7 @@ pub fn scan(root: &Path, config: Config) -> Project {
         in_git_repo: discovery.in_git_repo,
         dev_vars_ignored,
         skipped,
+        routes: std::sync::OnceLock::new(),
     }
 }
 
@@ -134,8 +135,12 @@ fn parse_facts(kind: FileKind, text: &str, path: &str) -> Result<Facts, ParseFai
         FileKind::PackageJson => Facts::PackageJson(PackageJson::parse(text)?),
         FileKind::Prisma => Facts::Prisma(PrismaSchema::parse(text)?),
         FileKind::PrismaConfig => Facts::Prisma(PrismaSchema::parse_config_ts(text)),
-        FileKind::Script => Facts::Js(crate::formats::js::extract(text, path)?),
-        FileKind::RustSource | FileKind::Text => Facts::None,
+        // The facts are kept for the whole run; a deep clone drops the slack
+        // capacity that building them left in every Vec and String, which is
+        // most of the peak memory on large trees.
+        FileKind::Script => Facts::Js(crate::formats::js::extract(text, path)?.clone()),
+        FileKind::RustSource => Facts::Js(crate::formats::rust_src::extract(text)?),
+        FileKind::Text => Facts::None,
     })
 }
 
@@ -161,13 +166,31 @@ fn link_workers(files: &mut [SourceFile]) -> Vec<Worker> {
     });
     workers.dedup_by(|later, first| later.dir == first.dir);
 
-    for file in files.iter_mut() {
-        file.worker = workers
-            .iter()
-            .enumerate()
-            .filter(|(_, w)| is_within(&file.path, &w.dir))
-            .max_by_key(|(_, w)| w.dir.len())
-            .map(|(id, _)| id);
+    // The nearest Worker is found by walking up each file's directories
+    // (a few map lookups per file) rather than testing every Worker.
+    let by_dir: std::collections::HashMap<&str, usize> = workers
+        .iter()
+        .enumerate()
+        .map(|(id, w)| (w.dir.as_str(), id))
+        .collect();
+    let nearest: Vec<Option<usize>> = files
+        .iter()
+        .map(|file| {
+            let mut dir = discover::parent_dir(&file.path);
+            loop {
+                if let Some(&id) = by_dir.get(dir) {
+                    debug_assert!(is_within(&file.path, dir));
+                    return Some(id);
+                }
+                if dir.is_empty() {
+                    return None;
+                }
+                dir = discover::parent_dir(dir);
+            }
+        })
+        .collect();
+    for (file, worker) in files.iter_mut().zip(nearest) {
+        file.worker = worker;
     }
     workers
 }

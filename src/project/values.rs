@@ -1,6 +1,7 @@
 //! Every `NAME = value` pair the repository makes visible, wherever it is
 //! written: wrangler vars, env files, script assignments, literals piped into
-//! `wrangler secret put` / `gh secret set`, workflow `env:`. Rules that care
+//! `wrangler secret put` / `gh secret set`, workflow `env:` and `run:`
+//! scripts. Rules that care
 //! about a value whatever file holds it (weak secrets, Turnstile test keys,
 //! CORS origins, direct database URLs) read this one list.
 
@@ -86,10 +87,10 @@ impl Project {
                         });
                     }
                 }
-                Facts::Shell(script) => self.script_values(id, script, &mut out),
+                Facts::Shell(script) => self.script_values(id, script, false, &mut out),
                 Facts::PackageJson(pkg) => {
                     for s in &pkg.scripts {
-                        self.script_values(id, &s.script, &mut out);
+                        self.script_values(id, &s.script, false, &mut out);
                     }
                 }
                 Facts::Workflow(workflow) => self.workflow_values(id, workflow, &mut out),
@@ -112,13 +113,16 @@ impl Project {
         })
     }
 
+    /// `in_production`: the script runs in a production scope of its own
+    /// (a workflow job that deploys to production).
     fn script_values<'a>(
         &'a self,
         id: FileId,
         script: &'a ShellScript,
+        in_production: bool,
         out: &mut Vec<NamedValue<'a>>,
     ) {
-        let production = self.script_is_production(script);
+        let production = in_production || self.script_is_production(script);
         let tasks = &self.config.migration_tasks;
         for command in &script.commands {
             for a in &command.assignments {
@@ -203,6 +207,11 @@ impl Project {
                 .chain(job.steps.iter().flat_map(|s| s.env.iter()))
             {
                 push(kv, production, out);
+            }
+            // `run:` scripts too: assignments and literals fed to
+            // `wrangler secret put` / `gh secret set` in a step.
+            for run in job.steps.iter().filter_map(|s| s.run.as_ref()) {
+                self.script_values(id, &run.script, production, out);
             }
         }
     }

@@ -106,6 +106,121 @@ fn load_source(project: &Project, path: &str) -> Arc<String> {
     Arc::new(String::from_utf8_lossy(&bytes).into_owned())
 }
 
+/// Rules whose span covers a secret value (the value itself, not its key).
+const VALUE_SPAN_CODES: &[&str] = &["SEC002", "SEC003", "SEC005", "SEC007", "SEC008", "CI002"];
+
+/// Characters of a masked value left visible, as in `secrets::redact`.
+const MASK_SHOWN: usize = 4;
+
+/// Snippets (the human format shows the flagged line and its neighbours)
+/// must not print a secret whole any more than messages may (RULES.md
+/// "Redaction"). Masks, keeping every byte offset valid: the values that
+/// secret findings point at, the file's known credential formats, passwords
+/// in URLs, and any other token that looks like random key material (a
+/// neighbouring line can hold a secret nobody reported).
+fn mask_sources<'d>(
+    project: &Project,
+    diagnostics: impl Iterator<Item = &'d Diagnostic>,
+    sources: &mut HashMap<String, Arc<String>>,
+) {
+    if sources.is_empty() {
+        return;
+    }
+    let mut ranges: HashMap<&str, Vec<Span>> = HashMap::new();
+    for d in diagnostics {
+        if let Some(span) = d.span
+            && VALUE_SPAN_CODES.contains(&d.code)
+        {
+            ranges.entry(d.path.as_str()).or_default().push(span);
+        }
+    }
+    for file in &project.files {
+        if !file.credentials.is_empty() && sources.contains_key(&file.path) {
+            ranges
+                .entry(file.path.as_str())
+                .or_default()
+                .extend(file.credentials.iter().map(|c| c.span));
+        }
+    }
+    for (path, text) in sources.iter_mut() {
+        let mut spans = ranges.remove(path.as_str()).unwrap_or_default();
+        spans.extend(random_tokens(text));
+        spans.extend(url_passwords(text));
+        if spans.is_empty() {
+            continue;
+        }
+        let mut bytes = text.as_bytes().to_vec();
+        for span in spans {
+            let Some(value) = text.get(span.range()) else {
+                continue;
+            };
+            let start = span.start as usize;
+            for (i, (offset, c)) in value.char_indices().enumerate() {
+                if i >= MASK_SHOWN {
+                    let at = start + offset;
+                    if let Some(slot) = bytes.get_mut(at..at + c.len_utf8()) {
+                        slot.fill(b'*');
+                    }
+                }
+            }
+        }
+        // Whole characters were replaced by ASCII, so this cannot fail.
+        if let Ok(masked) = String::from_utf8(bytes) {
+            *text = Arc::new(masked);
+        }
+    }
+}
+
+/// Runs of token characters that look like generated key material.
+fn random_tokens(text: &str) -> Vec<Span> {
+    // `=` ends a token: it joins `NAME=value`, and base64 padding is no
+    // secret.
+    let is_token = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+' | '/');
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        match (is_token(c), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                start = None;
+                if text
+                    .get(s..i)
+                    .is_some_and(crate::secrets::entropy::looks_random)
+                {
+                    out.push(Span::new(s, i));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `scheme://user:password@host`: the password part.
+fn url_passwords(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(found) = text.get(from..).and_then(|t| t.find("://")) {
+        let auth_start = from + found + 3;
+        from = auth_start;
+        let rest = text.get(auth_start..).unwrap_or("");
+        let end = rest
+            .find(|c: char| c.is_whitespace() || matches!(c, '/' | '"' | '\'' | '`' | '?' | '#'))
+            .unwrap_or(rest.len());
+        let authority = &rest[..end];
+        if let Some(at) = authority.rfind('@')
+            && let Some(colon) = authority[..at].find(':')
+            && colon + 1 < at
+        {
+            out.push(Span::new(auth_start + colon + 1, auth_start + at));
+        }
+    }
+    out
+}
+
 /// Resolves, overrides, suppresses and sorts. `restrict` limits the report
 /// to some paths (the files given on the command line).
 pub fn build(project: &Project, findings: Vec<Finding>, restrict: Option<&[String]>) -> Report {
@@ -150,6 +265,11 @@ pub fn build(project: &Project, findings: Vec<Finding>, restrict: Option<&[Strin
         }
     }
 
+    mask_sources(
+        project,
+        diagnostics.iter().chain(&suppressed),
+        &mut resolver.sources,
+    );
     finish_fingerprints(&mut diagnostics);
     finish_fingerprints(&mut suppressed);
     diagnostics.sort_by(order);

@@ -13,6 +13,7 @@ pub mod net;
 pub mod obs;
 pub mod pf;
 pub mod sec;
+pub mod source_util;
 
 /// Everything that describes a rule, independent of any scan.
 #[derive(Debug)]

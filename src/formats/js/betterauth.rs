@@ -26,6 +26,7 @@ impl<'a> Extractor<'a> {
             cookies: Vec::new(),
             email_and_password: None,
             plugins: Vec::new(),
+            plugins_known: true,
             function: self.cur_id(),
         };
         if let Some(obj) = obj {
@@ -67,12 +68,19 @@ impl<'a> Extractor<'a> {
             {
                 cfg.email_and_password = flag_prop(ep, "enabled");
             }
-            if let Some(p) = object_prop(obj, "plugins")
+            let plugins = object_prop(obj, "plugins");
+            if let Some(p) = plugins
+                && !matches!(self.resolve_init(&p.value), Expression::ArrayExpression(_))
+            {
+                cfg.plugins_known = false;
+            }
+            if let Some(p) = plugins
                 && let Expression::ArrayExpression(a) = self.resolve_init(&p.value)
             {
                 for el in &a.elements {
                     let (text, span) = match el {
                         ArrayExpressionElement::SpreadElement(s) => {
+                            cfg.plugins_known = false;
                             (path_text(&s.argument).map(|t| format!("...{t}")), s.span)
                         }
                         _ => match el.as_expression() {
@@ -85,8 +93,9 @@ impl<'a> Extractor<'a> {
                             None => (None, el.span()),
                         },
                     };
-                    if let Some(text) = text {
-                        cfg.plugins.push(Spanned::new(text, sp(span)));
+                    match text {
+                        Some(text) => cfg.plugins.push(Spanned::new(text, sp(span))),
+                        None => cfg.plugins_known = false,
                     }
                 }
             }

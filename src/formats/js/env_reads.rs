@@ -270,11 +270,51 @@ impl<'a> Extractor<'a> {
         }
     }
 
+    /// An env value inside a template compared as a whole
+    /// (`` `Bearer ${env.API_TOKEN}` ``), directly or through a local
+    /// initialised with one: the template still holds the secret.
+    fn templated_env_ref(
+        &self,
+        e: &Expression<'a>,
+    ) -> Option<(String, oxc_span::Span, Option<String>)> {
+        let u = unwrap(e);
+        let (template, alias) = match u {
+            Expression::TemplateLiteral(t) => (&**t, None),
+            Expression::Identifier(id) => match self.lookup(id.name.as_str()) {
+                Some(b) if b.assigns.is_empty() && b.kind != BindKind::Param => {
+                    match b.init.map(unwrap) {
+                        Some(Expression::TemplateLiteral(t)) => (&**t, Some(id.name.to_string())),
+                        _ => return None,
+                    }
+                }
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let mut found = template.expressions.iter().filter_map(|x| self.env_ref(x));
+        let first = found.next()?;
+        if found.next().is_some() {
+            return None;
+        }
+        let (name, span, inner_alias) = first;
+        Some((name, span, alias.or(inner_alias)))
+    }
+
+    fn compared_env_ref(
+        &self,
+        e: &Expression<'a>,
+    ) -> Option<(String, oxc_span::Span, Option<String>)> {
+        self.env_ref(e).or_else(|| self.templated_env_ref(e))
+    }
+
     pub(super) fn env_on_binary(&mut self, b: &'a BinaryExpression<'a>) {
         if !is_equality(b.operator) {
             return;
         }
-        let (env, other) = match (self.env_ref(&b.left), self.env_ref(&b.right)) {
+        let (env, other) = match (
+            self.compared_env_ref(&b.left),
+            self.compared_env_ref(&b.right),
+        ) {
             (Some(l), _) => (l, &b.right),
             (None, Some(r)) => (r, &b.left),
             (None, None) => return,

@@ -91,6 +91,9 @@ pub type InstanceId = usize;
 pub const MODULE_SCOPE: FunctionId = 0;
 
 /// Everything preflight knows about one TS/JS file.
+///
+/// Also produced for workers-rs `.rs` files by [`crate::formats::rust_src`]
+/// (see there for which Rust constructs map to which facts).
 #[derive(Clone, Debug, Default)]
 pub struct JsFacts {
     /// `import` declarations, dynamic `import()` and `require()` calls.
@@ -900,6 +903,11 @@ pub struct SqlSink {
     pub arg_span: Span,
     /// Its classification.
     pub class: SqlClass,
+    /// When `class` is `Unsafe` only because of imported bindings (which this
+    /// file cannot evaluate): those bindings as used (`COLS`, or `ns.COLS`
+    /// for a namespace import), first use's span. The argument is safe if
+    /// each resolves to a literal-only exported constant. Empty otherwise.
+    pub imported_parts: Vec<Spanned<String>>,
     /// Enclosing function.
     pub function: FunctionId,
 }
@@ -943,6 +951,9 @@ pub struct SqlString {
     /// Where it goes: the direct use, or every use of the local variable it
     /// initialises (empty when that variable is never used).
     pub flows: Vec<SqlFlow>,
+    /// As [`SqlSink::imported_parts`]: when the only non-constant parts are
+    /// imported bindings, those bindings; empty otherwise.
+    pub imported_parts: Vec<Spanned<String>>,
     /// Enclosing function.
     pub function: FunctionId,
 }
@@ -1171,6 +1182,9 @@ pub struct BetterAuthConfig {
     pub email_and_password: Option<FlagSetting>,
     /// Callee names of `plugins: [...]` entries (`captcha`, `anonymous`, `admin`).
     pub plugins: Vec<Spanned<String>>,
+    /// False when `plugins` is present but not an array literal, or holds a
+    /// spread or an entry that is not a call/name: `plugins` may be incomplete.
+    pub plugins_known: bool,
     /// Enclosing function.
     pub function: FunctionId,
 }

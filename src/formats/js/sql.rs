@@ -14,8 +14,10 @@ use super::expr::{
 };
 use super::visitor::{BindKind, Extractor, UseCtx, key};
 use super::{
-    FunctionId, SafeReason, SqlClass, SqlFlow, SqlSink, SqlString, SqlStringKind, UnsafeReason,
+    FunctionId, ImportKind, Imported, SafeReason, SqlClass, SqlFlow, SqlSink, SqlString,
+    SqlStringKind, UnsafeReason,
 };
+use crate::span::Spanned;
 
 /// Sink methods whose first argument is SQL text.
 const SINK_METHODS: &[&str] = &[
@@ -179,7 +181,10 @@ impl<'a> Extractor<'a> {
             | Expression::UnaryExpression(_)
             | Expression::UpdateExpression(_) => true,
             Expression::TemplateLiteral(t) => self.template_offender(t, pos, d, idx).is_none(),
-            Expression::Identifier(id) => self.ident_constant(id.name.as_str(), pos, d, idx),
+            Expression::Identifier(id) => {
+                self.ident_constant(id.name.as_str(), pos, d, idx)
+                    || self.assume_import(id.name.as_str(), None, id.span)
+            }
             Expression::BinaryExpression(b) => {
                 b.operator != BinaryOperator::Addition
                     || (self.is_constant(&b.left, pos, d, idx)
@@ -223,11 +228,54 @@ impl<'a> Extractor<'a> {
                     return self.call_constant(call, pos, d, idx);
                 }
                 if let Some((obj, prop, _)) = member_parts(u) {
+                    if let Some(ns) = ident_name(obj)
+                        && self.assume_import(ns, Some(prop), u.span())
+                    {
+                        return true;
+                    }
                     return prop == "length" || self.is_constant(obj, pos, d, idx);
                 }
                 false
             }
         }
+    }
+
+    /// Runs `f` with imported bindings treated as constants; returns its
+    /// result and the imported names it relied on (deduplicated).
+    fn assuming_imports<T>(&self, f: impl FnOnce() -> T) -> (T, Vec<Spanned<String>>) {
+        *self.assumed_imports.borrow_mut() = Some(Vec::new());
+        self.refuel();
+        let out = f();
+        let assumed = self.assumed_imports.borrow_mut().take().unwrap_or_default();
+        (out, assumed)
+    }
+
+    /// In `assuming_imports` mode: whether `name` (with `member` for a
+    /// namespace import, `ns.X`) is an imported binding not shadowed by a
+    /// local one, recording it. A namespace object itself is not a constant.
+    fn assume_import(&self, name: &str, member: Option<&str>, span: oxc_span::Span) -> bool {
+        let mut guard = self.assumed_imports.borrow_mut();
+        let Some(list) = guard.as_mut() else {
+            return false;
+        };
+        if self.lookup(name).is_some() {
+            return false;
+        }
+        let Some((import, imported)) = self.facts.import_of(name) else {
+            return false;
+        };
+        if import.kind != ImportKind::Static {
+            return false;
+        }
+        let text = match (&imported.imported, member) {
+            (Imported::Namespace, Some(m)) => format!("{name}.{m}"),
+            (Imported::Namespace, None) | (_, Some(_)) => return false,
+            (_, None) => name.to_string(),
+        };
+        if !list.iter().any(|s| s.value == text) {
+            list.push(Spanned::new(text, sp(span)));
+        }
+        true
     }
 
     fn args_constant(&self, args: &[Argument<'a>], pos: u32, d: usize, idx: &[&str]) -> bool {
@@ -371,7 +419,7 @@ impl<'a> Extractor<'a> {
             }
             Some("Array.from") => {
                 return match arg(&call.arguments, 1) {
-                    Some(f) => self.placeholder_fn(f, pos, d),
+                    Some(f) => self.placeholder_fn(f, pos, d, false),
                     None => self.args_constant(&call.arguments, pos, d, idx),
                 };
             }
@@ -385,7 +433,9 @@ impl<'a> Extractor<'a> {
                 self.is_constant(recv, pos, d, idx)
                     && self.args_constant(&call.arguments, pos, d, idx)
             }
-            "map" => arg(&call.arguments, 0).is_some_and(|f| self.placeholder_fn(f, pos, d)),
+            "map" => arg(&call.arguments, 0).is_some_and(|f| {
+                self.placeholder_fn(f, pos, d, self.is_constant(recv, pos, d, idx))
+            }),
             "fill" => self.args_constant(&call.arguments, pos, d, idx),
             "toFixed" | "toPrecision" | "getTime" | "valueOf" => true,
             _ if STRING_METHODS.contains(&m) => {
@@ -397,16 +447,30 @@ impl<'a> Extractor<'a> {
     }
 
     /// A callback whose result is constant given that its second parameter
-    /// (the index) is: `() => '?'`, `(_, i) => \`$${i + 1}\``.
-    fn placeholder_fn(&self, f: &Expression<'a>, pos: u32, d: usize) -> bool {
+    /// (the index) is: `() => '?'`, `(_, i) => \`$${i + 1}\``; with
+    /// `element_constant` (a constant receiver), its first parameter too:
+    /// `FIELDS.map((f, i) => \`${f} = ?${i + 1}\`)`.
+    fn placeholder_fn(
+        &self,
+        f: &Expression<'a>,
+        pos: u32,
+        d: usize,
+        element_constant: bool,
+    ) -> bool {
+        let names = |params: &oxc_ast::ast::FormalParameters<'a>| -> Vec<&'a str> {
+            let mut out = Vec::new();
+            for (i, p) in params.items.iter().enumerate().take(2) {
+                if (i == 1 || element_constant)
+                    && let Some(n) = p.pattern.get_identifier_name()
+                {
+                    out.push(n.as_str());
+                }
+            }
+            out
+        };
         match unwrap(f) {
             Expression::ArrowFunctionExpression(a) => {
-                let index = a
-                    .params
-                    .items
-                    .get(1)
-                    .and_then(|p| p.pattern.get_identifier_name());
-                let idx: Vec<&str> = index.iter().map(|s| s.as_str()).collect();
+                let idx = names(&a.params);
                 if let Some(body) = a.get_expression() {
                     return self.is_constant(body, pos, d, &idx);
                 }
@@ -414,12 +478,7 @@ impl<'a> Extractor<'a> {
                     .is_some_and(|b| self.returns_constant(&b.statements, pos, d, &idx))
             }
             Expression::FunctionExpression(func) => {
-                let index = func
-                    .params
-                    .items
-                    .get(1)
-                    .and_then(|p| p.pattern.get_identifier_name());
-                let idx: Vec<&str> = index.iter().map(|s| s.as_str()).collect();
+                let idx = names(&func.params);
                 func.body
                     .as_ref()
                     .is_some_and(|b| self.returns_constant(&b.statements, pos, d, &idx))
@@ -765,13 +824,26 @@ impl<'a> Extractor<'a> {
             }
         }
         self.refuel();
-        let class = self.classify_sql(sql_arg, call.span.start, true, 0);
+        let mut class = self.classify_sql(sql_arg, call.span.start, true, 0);
+        let mut imported_parts = Vec::new();
+        if class.is_unsafe() {
+            // Imported bindings cannot be judged here: when they are the only
+            // offenders, list them; otherwise point at an offender that is not one.
+            let (again, assumed) =
+                self.assuming_imports(|| self.classify_sql(sql_arg, call.span.start, true, 0));
+            match again {
+                SqlClass::Safe(_) => imported_parts = assumed,
+                u @ SqlClass::Unsafe { .. } => class = u,
+                SqlClass::Unknown { .. } => {}
+            }
+        }
         self.facts.sql_sinks.push(SqlSink {
             span: sp(call.span),
             callee: callee.to_string(),
             method: method.to_string(),
             arg_span: sp(sql_arg.span()),
             class,
+            imported_parts,
             function: self.cur_id(),
         });
     }
@@ -851,6 +923,7 @@ impl<'a> Extractor<'a> {
         kind: SqlStringKind,
         offending: oxc_span::Span,
         text: &str,
+        imported_parts: Vec<Spanned<String>>,
     ) {
         let index = self.facts.sql_strings.len();
         let flows = self.initial_flows(span, text, index);
@@ -861,6 +934,7 @@ impl<'a> Extractor<'a> {
             offending: sp(offending),
             preview: truncate(text, 120),
             flows,
+            imported_parts,
             function,
         });
     }
@@ -878,8 +952,13 @@ impl<'a> Extractor<'a> {
         let Some(off) = self.template_offender(t, t.span.start, 0, &[]) else {
             return;
         };
-        let off = off.span();
-        self.push_sql_string(t.span, SqlStringKind::Template, off, &text);
+        let (rest, assumed) =
+            self.assuming_imports(|| self.template_offender(t, t.span.start, 0, &[]));
+        let (off, imported) = match rest {
+            None => (off.span(), assumed),
+            Some(real) => (real.span(), Vec::new()),
+        };
+        self.push_sql_string(t.span, SqlStringKind::Template, off, &text, imported);
     }
 
     pub(super) fn sql_on_binary(&mut self, b: &'a BinaryExpression<'a>) {
@@ -908,12 +987,20 @@ impl<'a> Extractor<'a> {
         else {
             return;
         };
-        let off = off.span();
+        let (rest, assumed) = self.assuming_imports(|| {
+            operands
+                .iter()
+                .find(|x| !self.is_constant(x, b.span.start, 0, &[]))
+        });
+        let (off, imported) = match rest {
+            None => (off.span(), assumed),
+            Some(real) => (real.span(), Vec::new()),
+        };
         for o in &operands {
             if let Expression::TemplateLiteral(t) = unwrap(o) {
                 self.sql_covered.insert(key(t.span));
             }
         }
-        self.push_sql_string(b.span, SqlStringKind::Concatenation, off, &text);
+        self.push_sql_string(b.span, SqlStringKind::Concatenation, off, &text, imported);
     }
 }

@@ -1035,3 +1035,38 @@ fn project_scan_routes_scripts_to_the_js_front() {
         .unwrap();
     assert!(broken.parse_failure.is_some());
 }
+
+#[test]
+fn env_values_inside_compared_templates_are_env_comparisons() {
+    let src = r#"
+export function guard(c, env) {
+  const auth = c.req.header('authorization')
+  if (auth !== `Bearer ${env.API_TOKEN}`) return c.text('no', 401)
+  const expected = `Bearer ${c.env.ADMIN_KEY}`
+  if (auth === expected) return null
+  if (auth === `${env.A}:${env.B}`) return null
+}
+"#;
+    let f = ts(src);
+    let got: Vec<(String, Option<String>, String)> = f
+        .env_comparisons()
+        .map(|(_, c)| {
+            (
+                c.env_name.clone(),
+                c.via_alias.clone(),
+                at(src, c.env_span).to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("API_TOKEN".to_string(), None, "env.API_TOKEN".to_string()),
+            (
+                "ADMIN_KEY".to_string(),
+                Some("expected".to_string()),
+                "c.env.ADMIN_KEY".to_string()
+            ),
+        ]
+    );
+}

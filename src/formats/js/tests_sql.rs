@@ -252,3 +252,64 @@ fn sql_like_heuristic() {
     assert!(!sql_like("SELECT"));
     assert!(!sql_like("Delete the user"));
 }
+
+#[test]
+fn imported_parts_are_listed_only_when_they_are_the_sole_offenders() {
+    let src = r#"
+import { COLS, TABLE as T } from './schema'
+import * as S from './schema'
+import { makeQuery } from './q'
+export async function h(db, id) {
+  await db.prepare(`SELECT ${COLS} FROM ${T} WHERE id = ?`).bind(id).first()
+  await db.prepare(`SELECT * FROM ${S.USERS} ORDER BY ${S.ORDER}`).all()
+  await db.prepare(`SELECT ${COLS} FROM t WHERE id = ${id}`).first()
+  await db.prepare(`SELECT * FROM ${S}`).all()
+  const COLS2 = makeQuery()
+  const stmt = `SELECT ${COLS} FROM t`
+  return [stmt, `SELECT ${COLS2} FROM ${T}`]
+}
+"#;
+    let f = ts(src);
+    let parts: Vec<Vec<&str>> = f
+        .sql_sinks
+        .iter()
+        .map(|s| s.imported_parts.iter().map(|p| p.value.as_str()).collect())
+        .collect();
+    assert_eq!(
+        parts,
+        vec![
+            vec!["COLS", "T"],
+            vec!["S.USERS", "S.ORDER"],
+            vec![],
+            vec![]
+        ]
+    );
+    assert!(f.sql_sinks.iter().all(|s| s.class.is_unsafe()));
+    assert_eq!(at(src, f.sql_sinks[0].imported_parts[1].span), "T");
+    // A real offender after an imported one is the one reported.
+    assert!(
+        matches!(&f.sql_sinks[2].class, SqlClass::Unsafe { span, .. } if at(src, *span) == "id")
+    );
+    let strings: Vec<Vec<&str>> = f
+        .sql_strings
+        .iter()
+        .filter(|s| s.flows.contains(&SqlFlow::Other))
+        .map(|s| s.imported_parts.iter().map(|p| p.value.as_str()).collect())
+        .collect();
+    assert_eq!(strings, vec![vec!["COLS"], vec![]]);
+}
+
+#[test]
+fn map_callbacks_over_constant_arrays_keep_their_element_constant() {
+    let src = r#"
+const FIELDS = ['name', 'email']
+export async function h(db, ids) {
+  const sets = FIELDS.map((f, i) => `${f} = ?${i + 1}`).join(', ')
+  await db.prepare(`UPDATE users SET ${sets} WHERE id = ?`).run()
+  const quoted = ids.map((id) => `'${id}'`).join(',')
+  await db.prepare(`SELECT * FROM users WHERE id IN (${quoted})`).all()
+}
+"#;
+    let got: Vec<bool> = classes(src).iter().map(SqlClass::is_unsafe).collect();
+    assert_eq!(got, vec![false, true]);
+}

@@ -6,7 +6,7 @@
 //! for the one-level data-flow the rules need. The program itself is
 //! allocated in the arena by `extract`, so every node outlives the walk.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 
 use oxc_ast::AstKind;
@@ -187,6 +187,9 @@ pub(super) struct Extractor<'a> {
     pub decl_kinds: Vec<VariableDeclarationKind>,
     /// Node budget of the current bounded evaluation (see `sql.rs`).
     pub fuel: Cell<u32>,
+    /// While `Some`, constant evaluation treats imported bindings as
+    /// constants and records them here (see `sql.rs` `assuming_imports`).
+    pub assumed_imports: RefCell<Option<Vec<Spanned<String>>>>,
     depth: usize,
     too_deep: Option<u32>,
 }
@@ -250,6 +253,7 @@ impl<'a> Extractor<'a> {
             class_names: Vec::new(),
             decl_kinds: Vec::new(),
             fuel: Cell::new(0),
+            assumed_imports: RefCell::new(None),
             depth: 0,
             too_deep: None,
         };

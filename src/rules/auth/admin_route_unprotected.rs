@@ -1,7 +1,11 @@
 //! AUTH003 admin-route-unprotected: the doc lives in rules/AUTH003.md.
 
+use std::collections::HashSet;
+
 use crate::finding::Finding;
 use crate::project::Project;
+use crate::project::routes::ResolvedRoute;
+use crate::rules::source_util::skip_source_file;
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(
@@ -9,10 +13,28 @@ pub static META: RuleMeta = crate::rule_meta!(
     "admin-route-unprotected",
     Error,
     "an admin route has no admin guard in its middleware chain or handler",
-    "put an admin guard (Cloudflare Access JWT check or admin role middleware) on `/admin/*` before the routes",
+    "guard admin routes with middleware registered before them (e.g. `app.use('/admin/*', requireAdmin)`) or Cloudflare Access",
 );
 
 pub struct AdminRouteUnprotected;
+
+const ACCESS_HEADER: &str = "cf-access-jwt-assertion";
+
+fn is_guarded(project: &Project, route: &ResolvedRoute) -> bool {
+    let pattern = &project.config.admin_guard_pattern;
+    if project
+        .route_callees(route)
+        .iter()
+        .any(|c| pattern.is_match(c))
+    {
+        return true;
+    }
+    project.route_functions(route).iter().any(|s| {
+        s.header_reads()
+            .any(|h| h.name.eq_ignore_ascii_case(ACCESS_HEADER))
+            || s.env_comparisons().any(|c| c.env_name == "ADMIN_KEY")
+    })
+}
 
 impl Rule for AdminRouteUnprotected {
     fn meta(&self) -> &'static RuleMeta {
@@ -20,6 +42,76 @@ impl Rule for AdminRouteUnprotected {
     }
 
     fn check(&self, project: &Project, out: &mut Vec<Finding>) {
-        let _ = (project, out);
+        let segments = &project.config.admin_segments;
+        let mut seen = HashSet::new();
+        for route in project.routes() {
+            let is_admin = route
+                .segments()
+                .any(|s| segments.iter().any(|a| s.eq_ignore_ascii_case(a)));
+            if !is_admin || skip_source_file(project, &project.file(route.file).path) {
+                continue;
+            }
+            let span = route.report_span();
+            if seen.contains(&(route.file, span)) || is_guarded(project, route) {
+                continue;
+            }
+            seen.insert((route.file, span));
+            out.push(
+                Finding::new(&META, route.file, span).message(format!(
+                    "{} {} is an admin route, but no admin guard (admin/permission middleware, Cloudflare Access JWT check, ADMIN_KEY comparison) runs before or in its handler",
+                    route.methods.join("/"),
+                    route.full_path
+                )),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::rules::source_util::run_rule_on;
+
+    const WRANGLER: &str = "name = \"w\"\nmain = \"src/index.ts\"\n";
+
+    #[test]
+    fn guards_by_prefix_sub_app_and_handler() {
+        let found = run_rule_on(
+            &AdminRouteUnprotected,
+            &[
+                ("wrangler.toml", WRANGLER),
+                (
+                    "src/index.ts",
+                    r#"
+import { Hono } from 'hono'
+import admin from './admin'
+const app = new Hono()
+app.get('/api/admin/early', (c) => c.json({}))
+app.use('/api/admin/*', requireAdmin)
+app.get('/api/admin/users', (c) => c.json({}))
+app.route('/admin', admin)
+app.post('/ops/admin/flush', (c) => {
+  if (c.req.header('X-Admin-Key') !== c.env.ADMIN_KEY) return c.text('no', 401)
+  return c.json({})
+})
+export default app
+"#,
+                ),
+                (
+                    "src/admin.ts",
+                    r#"
+import { Hono } from 'hono'
+const admin = new Hono()
+admin.use('*', adminAuth)
+admin.get('/stats', (c) => c.json({}))
+export default admin
+"#,
+                ),
+            ],
+            Config::default(),
+        );
+        let lines: Vec<_> = found.iter().map(|(_, l, t)| (*l, t.as_str())).collect();
+        assert_eq!(lines, vec![(5, "'/api/admin/early'")]);
     }
 }

@@ -1,7 +1,9 @@
 //! AUTH007 auth-without-captcha: the doc lives in rules/AUTH007.md.
 
 use crate::finding::Finding;
+use crate::formats::js::{BetterAuthConfig, Flag, JsFacts, PathKind, ValueRef};
 use crate::project::Project;
+use crate::rules::source_util::skip_source_file;
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(
@@ -14,12 +16,112 @@ pub static META: RuleMeta = crate::rule_meta!(
 
 pub struct AuthWithoutCaptcha;
 
+/// Whether the config protects its endpoints: a `captcha` (or Turnstile
+/// named) plugin, or a Turnstile call inside the options (a `hooks.before`).
+fn has_captcha(project: &Project, facts: &JsFacts, cfg: &BetterAuthConfig) -> bool {
+    let pattern = &project.config.turnstile_pattern;
+    let plugin = cfg.plugins.iter().any(|p| {
+        let name = p.value.rsplit('.').next().unwrap_or(&p.value);
+        name == "captcha" || pattern.is_match(name)
+    });
+    let in_hooks = facts.functions.iter().any(|f| {
+        cfg.span.start <= f.span.start
+            && f.span.end <= cfg.span.end
+            && f.calls_matching(|c| pattern.is_match(c))
+    });
+    plugin || in_hooks
+}
+
+/// Whether some router runs Turnstile in front of the auth endpoints: a
+/// middleware or route on `*` or on a path containing `auth` whose
+/// handlers are named like Turnstile or call a Turnstile function.
+fn router_guards_auth(project: &Project) -> bool {
+    let pattern = &project.config.turnstile_pattern;
+    project.js_files().any(|(_, _, facts)| {
+        facts.routes.iter().any(|r| {
+            let path = &r.path;
+            let covers =
+                path.kind == PathKind::Any || path.text == "*" || path.text.contains("auth");
+            covers
+                && r.handlers.iter().any(|h| match &h.value {
+                    ValueRef::Function(id) => facts
+                        .function_and_nested(*id)
+                        .iter()
+                        .any(|f| f.calls_matching(|c| pattern.is_match(c))),
+                    other => other.name().is_some_and(|n| pattern.is_match(n)),
+                })
+        })
+    })
+}
+
 impl Rule for AuthWithoutCaptcha {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
     fn check(&self, project: &Project, out: &mut Vec<Finding>) {
-        let _ = (project, out);
+        if router_guards_auth(project) {
+            return;
+        }
+        for (id, file, facts) in project.js_files() {
+            if skip_source_file(project, &file.path) {
+                continue;
+            }
+            for cfg in &facts.better_auth {
+                // Unknown plugins may hold the captcha: say nothing.
+                if !cfg.plugins_known || has_captcha(project, facts, cfg) {
+                    continue;
+                }
+                let email = cfg.email_and_password.filter(|f| f.value == Flag::True);
+                let anonymous = cfg.plugin("anonymous");
+                let (span, what) = match (email, anonymous) {
+                    (Some(f), _) => (f.span, "email/password sign-up and sign-in"),
+                    (None, Some(p)) => (p.span, "anonymous sign-in"),
+                    (None, None) => continue,
+                };
+                out.push(Finding::new(&META, id, span).message(format!(
+                    "Better Auth enables {what} with no captcha plugin: bots can hit these endpoints freely"
+                )));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::rules::source_util::run_rule_on;
+
+    #[test]
+    fn enabled_sign_in_without_captcha() {
+        let src = r#"import { betterAuth } from 'better-auth'
+import { anonymous, captcha } from 'better-auth/plugins'
+export const a = betterAuth({ emailAndPassword: { enabled: true } })
+export const b = betterAuth({
+  plugins: [anonymous()],
+})
+export const c = betterAuth({
+  emailAndPassword: { enabled: true },
+  plugins: [captcha({ provider: 'cloudflare-turnstile', secretKey: process.env.TURNSTILE_SECRET_KEY })],
+})
+export const d = betterAuth({ emailAndPassword: { enabled: false }, socialProviders: {} })
+export const e = betterAuth({ emailAndPassword: { enabled: true }, plugins: [...extra] })
+export const f = (flag) => betterAuth({ emailAndPassword: { enabled: flag } })
+"#;
+        let got = run_rule_on(
+            &AuthWithoutCaptcha,
+            &[("src/auth.ts", src)],
+            Config::default(),
+        );
+        let lines: Vec<(usize, &str)> = got.iter().map(|(_, l, s)| (*l, s.as_str())).collect();
+        assert_eq!(lines, vec![(3, "enabled: true"), (5, "anonymous()")]);
+        let guarded = "import { Hono } from 'hono'\nimport { turnstile } from './t'\nimport { auth } from './auth'\nconst app = new Hono()\napp.use('/api/auth/*', turnstile)\nexport default app\n";
+        let got = run_rule_on(
+            &AuthWithoutCaptcha,
+            &[("src/auth.ts", src), ("src/index.ts", guarded)],
+            Config::default(),
+        );
+        assert!(got.is_empty(), "{got:?}");
     }
 }

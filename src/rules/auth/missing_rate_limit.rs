@@ -1,8 +1,9 @@
 //! AUTH004 missing-rate-limit: the doc lives in rules/AUTH004.md.
 
 use crate::finding::Finding;
-use crate::project::Project;
+use crate::project::{Facts, Project};
 use crate::rules::{Rule, RuleMeta};
+use crate::span::Span;
 
 pub static META: RuleMeta = crate::rule_meta!(
     "AUTH004",
@@ -20,6 +21,67 @@ impl Rule for MissingRateLimit {
     }
 
     fn check(&self, project: &Project, out: &mut Vec<Finding>) {
-        let _ = (project, out);
+        let pattern = &project.config.rate_limit_pattern;
+        for (id, worker) in project.workers.iter().enumerate() {
+            // Config-only Workers (no source in the scan) cannot be judged.
+            if project.worker_entry(id).is_none() {
+                continue;
+            }
+            let Some(config) = project.worker_config(worker) else {
+                continue;
+            };
+            if config.scopes().any(|(_, scope)| scope.has_rate_limit) {
+                continue;
+            }
+            let routes: Vec<_> = project.routes().iter().filter(|r| r.worker == id).collect();
+            let limited = if routes.is_empty() {
+                // No routes resolved (a bare fetch handler): any call in
+                // the Worker's reachable code counts.
+                project.js_files().any(|(fid, f, facts)| {
+                    f.worker == Some(id)
+                        && project.is_reachable(fid)
+                        && facts.calls().any(|(_, c)| pattern.is_match(&c.callee))
+                })
+            } else {
+                routes
+                    .iter()
+                    .any(|r| project.route_callees(r).iter().any(|c| pattern.is_match(c)))
+            };
+            if limited {
+                continue;
+            }
+            let span = config.main.as_ref().map_or(Span::default(), |m| m.span);
+            let name = match &project.file(worker.config_file).facts {
+                Facts::Wrangler(c) => c.name.as_ref().map(|n| n.value.clone()),
+                _ => None,
+            };
+            let what = name.map_or_else(|| "this Worker".to_string(), |n| format!("Worker `{n}`"));
+            out.push(Finding::new(&META, worker.config_file, span).message(format!(
+                "{what} has no rate limiting: no `ratelimits` binding and no route calls a rate limiter"
+            )));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::rules::source_util::run_rule_on;
+
+    const APP: &str = "import { Hono } from 'hono'\nconst app = new Hono()\napp.get('/', (c) => c.text('hi'))\nexport default app\n";
+
+    #[test]
+    fn binding_or_limiter_call_or_no_source_silences() {
+        let run = |files: &[(&str, &str)]| run_rule_on(&MissingRateLimit, files, Config::default());
+        let bare = "name = \"w\"\nmain = \"src/index.ts\"\n";
+        let found = run(&[("wrangler.toml", bare), ("src/index.ts", APP)]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].2, "\"src/index.ts\"");
+        let bound = "name = \"w\"\nmain = \"src/index.ts\"\n[[ratelimits]]\nname = \"RL\"\nnamespace_id = \"1001\"\nsimple = { limit = 100, period = 60 }\n";
+        assert!(run(&[("wrangler.toml", bound), ("src/index.ts", APP)]).is_empty());
+        let called = APP.replace("app.get", "app.use('*', rateLimiter({}))\napp.get");
+        assert!(run(&[("wrangler.toml", bare), ("src/index.ts", &called)]).is_empty());
+        assert!(run(&[("wrangler.toml", bare)]).is_empty());
     }
 }

@@ -1,7 +1,12 @@
 //! AUTH002 write-route-without-turnstile: the doc lives in rules/AUTH002.md.
 
+use std::collections::HashSet;
+
 use crate::finding::Finding;
+use crate::formats::js::UrlSource;
 use crate::project::Project;
+use crate::project::routes::{ScopedFunction, glob_matches};
+use crate::rules::source_util::skip_source_file;
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(
@@ -12,7 +17,24 @@ pub static META: RuleMeta = crate::rule_meta!(
     "verify the Turnstile token (siteverify) in middleware that runs before the handler, or in the handler",
 );
 
+const SITEVERIFY: &str = "challenges.cloudflare.com/turnstile";
+
 pub struct WriteRouteWithoutTurnstile;
+
+/// Whether the function (in scope) calls Cloudflare's siteverify endpoint.
+fn calls_siteverify(s: &ScopedFunction<'_>) -> bool {
+    let fetches = s.fetches().any(|f| match &f.url {
+        UrlSource::Literal(u) | UrlSource::FixedOrigin(u) => u.contains(SITEVERIFY),
+        _ => false,
+    });
+    // The URL is often a constant or a template built in the function.
+    fetches
+        || (s.fetches().next().is_some()
+            && s.function
+                .literals
+                .iter()
+                .any(|l| s.contains(l.span) && l.value.contains(SITEVERIFY)))
+}
 
 impl Rule for WriteRouteWithoutTurnstile {
     fn meta(&self) -> &'static RuleMeta {
@@ -20,6 +42,76 @@ impl Rule for WriteRouteWithoutTurnstile {
     }
 
     fn check(&self, project: &Project, out: &mut Vec<Finding>) {
-        let _ = (project, out);
+        let config = &project.config;
+        let mut seen = HashSet::new();
+        for route in project.routes() {
+            if !route.is_write()
+                || skip_source_file(project, &project.file(route.file).path)
+                || !config
+                    .write_routes
+                    .iter()
+                    .any(|g| glob_matches(g, &route.full_path))
+            {
+                continue;
+            }
+            let span = route.report_span();
+            if seen.contains(&(route.file, span)) {
+                continue;
+            }
+            if project
+                .route_callees(route)
+                .iter()
+                .any(|c| config.turnstile_pattern.is_match(c))
+                || project.route_functions(route).iter().any(calls_siteverify)
+            {
+                continue;
+            }
+            seen.insert((route.file, span));
+            let methods = route.methods.join("/");
+            out.push(
+                Finding::new(&META, route.file, span).message(format!(
+                    "{methods} {} is a protected write route, but no Turnstile verification runs in its middleware or handler",
+                    route.full_path
+                )),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::rules::source_util::run_rule_on;
+
+    const WRANGLER: &str = "name = \"w\"\nmain = \"src/index.ts\"\n";
+
+    fn run(src: &str) -> Vec<(String, usize, String)> {
+        run_rule_on(
+            &WriteRouteWithoutTurnstile,
+            &[("wrangler.toml", WRANGLER), ("src/index.ts", src)],
+            Config::default(),
+        )
+    }
+
+    #[test]
+    fn fires_on_unverified_writes_only() {
+        let found = run(r#"
+import { Hono } from 'hono'
+const app = new Hono()
+app.use('*', requirePermission)
+app.post('/compile', (c) => c.json({}))
+app.get('/compile/status', (c) => c.json({}))
+app.post('/validate', async (c) => {
+  const r = await fetch(`https://challenges.cloudflare.com/turnstile/v0/siteverify`, { method: 'POST' })
+  return c.json({})
+})
+app.post('/ast/parse', (c) => c.json({}))
+app.use('/ast/*', turnstile())
+app.put('/compile/jobs/:id', verifyTurnstile, (c) => c.json({}))
+export default app
+"#);
+        let lines: Vec<_> = found.iter().map(|(_, l, t)| (*l, t.as_str())).collect();
+        assert_eq!(lines, vec![(5, "'/compile'"), (11, "'/ast/parse'")]);
     }
 }

@@ -5,14 +5,15 @@
 //! sources are read: values of direct-URL variables wherever they are
 //! written (templates, scripts, `gh secret set`, workflow `env:`), Prisma
 //! datasources, and migration commands in committed scripts together with
-//! the environment the script gives them. Workflow migration steps are not
-//! analysed here (only their `env:` values, through the first source).
+//! the environment the script gives them, and migration steps of workflows
+//! with the `env:` of the workflow, job and step around them.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::finding::{FileId, Finding, Severity};
 use crate::formats::prisma::{DatasourceUrl, UrlSource};
 use crate::formats::shell::{Assignment, Command, Op, ShellScript};
+use crate::formats::workflow::{ExprRef, KeyValue};
 use crate::project::Project;
 use crate::rules::db::hyperdrive_not_pooled::neon_host;
 use crate::rules::sec::secret_literal_in_script::{
@@ -153,6 +154,7 @@ impl Rule for MigrationNotDirect {
                 script_migrations(project, &prisma, file, script, &mut out);
             }
         }
+        workflow_migrations(project, &prisma, &mut out);
     }
 }
 
@@ -245,6 +247,44 @@ fn command_env<'a>(
     env
 }
 
+/// The variables whose URL a migration connects with, among those its
+/// environment sets: Prisma's `directUrl` variables; else direct-named
+/// ones; else the database URL variables.
+fn counting_vars<'a>(
+    prisma: &PrismaVars,
+    tool: &str,
+    names: impl Iterator<Item = &'a str>,
+) -> Vec<&'a str> {
+    let names: Vec<&str> = names.collect();
+    let uses_prisma = tool.contains("prisma") || (prisma.any_schema && !tool.contains("drizzle"));
+    let mut counting: Vec<&str> = if uses_prisma && !prisma.direct.is_empty() {
+        names
+            .iter()
+            .copied()
+            .filter(|n| prisma.direct.contains(*n))
+            .collect()
+    } else if names.iter().any(|n| is_direct_name(n)) {
+        names
+            .iter()
+            .copied()
+            .filter(|n| is_direct_name(n))
+            .collect()
+    } else {
+        names
+            .iter()
+            .copied()
+            .filter(|n| {
+                let upper = n.to_ascii_uppercase();
+                prisma.url.contains(*n)
+                    || (upper.ends_with("DATABASE_URL") && !upper.starts_with("SHADOW_"))
+            })
+            .collect()
+    };
+    counting.sort_unstable();
+    counting.dedup();
+    counting
+}
+
 fn script_migrations(
     project: &Project,
     prisma: &PrismaVars,
@@ -257,44 +297,118 @@ fn script_migrations(
             continue;
         };
         let tool = tool.as_str();
-
-        for word in &command.words {
-            if let Some(host) = neon_host(&word.text).filter(|h| h.pooler) {
-                let finding = Finding::new(&META, file, word.span)
-                    .message(format!(
-                        "`{tool}` is given the Neon pooler host `{}` on its command line",
-                        host.host
-                    ))
-                    .help(DIRECT_HELP);
-                out.push(finding, file, word.span);
-            }
-        }
+        pooler_words(command, tool, file, out);
 
         let env = command_env(script, command);
-        let uses_prisma =
-            tool.contains("prisma") || (prisma.any_schema && !tool.contains("drizzle"));
-        let counting: Vec<&str> = if uses_prisma && !prisma.direct.is_empty() {
-            prisma.direct.iter().map(String::as_str).collect()
-        } else if env.keys().any(|n| is_direct_name(n)) {
-            env.keys().copied().filter(|n| is_direct_name(n)).collect()
-        } else {
-            env.keys()
-                .copied()
-                .filter(|n| {
-                    let upper = n.to_ascii_uppercase();
-                    prisma.url.contains(*n)
-                        || (upper.ends_with("DATABASE_URL") && !upper.starts_with("SHADOW_"))
-                })
-                .collect()
-        };
-        let mut counting = counting;
-        counting.sort_unstable();
-
+        let counting = counting_vars(prisma, tool, env.keys().copied());
         for name in counting {
             let Some(assignment) = env.get(name) else {
                 continue;
             };
             check_assignment(script, command, tool, name, assignment, file, out);
+        }
+    }
+}
+
+/// Where a workflow migration's variable gets its value.
+enum StepValue<'a> {
+    Env(&'a KeyValue),
+    Script(&'a Assignment),
+}
+
+/// Migration commands in workflow `run:` blocks.
+fn workflow_migrations(project: &Project, prisma: &PrismaVars, out: &mut Out<'_>) {
+    let tasks = &project.config.migration_tasks;
+    for (file, workflow) in project.workflows() {
+        for job in &workflow.jobs {
+            for step in &job.steps {
+                let Some(run) = &step.run else { continue };
+                for command in &run.script.commands {
+                    let Some(Op::Migration { tool }) = command.op(tasks) else {
+                        continue;
+                    };
+                    let tool = tool.as_str();
+                    pooler_words(command, tool, file, out);
+                    let mut env: HashMap<&str, StepValue<'_>> = HashMap::new();
+                    for kv in workflow.env.iter().chain(&job.env).chain(&step.env) {
+                        env.insert(kv.key.value.as_str(), StepValue::Env(kv));
+                    }
+                    for (name, a) in command_env(&run.script, command) {
+                        env.insert(name, StepValue::Script(a));
+                    }
+                    for name in counting_vars(prisma, tool, env.keys().copied()) {
+                        match env.get(name) {
+                            Some(StepValue::Script(a)) => {
+                                check_assignment(&run.script, command, tool, name, a, file, out)
+                            }
+                            Some(StepValue::Env(kv)) => check_env_entry(kv, tool, name, file, out),
+                            None => {}
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Judges a workflow `env:` entry a migration's URL comes from.
+fn check_env_entry(kv: &KeyValue, tool: &str, name: &str, file: FileId, out: &mut Out<'_>) {
+    let Some(value) = &kv.value else { return };
+    if let Some(host) = neon_host(&value.value).filter(|h| h.pooler) {
+        let finding = Finding::new(&META, file, value.span)
+            .message(format!(
+                "`{tool}` runs with `{name}` set to the Neon pooler host `{}`",
+                host.host
+            ))
+            .help(DIRECT_HELP);
+        out.push(finding, file, value.span);
+        return;
+    }
+    let Some((expr, reference)) = kv
+        .expressions
+        .iter()
+        .find_map(|e| e.refs.first().map(|r| (e, r)))
+    else {
+        return;
+    };
+    let finding = match reference {
+        ExprRef::Secret(secret) if is_pooled_name(secret) => Finding::new(&META, file, expr.span)
+            .message(format!(
+                "`{tool}` runs with `{name}` taken from the secret `{secret}`, which is named as a pooled URL"
+            ))
+            .help(DIRECT_HELP),
+        ExprRef::Secret(secret) if !is_direct_name(secret) => Finding::new(&META, file, expr.span)
+            .severity(Severity::Warning)
+            .message(format!(
+                "`{tool}` takes `{name}` from the secret `{secret}`, which is not named as a direct URL: if it \
+                 holds the Neon pooler host the migration runs through the pooler"
+            ))
+            .help("store the direct URL (the Neon host without `-pooler`) as `DIRECT_DATABASE_URL` and pass that secret to the migration step"),
+        ExprRef::StepOutput { step, output }
+            if output.contains("pooler") || output.contains("pooled") =>
+        {
+            Finding::new(&META, file, expr.span)
+                .message(format!(
+                    "`{tool}` runs with `{name}` set to `steps.{step}.outputs.{output}`, the pooled connection URL"
+                ))
+                .help("use the branch's direct URL output (`db_url` of `neondatabase/create-branch-action`)")
+        }
+        _ => return,
+    };
+    out.push(finding, file, expr.span);
+}
+
+/// A migration given a pooler URL on its command line.
+fn pooler_words(command: &Command, tool: &str, file: FileId, out: &mut Out<'_>) {
+    for word in &command.words {
+        if let Some(host) = neon_host(&word.text).filter(|h| h.pooler) {
+            let finding = Finding::new(&META, file, word.span)
+                .message(format!(
+                    "`{tool}` is given the Neon pooler host `{}` on its command line",
+                    host.host
+                ))
+                .help(DIRECT_HELP);
+            out.push(finding, file, word.span);
         }
     }
 }

@@ -1,7 +1,13 @@
 //! DB003 sql-injection: the doc lives in rules/DB003.md.
+//!
+//! The extractor classifies each sink argument within its own file; the one
+//! thing it cannot judge is an imported binding, which is resolved here
+//! through the exporting file's literal-only constants.
 
 use crate::finding::Finding;
+use crate::formats::js::{JsFacts, SqlClass, SqlSink, UnsafeReason};
 use crate::project::Project;
+use crate::rules::source_util::{ModuleIndex, skip_source_file};
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(
@@ -14,12 +20,156 @@ pub static META: RuleMeta = crate::rule_meta!(
 
 pub struct SqlInjection;
 
+/// Whether DB003 reports this sink: its argument is unsafe, and not merely
+/// because of imported literal-only constants.
+pub(crate) fn is_reported(
+    index: &ModuleIndex<'_>,
+    path: &str,
+    facts: &JsFacts,
+    sink: &SqlSink,
+) -> bool {
+    sink.class.is_unsafe()
+        && (sink.imported_parts.is_empty()
+            || !sink
+                .imported_parts
+                .iter()
+                .all(|p| index.is_literal_import(path, facts, &p.value)))
+}
+
+/// The fix that fits the sink's API.
+fn help_for(method: &str) -> &'static str {
+    match method {
+        "unsafe" => {
+            "use the tagged template (sql`... WHERE id = ${id}`), which binds every substitution"
+        }
+        "$queryRawUnsafe" | "$executeRawUnsafe" => {
+            "use the tagged `$queryRaw`/`$executeRaw` template, or pass values as extra arguments (`$1`, `$2`)"
+        }
+        "raw" => {
+            "build the query with the tagged template (Prisma.sql`...`, sql`...`) so values are bound"
+        }
+        "query" => "pass values as parameters: `query('... WHERE id = $1', [id])`",
+        _ => META.help,
+    }
+}
+
 impl Rule for SqlInjection {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
     fn check(&self, project: &Project, out: &mut Vec<Finding>) {
-        let _ = (project, out);
+        let index = ModuleIndex::new(project);
+        for (id, file, facts) in project.js_files() {
+            if skip_source_file(project, &file.path) {
+                continue;
+            }
+            for sink in &facts.sql_sinks {
+                if !is_reported(&index, &file.path, facts, sink) {
+                    continue;
+                }
+                let SqlClass::Unsafe {
+                    reason,
+                    span,
+                    detail,
+                    via_binding,
+                } = &sink.class
+                else {
+                    continue;
+                };
+                let through = via_binding
+                    .as_deref()
+                    .map(|b| format!(" (through `{b}`)"))
+                    .unwrap_or_default();
+                let message = match reason {
+                    UnsafeReason::Interpolation => format!(
+                        "`{detail}` is interpolated into SQL passed to `{}`{through}",
+                        sink.callee
+                    ),
+                    UnsafeReason::Concatenation => format!(
+                        "`{detail}` is concatenated into SQL passed to `{}`{through}",
+                        sink.callee
+                    ),
+                    UnsafeReason::RequestInput => format!(
+                        "`{detail}` carries request input into SQL passed to `{}`{through}",
+                        sink.callee
+                    ),
+                };
+                // The offending part when it sits in the argument itself; the
+                // argument when it came through a local binding.
+                let at = if sink.arg_span.start <= span.start && span.end <= sink.arg_span.end {
+                    *span
+                } else {
+                    sink.arg_span
+                };
+                out.push(
+                    Finding::new(&META, id, at)
+                        .message(message)
+                        .help(help_for(&sink.method)),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::rules::source_util::run_rule_on;
+
+    #[test]
+    fn imported_constants_resolve_through_the_exporting_file() {
+        let files = [
+            (
+                "src/schema.ts",
+                "export const COLS = ['id', 'name'].join(', ')\nexport const TABLE = 'users'\nexport let MUTABLE = 'x'\nexport const DYN = process.env.T\n",
+            ),
+            (
+                "src/reexport.ts",
+                "export { TABLE as T2 } from './schema'\nexport * from './schema'\n",
+            ),
+            (
+                "src/index.ts",
+                r#"import { COLS, TABLE, MUTABLE, DYN } from './schema.js'
+import * as S from './schema'
+import { T2, COLS as C3 } from './reexport'
+import { EXT } from 'some-package'
+export async function h(db, id) {
+  await db.prepare(`SELECT ${COLS} FROM ${TABLE} WHERE id = ?`).bind(id).first()
+  await db.prepare(`SELECT * FROM ${S.TABLE}`).all()
+  await db.prepare(`SELECT ${C3} FROM ${T2}`).all()
+  await db.prepare(`SELECT * FROM ${MUTABLE}`).all()
+  await db.prepare(`SELECT * FROM ${DYN}`).all()
+  await db.prepare(`SELECT * FROM ${EXT}`).all()
+  await db.prepare(`SELECT ${COLS} FROM t WHERE id = ${id}`).all()
+}
+"#,
+            ),
+            (
+                "src/index.test.ts",
+                "export const f = (db, id) => db.prepare(`SELECT * FROM t WHERE id = ${id}`)\n",
+            ),
+        ];
+        let got = run_rule_on(&SqlInjection, &files, Config::default());
+        let lines: Vec<(&str, usize, &str)> = got
+            .iter()
+            .map(|(p, l, s)| (p.as_str(), *l, s.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            vec![
+                ("src/index.ts", 9, "MUTABLE"),
+                ("src/index.ts", 10, "DYN"),
+                ("src/index.ts", 11, "EXT"),
+                ("src/index.ts", 12, "id"),
+            ]
+        );
+        let config = Config {
+            include_tests: true,
+            ..Config::default()
+        };
+        let got = run_rule_on(&SqlInjection, &files, config);
+        assert!(got.iter().any(|(p, _, _)| p == "src/index.test.ts"));
     }
 }

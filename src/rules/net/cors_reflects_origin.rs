@@ -1,7 +1,15 @@
 //! NET002 cors-reflects-origin: the doc lives in rules/NET002.md.
+//!
+//! Two shapes: an `Access-Control-Allow-Origin` write whose value is the
+//! request's Origin with no check on the origin in the writing function (or
+//! the functions around or inside it), and a `cors({ origin })` callback
+//! that returns its argument unchecked. How broad a check is belongs to
+//! NET006; any check at all silences this rule.
 
 use crate::finding::Finding;
+use crate::formats::js::{CorsOrigin, HeaderValue, JsFacts, OriginCheckKind};
 use crate::project::Project;
+use crate::rules::net::cors_wildcard::util;
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(
@@ -20,6 +28,74 @@ impl Rule for CorsReflectsOrigin {
     }
 
     fn check(&self, project: &Project, out: &mut Vec<Finding>) {
-        let _ = (project, out);
+        for (file, source, facts) in project.js_files() {
+            if util::skip_file(project, file, &source.path) {
+                continue;
+            }
+            for write in &facts.header_writes {
+                if !write.is("Access-Control-Allow-Origin")
+                    || !matches!(write.value, HeaderValue::RequestOrigin { .. })
+                    || is_checked(facts, write.function)
+                {
+                    continue;
+                }
+                out.push(
+                    Finding::new(&META, file, write.value_span)
+                        .message(
+                            "`Access-Control-Allow-Origin` echoes the request's `Origin` header with no \
+                             allowlist check: every website is allowed",
+                        )
+                        .help(HELP),
+                );
+            }
+            for cors in &facts.cors {
+                if let CorsOrigin::Function {
+                    returns_argument_unchecked: true,
+                    ..
+                } = cors.origin
+                {
+                    out.push(
+                        Finding::new(&META, file, cors.origin_span)
+                            .message(format!(
+                                "the `{}({{ origin }})` callback returns the request's origin unchecked: \
+                                 every website is allowed",
+                                cors.callee
+                            ))
+                            .help(HELP),
+                    );
+                }
+            }
+        }
     }
+}
+
+const HELP: &str = "return the origin only when it is in an exact allowlist \
+    (`ALLOWED_ORIGINS.includes(origin) ? origin : null`), or pass `origin: [...]` to `cors()`";
+
+/// Whether the origin is checked in the writing function, a function
+/// around it, or a callback inside it (`list.some((o) => o === origin)`).
+/// A scheme-only prefix test (`origin.startsWith('https://')`) admits
+/// every site and does not count.
+fn is_checked(facts: &JsFacts, function: usize) -> bool {
+    let mut scopes: Vec<&crate::formats::js::FunctionFacts> = facts.function_and_nested(function);
+    for id in util::ancestors(facts, function).into_iter().skip(1) {
+        if id != crate::formats::js::MODULE_SCOPE
+            && let Some(f) = facts.function(id)
+        {
+            scopes.push(f);
+        }
+    }
+    scopes
+        .iter()
+        .flat_map(|f| &f.origin_checks)
+        .any(|c| match &c.kind {
+            OriginCheckKind::StartsWith => c.value.as_ref().is_none_or(|v| {
+                let v = v.value.to_ascii_lowercase();
+                !matches!(
+                    v.as_str(),
+                    "http" | "https" | "http:" | "https:" | "http://" | "https://"
+                )
+            }),
+            _ => true,
+        })
 }

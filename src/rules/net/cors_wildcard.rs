@@ -29,6 +29,7 @@ impl Rule for CorsWildcard {
     }
 
     fn check(&self, project: &Project, out: &mut Vec<Finding>) {
+        check_code(project, out);
         let mut seen = HashSet::new();
         for value in project.named_values() {
             if !cors::is_origins_name(value.name) {
@@ -76,5 +77,533 @@ fn help(bare: bool) -> &'static str {
     } else {
         "list each origin exactly (`https://app.example.com`); a pattern such as `https://*.example.com` is either \
          matched literally (and never matches) or, if the Worker expands it, admits every subdomain"
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Code side: `Access-Control-Allow-Origin: *` and `cors()` defaulting to `*`
+// ---------------------------------------------------------------------------
+
+use crate::formats::js::{
+    CorsOrigin, FunctionId, HeaderValue, JsFacts, RouteKind, RouteRegistration,
+};
+use crate::span::Span;
+
+fn check_code(project: &Project, out: &mut Vec<Finding>) {
+    for (file, source, facts) in project.js_files() {
+        if util::skip_file(project, file, &source.path) {
+            continue;
+        }
+        let credentials_header = facts
+            .header_writes
+            .iter()
+            .filter(|w| {
+                w.is("Access-Control-Allow-Credentials")
+                    && matches!(&w.value, HeaderValue::Literal(v) if v.trim().eq_ignore_ascii_case("true"))
+            })
+            .collect::<Vec<_>>();
+        for write in &facts.header_writes {
+            if !write.is("Access-Control-Allow-Origin")
+                || !matches!(&write.value, HeaderValue::Literal(v) if v.trim() == "*")
+            {
+                continue;
+            }
+            let credentials = credentials_header
+                .iter()
+                .any(|c| c.function == write.function);
+            out.push(finding(
+                project,
+                facts,
+                file,
+                Site {
+                    function: write.function,
+                    span: write.span,
+                    report: write.value_span,
+                    what: "`Access-Control-Allow-Origin: *` allows every origin".to_string(),
+                    credentials,
+                },
+            ));
+        }
+        for cors in &facts.cors {
+            let what = match &cors.origin {
+                CorsOrigin::Absent => format!(
+                    "`{}()` without an `origin` option allows every origin (the default is `*`)",
+                    cors.callee
+                ),
+                CorsOrigin::Literal(v) if v.trim() == "*" => {
+                    "the allowed origin `*` admits every origin".to_string()
+                }
+                CorsOrigin::List { entries, .. }
+                    if entries.iter().any(|e| e.value.trim() == "*") =>
+                {
+                    "the origin list holds `*`, which allows every origin".to_string()
+                }
+                _ => continue,
+            };
+            let credentials = cors
+                .credentials
+                .is_some_and(|c| c.value == crate::formats::js::Flag::True);
+            out.push(finding(
+                project,
+                facts,
+                file,
+                Site {
+                    function: cors.function,
+                    span: cors.span,
+                    report: cors.origin_span,
+                    what,
+                    credentials,
+                },
+            ));
+        }
+    }
+}
+
+/// A place that allows `*`.
+struct Site {
+    /// The function it is written in.
+    function: FunctionId,
+    /// The write or `cors()` call.
+    span: Span,
+    /// What to report.
+    report: Span,
+    what: String,
+    /// Credentials are sent with it.
+    credentials: bool,
+}
+
+fn finding(
+    project: &Project,
+    facts: &JsFacts,
+    file: crate::finding::FileId,
+    site: Site,
+) -> Finding {
+    let reach = reach_of(facts, site.function, site.span);
+    let resolved = resolved_risk(project, file, facts, site.function, site.span);
+    let Site {
+        report: span,
+        what,
+        credentials,
+        ..
+    } = site;
+    let local_risk = reach.as_ref().and_then(|routes| {
+        routes.iter().find_map(|r| {
+            if util::is_write_route(r) {
+                Some(format!(
+                    "and reaches the write route `{}`",
+                    util::describe(r)
+                ))
+            } else if util::is_auth_guarded(project, facts, r) {
+                Some(format!(
+                    "and reaches `{}`, which is guarded by authentication",
+                    util::describe(r)
+                ))
+            } else {
+                None
+            }
+        })
+    });
+    let risky = local_risk.or(resolved);
+    let (severity, context) = if credentials {
+        (
+            Severity::Error,
+            "while sending credentials (`Access-Control-Allow-Credentials`)".to_string(),
+        )
+    } else if let Some(r) = risky {
+        (Severity::Error, r)
+    } else if reach.as_ref().is_some_and(|r| !r.is_empty()) {
+        (
+            Severity::Warning,
+            "and reaches only public read-only routes".to_string(),
+        )
+    } else {
+        (
+            Severity::Warning,
+            "(which routes it reaches cannot be told here)".to_string(),
+        )
+    };
+    Finding::new(&META, file, span)
+        .severity(severity)
+        .message(format!("{what} {context}"))
+        .help(
+            "answer with the request's Origin only when it is in an exact allowlist \
+             (`ALLOWED.includes(origin)`), or pass `origin: [...]` with the exact origins to `cors()`; \
+             keep `*` only for public read-only data sent without credentials",
+        )
+}
+
+/// The functions a CORS site acts in: its own, or for a module-level
+/// headers object, every function that reads it (then `true`).
+fn site_functions(facts: &JsFacts, site_fn: FunctionId, site: Span) -> (Vec<FunctionId>, bool) {
+    if site_fn == crate::formats::js::MODULE_SCOPE
+        && let Some(constant) = facts.module_constants.iter().find(|c| {
+            c.init_span
+                .is_some_and(|i| i.start <= site.start && site.end <= i.end)
+        })
+    {
+        let fns = facts
+            .functions
+            .iter()
+            .filter(|f| f.id != 0 && f.references.iter().any(|r| r == &constant.name))
+            .map(|f| f.id)
+            .collect();
+        return (fns, true);
+    }
+    (vec![site_fn], false)
+}
+
+/// With the cross-file route resolution: a write or auth-guarded route the
+/// site reaches through mounts in other files. Only ever raises severity.
+fn resolved_risk(
+    project: &Project,
+    file: crate::finding::FileId,
+    facts: &JsFacts,
+    site_fn: FunctionId,
+    site: Span,
+) -> Option<String> {
+    use crate::project::routes::{LinkRole, LinkTarget};
+    let (fns, _) = site_functions(facts, site_fn, site);
+    let in_site = |f: &crate::project::routes::FnRef| {
+        f.file == file
+            && fns
+                .iter()
+                .any(|&s| util::is_within_fn(facts, f.function, s))
+    };
+    for route in project.routes() {
+        let applies = route.chain.iter().any(|link| {
+            (link.file == file && link.span.start <= site.start && site.end <= link.span.end)
+                || match &link.target {
+                    LinkTarget::Function(f) => in_site(f),
+                    LinkTarget::Call {
+                        factory, inline, ..
+                    } => factory.iter().chain(inline).any(in_site),
+                    LinkTarget::Region {
+                        function,
+                        span,
+                        exclude,
+                    } => {
+                        function.file == file
+                            && fns.contains(&function.function)
+                            && span.start <= site.start
+                            && site.end <= span.end
+                            && !exclude
+                                .iter()
+                                .any(|e| e.start <= site.start && site.end <= e.end)
+                    }
+                    LinkTarget::Name(_) => false,
+                }
+        });
+        if !applies {
+            continue;
+        }
+        let describe = format!("{} {}", route.methods.join("|"), route.full_path);
+        if route
+            .methods
+            .iter()
+            .any(|m| matches!(m.as_str(), "POST" | "PUT" | "PATCH" | "DELETE"))
+        {
+            return Some(format!("and reaches the write route `{describe}`"));
+        }
+        let guarded = route.chain.iter().any(|link| {
+            link.role == LinkRole::Middleware
+                && match &link.target {
+                    LinkTarget::Call { callee, .. } => util::is_auth_name(project, callee),
+                    LinkTarget::Name(n) => util::is_auth_name(project, n),
+                    LinkTarget::Function(f) => project_function_name(project, f)
+                        .is_some_and(|n| util::is_auth_name(project, &n)),
+                    LinkTarget::Region { .. } => false,
+                }
+        });
+        if guarded {
+            return Some(format!(
+                "and reaches `{describe}`, which is guarded by authentication"
+            ));
+        }
+    }
+    None
+}
+
+fn project_function_name(project: &Project, f: &crate::project::routes::FnRef) -> Option<String> {
+    match &project.files.get(f.file)?.facts {
+        crate::project::Facts::Js(j) => j.function(f.function)?.name.clone(),
+        _ => None,
+    }
+}
+
+/// The routes a CORS site (in function `site_fn`, at `site`) applies to;
+/// `None` when that cannot be told from this file.
+fn reach_of(facts: &JsFacts, site_fn: FunctionId, site: Span) -> Option<Vec<&RouteRegistration>> {
+    let (fns, from_constant) = site_functions(facts, site_fn, site);
+    let mut routes: Vec<&RouteRegistration> = Vec::new();
+    let mut known = false;
+    for (index, reg) in facts.routes.iter().enumerate() {
+        let direct = reg
+            .handlers
+            .iter()
+            .any(|h| h.span.start <= site.start && site.end <= h.span.end);
+        let via_fn = reg.handlers.iter().any(|h| {
+            util::resolve(facts, &h.value)
+                .into_iter()
+                .any(|id| fns.iter().any(|&f| util::is_within_fn(facts, id, f)))
+        });
+        let fetch_branch = reg.body.is_some_and(|body| {
+            fns.iter().any(|&f| {
+                let at = if f == reg.function {
+                    if from_constant {
+                        return true;
+                    }
+                    site
+                } else if util::is_within_fn(facts, reg.function, f) {
+                    facts.function(f).map_or(site, |x| x.span)
+                } else {
+                    return false;
+                };
+                (body.start <= at.start && at.end <= body.end) || at.end <= body.start
+            })
+        });
+        if !(direct || via_fn || fetch_branch) {
+            continue;
+        }
+        known = true;
+        match reg.kind {
+            RouteKind::Handler => routes.push(reg),
+            RouteKind::Use => {
+                for later in facts.routes.iter().skip(index + 1) {
+                    if later.kind == RouteKind::Handler
+                        && util::same_router(reg, later)
+                        && util::path_covers(&util::full_path(reg), &util::full_path(later))
+                    {
+                        routes.push(later);
+                    }
+                }
+            }
+            RouteKind::Mount => {}
+        }
+    }
+    routes.dedup_by(|a, b| std::ptr::eq(*a, *b));
+    known.then_some(routes)
+}
+
+/// Facts helpers shared by the source rules of the NET, SEC009 and OBS001
+/// families.
+pub(crate) mod util {
+    use crate::formats::js::{FunctionId, JsFacts, RouteKind, RouteRegistration, ValueRef};
+    use crate::project::Project;
+
+    /// Files these rules skip: test files (unless `include_tests` is set),
+    /// and files their Worker's `main` never imports (not deployed code:
+    /// a frontend, a build config, a script).
+    pub(crate) fn skip_file(project: &Project, file: crate::finding::FileId, path: &str) -> bool {
+        crate::rules::source_util::skip_source_file(project, path)
+            || project.reachability(file) == crate::project::routes::Reachability::Unreachable
+    }
+
+    /// The functions of this file a handler/middleware value stands for.
+    pub(crate) fn resolve(facts: &JsFacts, value: &ValueRef) -> Vec<FunctionId> {
+        match value {
+            ValueRef::Function(id) => vec![*id],
+            ValueRef::Identifier(name) => facts.functions_named(name).map(|f| f.id).collect(),
+            ValueRef::Member(path) => {
+                let last = path.rsplit('.').next().unwrap_or(path);
+                facts.functions_named(last).map(|f| f.id).collect()
+            }
+            ValueRef::Call { callee, functions } => {
+                let mut out = functions.clone();
+                let last = callee.rsplit('.').next().unwrap_or(callee);
+                // A factory (`requireRole('admin')`) returns the middleware it defines.
+                for f in facts.functions_named(last) {
+                    out.extend(facts.function_and_nested(f.id).iter().map(|n| n.id));
+                }
+                out
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The name a handler value is known by, for pattern matching.
+    pub(crate) fn value_name(facts: &JsFacts, value: &ValueRef) -> Option<String> {
+        match value {
+            ValueRef::Function(id) => facts.function(*id).and_then(|f| f.name.clone()),
+            ValueRef::Identifier(n) | ValueRef::Member(n) => Some(n.clone()),
+            ValueRef::Call { callee, .. } | ValueRef::New { callee } => Some(callee.clone()),
+            _ => None,
+        }
+    }
+
+    /// Whether `inner` is `outer` or nested inside it.
+    pub(crate) fn is_within_fn(facts: &JsFacts, outer: FunctionId, inner: FunctionId) -> bool {
+        let mut cur = Some(inner);
+        for _ in 0..facts.functions.len().saturating_add(1) {
+            match cur {
+                Some(id) if id == outer => return true,
+                Some(id) => cur = facts.function(id).and_then(|f| f.parent),
+                None => return false,
+            }
+        }
+        false
+    }
+
+    /// The function and its enclosing functions (innermost first).
+    pub(crate) fn ancestors(facts: &JsFacts, id: FunctionId) -> Vec<FunctionId> {
+        let mut out = Vec::new();
+        let mut cur = Some(id);
+        while let Some(c) = cur {
+            if out.contains(&c) || out.len() > facts.functions.len() {
+                break;
+            }
+            out.push(c);
+            cur = facts.function(c).and_then(|f| f.parent);
+        }
+        out
+    }
+
+    pub(crate) fn full_path(r: &RouteRegistration) -> String {
+        let base = r.base_path.as_deref().unwrap_or("").trim_end_matches('/');
+        format!("{base}{}", r.path.text)
+    }
+
+    /// Whether a middleware path applies to a route path.
+    pub(crate) fn path_covers(pattern: &str, path: &str) -> bool {
+        if pattern == "*" || pattern == "/*" || pattern.is_empty() {
+            return true;
+        }
+        match pattern.strip_suffix('*') {
+            Some(prefix) => path.starts_with(prefix) || path == prefix.trim_end_matches('/'),
+            None => pattern == path,
+        }
+    }
+
+    /// Whether a config glob (`/proxy/fetch`, `/compile*`) matches a route path.
+    pub(crate) fn glob_matches(glob: &str, path: &str) -> bool {
+        match glob.strip_suffix('*') {
+            Some(prefix) => path.starts_with(prefix),
+            None => glob == path || path.strip_suffix('/') == Some(glob),
+        }
+    }
+
+    pub(crate) fn same_router(a: &RouteRegistration, b: &RouteRegistration) -> bool {
+        match (a.instance, b.instance) {
+            (Some(x), Some(y)) => x == y,
+            _ => a.receiver == b.receiver,
+        }
+    }
+
+    /// A route that accepts a write method explicitly.
+    pub(crate) fn is_write_route(r: &RouteRegistration) -> bool {
+        r.kind == RouteKind::Handler
+            && r.methods
+                .iter()
+                .any(|m| matches!(m.as_str(), "POST" | "PUT" | "PATCH" | "DELETE"))
+    }
+
+    pub(crate) fn describe(r: &RouteRegistration) -> String {
+        format!("{} {}", r.methods.join("|"), full_path(r))
+    }
+
+    pub(crate) fn is_auth_name(project: &Project, name: &str) -> bool {
+        let lower = name.to_ascii_lowercase();
+        project.config.admin_guard_pattern.is_match(name)
+            || [
+                "auth", "jwt", "session", "bearer", "login", "protect", "guard",
+            ]
+            .iter()
+            .any(|k| lower.contains(k))
+    }
+
+    /// Whether a route's chain in this file holds auth middleware, or its
+    /// handler answers 401/403 itself.
+    pub(crate) fn is_auth_guarded(
+        project: &Project,
+        facts: &JsFacts,
+        r: &RouteRegistration,
+    ) -> bool {
+        let own_middleware = r
+            .handlers
+            .iter()
+            .take(r.handlers.len().saturating_sub(1))
+            .any(|h| value_name(facts, &h.value).is_some_and(|n| is_auth_name(project, &n)));
+        let global = facts
+            .routes
+            .iter()
+            .take_while(|u| !std::ptr::eq(*u, r))
+            .any(|u| {
+                u.kind == RouteKind::Use
+                    && same_router(u, r)
+                    && path_covers(&full_path(u), &full_path(r))
+                    && u.handlers.iter().any(|h| {
+                        value_name(facts, &h.value).is_some_and(|n| is_auth_name(project, &n))
+                    })
+            });
+        let handler_fails = r.handlers.last().is_some_and(|h| {
+            resolve(facts, &h.value).into_iter().any(|id| {
+                facts
+                    .function_and_nested(id)
+                    .iter()
+                    .any(|f| f.auth_failures().next().is_some())
+            })
+        });
+        own_middleware || global || handler_fails
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn code_findings(fixture: &str) -> Vec<(usize, Severity)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/NET001")
+            .join(fixture);
+        let project = crate::project::scan(&root, Config::default());
+        let mut out = Vec::new();
+        check_code(&project, &mut out);
+        out.iter()
+            .filter_map(|f| match &f.location {
+                crate::finding::Location::File { file, span } => {
+                    let text =
+                        std::fs::read_to_string(root.join(&project.file(*file).path)).ok()?;
+                    Some((
+                        crate::span::line_col(&text, span.start as usize).0,
+                        f.severity,
+                    ))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn write_route_is_an_error() {
+        assert_eq!(
+            code_findings("hono-default-cors-write"),
+            vec![(7, Severity::Error)]
+        );
+        assert_eq!(
+            code_findings("mounted-write-route"),
+            vec![(7, Severity::Error)]
+        );
+        assert_eq!(
+            code_findings("fetch-handler-headers"),
+            vec![(2, Severity::Error)]
+        );
+    }
+
+    #[test]
+    fn public_get_only_is_a_warning() {
+        assert_eq!(
+            code_findings("public-get-star"),
+            vec![(7, Severity::Warning)]
+        );
+    }
+
+    #[test]
+    fn paths() {
+        assert!(util::path_covers("*", "/a"));
+        assert!(util::path_covers("/api/*", "/api/x"));
+        assert!(util::path_covers("/api/*", "/api"));
+        assert!(!util::path_covers("/api/*", "/apix"));
+        assert!(util::glob_matches("/proxy/fetch", "/proxy/fetch"));
+        assert!(util::glob_matches("/compile*", "/compile/async"));
     }
 }

@@ -1,8 +1,19 @@
 //! NET004 ssrf-unguarded-fetch: the doc lives in rules/NET004.md.
+//!
+//! A global `fetch` whose URL comes from request input must first go
+//! through a guard: a call matching `ssrf_guard_pattern` that is given the
+//! URL (or a value derived from it), or a host allowlist check
+//! (`ALLOWED_HOSTS.has(url.hostname)`). A guard called earlier in the same
+//! function counts even when the URL reached it through a variable the
+//! facts do not link. Handlers of the proxy routes (`proxy_routes`) must
+//! guard any URL that is not fixed by the code.
 
-use crate::finding::Finding;
+use crate::finding::{FileId, Finding};
+use crate::formats::js::{FetchCall, InputKind, JsFacts, RouteKind, UrlSource};
 use crate::project::Project;
+use crate::rules::net::cors_wildcard::util;
 use crate::rules::{Rule, RuleMeta};
+use crate::span::Span;
 
 pub static META: RuleMeta = crate::rule_meta!(
     "NET004",
@@ -20,6 +31,200 @@ impl Rule for SsrfUnguardedFetch {
     }
 
     fn check(&self, project: &Project, out: &mut Vec<Finding>) {
-        let _ = (project, out);
+        let mut reported: Vec<(FileId, Span)> = Vec::new();
+        for (file, source, facts) in project.js_files() {
+            if util::skip_file(project, file, &source.path) {
+                continue;
+            }
+            for fetch in &facts.fetches {
+                let UrlSource::RequestInput { kind, .. } = fetch.url else {
+                    continue;
+                };
+                if is_guarded(project, facts, fetch) {
+                    continue;
+                }
+                reported.push((file, fetch.span));
+                out.push(
+                    Finding::new(&META, file, fetch.url_span)
+                        .message(format!(
+                            "`fetch` requests a URL taken from the request {} with no SSRF guard: a caller \
+                             can make the Worker fetch internal or metadata addresses",
+                            input_name(kind)
+                        ))
+                        .help(HELP),
+                );
+            }
+            proxy_routes(project, file, facts, &mut reported, out);
+        }
+        resolved_proxy_routes(project, &mut reported, out);
+    }
+}
+
+/// Proxy routes whose full path is only known across files (a sub-app
+/// mounted under a prefix): the fetches of their chain and the helpers it
+/// calls.
+fn resolved_proxy_routes(
+    project: &Project,
+    reported: &mut Vec<(FileId, Span)>,
+    out: &mut Vec<Finding>,
+) {
+    for route in project.routes() {
+        let Some(glob) = project
+            .config
+            .proxy_routes
+            .iter()
+            .find(|g| util::glob_matches(g, &route.full_path))
+        else {
+            continue;
+        };
+        let scoped_fns = project.route_functions(route);
+        // A guard anywhere in the chain (middleware, or the handler before it
+        // hands the URL to a helper) covers the route.
+        if scoped_fns
+            .iter()
+            .any(|f| f.calls().any(|c| is_guard_callee(project, &c.callee)))
+            || route.chain.iter().any(|link| match &link.target {
+                crate::project::routes::LinkTarget::Call { callee, .. }
+                | crate::project::routes::LinkTarget::Name(callee) => {
+                    is_guard_callee(project, callee)
+                }
+                _ => false,
+            })
+        {
+            continue;
+        }
+        for scoped in scoped_fns {
+            let source = project.file(scoped.file);
+            if util::skip_file(project, scoped.file, &source.path) {
+                continue;
+            }
+            for fetch in scoped.fetches() {
+                if reported.contains(&(scoped.file, fetch.span))
+                    || !needs_guard(project, scoped.facts, fetch)
+                {
+                    continue;
+                }
+                reported.push((scoped.file, fetch.span));
+                out.push(proxy_finding(scoped.file, fetch, &route.full_path, glob));
+            }
+        }
+    }
+}
+
+fn needs_guard(project: &Project, facts: &JsFacts, fetch: &FetchCall) -> bool {
+    !matches!(
+        fetch.url,
+        UrlSource::Literal(_) | UrlSource::FixedOrigin(_) | UrlSource::Env(_)
+    ) && !is_guarded(project, facts, fetch)
+}
+
+fn proxy_finding(file: FileId, fetch: &FetchCall, path: &str, glob: &str) -> Finding {
+    Finding::new(&META, file, fetch.url_span)
+        .message(format!(
+            "the proxy route `{path}` (matching `{glob}`) fetches a URL the code does not fix, \
+             with no SSRF guard"
+        ))
+        .help(HELP)
+}
+
+const HELP: &str = "pass the URL through a guard (`assertPublicUrl(url)`) that allows only https to \
+    public hosts (or an allowlist of hosts) and rejects private, loopback, link-local and metadata \
+    addresses, before calling `fetch`";
+
+fn input_name(kind: InputKind) -> &'static str {
+    match kind {
+        InputKind::Query => "query string",
+        InputKind::Param => "path parameters",
+        InputKind::Body => "body",
+        InputKind::Header => "headers",
+    }
+}
+
+/// Whether a callee is an SSRF guard: the configured pattern, or a host
+/// allowlist membership test.
+pub(crate) fn is_guard_callee(project: &Project, callee: &str) -> bool {
+    if project.config.ssrf_guard_pattern.is_match(callee) {
+        return true;
+    }
+    let mut parts = callee.rsplitn(2, '.');
+    let method = parts.next().unwrap_or("");
+    let receiver = parts.next().unwrap_or("").to_ascii_lowercase();
+    matches!(method, "includes" | "has" | "some")
+        && (receiver.contains("allow") || receiver.contains("trusted"))
+}
+
+/// Whether the fetch URL passed through a guard before the call.
+pub(crate) fn is_guarded(project: &Project, facts: &JsFacts, fetch: &FetchCall) -> bool {
+    if fetch
+        .guards
+        .iter()
+        .any(|g| is_guard_callee(project, &g.value))
+    {
+        return true;
+    }
+    util::ancestors(facts, fetch.function)
+        .into_iter()
+        .filter_map(|id| facts.function(id))
+        .any(|f| {
+            f.calls
+                .iter()
+                .any(|c| c.span.end <= fetch.span.start && is_guard_callee(project, &c.callee))
+        })
+}
+
+fn proxy_routes(
+    project: &Project,
+    file: FileId,
+    facts: &JsFacts,
+    reported: &mut Vec<(FileId, Span)>,
+    out: &mut Vec<Finding>,
+) {
+    for route in &facts.routes {
+        if route.kind != RouteKind::Handler {
+            continue;
+        }
+        let path = util::full_path(route);
+        let Some(glob) = project
+            .config
+            .proxy_routes
+            .iter()
+            .find(|g| util::glob_matches(g, &path))
+        else {
+            continue;
+        };
+        let handler_fns: Vec<usize> = match (&route.body, route.handlers.last()) {
+            (Some(_), _) => vec![route.function],
+            (None, Some(h)) => util::resolve(facts, &h.value),
+            (None, None) => Vec::new(),
+        };
+        let guard_middleware = route.handlers.iter().any(|h| {
+            util::value_name(facts, &h.value).is_some_and(|n| is_guard_callee(project, &n))
+        });
+        let guard_in_handler = route.body.is_none()
+            && handler_fns.iter().any(|&h| {
+                facts
+                    .function_and_nested(h)
+                    .iter()
+                    .any(|f| f.calls.iter().any(|c| is_guard_callee(project, &c.callee)))
+            });
+        if guard_middleware || guard_in_handler {
+            continue;
+        }
+        for fetch in &facts.fetches {
+            let inside = handler_fns
+                .iter()
+                .any(|&h| util::is_within_fn(facts, h, fetch.function))
+                && route
+                    .body
+                    .is_none_or(|b| b.start <= fetch.span.start && fetch.span.end <= b.end);
+            if !inside
+                || reported.contains(&(file, fetch.span))
+                || !needs_guard(project, facts, fetch)
+            {
+                continue;
+            }
+            reported.push((file, fetch.span));
+            out.push(proxy_finding(file, fetch, &path, glob));
+        }
     }
 }

@@ -1,7 +1,20 @@
 //! SEC009 undeclared-secret: the doc lives in rules/SEC009.md.
+//!
+//! For each Worker source file (skipping tests), every Worker env read
+//! (`env.X`, `c.env.X`, destructuring; not `process.env`) must name a
+//! binding of some env of that Worker, a var of every production-scope env,
+//! or a declared secret: a key of an env file belonging to the Worker
+//! (`.dev.vars.example`, `.dev.vars*`, `.env*`), the wrangler config's
+//! `secrets.required`, or preflight.toml `[secrets] required`. One finding
+//! per (file, name), at the first read.
+
+use std::collections::{BTreeMap, HashSet};
 
 use crate::finding::Finding;
-use crate::project::Project;
+use crate::formats::js::EnvSource;
+use crate::formats::wrangler::WranglerConfig;
+use crate::project::{Facts, Project, WorkerId};
+use crate::rules::net::cors_wildcard::util;
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(
@@ -20,6 +33,104 @@ impl Rule for UndeclaredSecret {
     }
 
     fn check(&self, project: &Project, out: &mut Vec<Finding>) {
-        let _ = (project, out);
+        let mut declared_by_worker: BTreeMap<WorkerId, Option<HashSet<String>>> = BTreeMap::new();
+        for (file, source, facts) in project.js_files() {
+            let Some(worker) = source.worker else {
+                continue;
+            };
+            if util::skip_file(project, file, &source.path) {
+                continue;
+            }
+            let declared = declared_by_worker
+                .entry(worker)
+                .or_insert_with(|| declared_names(project, worker));
+            // A Worker whose config could not be read cannot be judged.
+            let Some(declared) = declared else { continue };
+            let mut first: BTreeMap<&str, crate::span::Span> = BTreeMap::new();
+            for (_, read) in facts.env_reads() {
+                if read.source != EnvSource::Worker || declared.contains(&read.name) {
+                    continue;
+                }
+                first
+                    .entry(read.name.as_str())
+                    .and_modify(|s| {
+                        if read.span.start < s.start {
+                            *s = read.span;
+                        }
+                    })
+                    .or_insert(read.span);
+            }
+            let config_path = project
+                .workers
+                .get(worker)
+                .map(|w| project.file(w.config_file).path.as_str())
+                .unwrap_or("the wrangler config");
+            for (name, span) in first {
+                let partial = project
+                    .workers
+                    .get(worker)
+                    .and_then(|w| project.worker_config(w))
+                    .is_some_and(|c| {
+                        c.scopes()
+                            .any(|(_, s)| s.vars.iter().any(|v| v.key.value == name))
+                    });
+                let what = if partial {
+                    format!(
+                        "`{name}` is read from the Worker env but is a var of only some environments in \
+                         `{config_path}`: a production deploy without it leaves it undefined"
+                    )
+                } else {
+                    format!(
+                        "`{name}` is read from the Worker env but is not a binding or var in \
+                         `{config_path}` nor a declared secret: a deploy without it leaves it undefined"
+                    )
+                };
+                out.push(Finding::new(&META, file, span).message(what).help(format!(
+                    "if it is a secret, add `{name}=` to `.dev.vars.example` (or to \
+                             `secrets.required` in the wrangler config) and set it with \
+                             `wrangler secret put {name}`; otherwise add the var or binding"
+                )));
+            }
+        }
     }
+}
+
+/// Every name the Worker declares; `None` when its config is unreadable.
+fn declared_names(project: &Project, worker: WorkerId) -> Option<HashSet<String>> {
+    let w = project.workers.get(worker)?;
+    let config: &WranglerConfig = project.worker_config(w)?;
+    let mut names = HashSet::new();
+    for (_, scope) in config.scopes() {
+        names.extend(scope.bindings.iter().map(|b| b.name.value.clone()));
+        names.extend(scope.hyperdrive.iter().map(|h| h.binding.value.clone()));
+        names.extend(scope.secrets_required.iter().map(|s| s.value.clone()));
+    }
+    let production: Vec<_> = config
+        .scopes()
+        .filter(|(name, _)| {
+            project
+                .config
+                .is_production_env(name.map(|n| n.value.as_str()))
+        })
+        .map(|(_, scope)| scope)
+        .collect();
+    for var in &config.top.vars {
+        let key = &var.key.value;
+        if production
+            .iter()
+            .all(|scope| scope.vars.iter().any(|v| &v.key.value == key))
+        {
+            names.insert(key.clone());
+        }
+    }
+    names.extend(project.config.required_secrets.iter().cloned());
+    for (_, source) in project.files() {
+        if source.worker != Some(worker) {
+            continue;
+        }
+        if let Facts::DotEnv(env) = &source.facts {
+            names.extend(env.entries.iter().map(|e| e.key.value.clone()));
+        }
+    }
+    Some(names)
 }

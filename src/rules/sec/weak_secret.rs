@@ -90,9 +90,10 @@ impl Rule for WeakSecret {
                 self.report(out, value.file, value.value_span, value.name, why);
             }
         }
-        // Workflow `run:` blocks are not among the named values, and
         // `KEY=short; echo "$KEY" | wrangler secret put ADMIN_KEY` assigns
         // the literal under another name: read the scripts themselves too.
+        // Named values already cover script and `run:` assignments, and
+        // `seen` keeps a value found both ways to one finding.
         for (file, script, _) in all_scripts(project) {
             let assignments = script.commands.iter().flat_map(|c| c.assignments.iter());
             let assigned = assignments

@@ -1,0 +1,204 @@
+//! Helpers shared by the source (TS/JS) rules: which files count as tests,
+//! and resolving a relative import to the module constant it names.
+
+use std::collections::HashMap;
+
+use crate::finding::FileId;
+use crate::formats::js::{ExportKind, Imported, JsFacts};
+use crate::project::Project;
+
+/// Whether `path` (relative, `/`-separated) is a test file: a `*.test.*` or
+/// `*.spec.*` file name, or under a `__tests__`, `test` or `tests` directory.
+pub fn is_test_file(path: &str) -> bool {
+    let mut segments = path.split('/').filter(|s| !s.is_empty()).peekable();
+    while let Some(seg) = segments.next() {
+        if segments.peek().is_none() {
+            let lower = seg.to_ascii_lowercase();
+            return lower.contains(".test.") || lower.contains(".spec.");
+        }
+        if matches!(seg, "__tests__" | "test" | "tests") {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether a source rule should skip `path`: a test file, unless the
+/// configuration includes tests.
+pub fn skip_source_file(project: &Project, path: &str) -> bool {
+    !project.config.include_tests && is_test_file(path)
+}
+
+/// Extensions tried, in order, for an extension-less relative specifier.
+const EXTENSIONS: &[&str] = &[".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
+
+/// Re-export hops followed before giving up.
+const MAX_REEXPORT_HOPS: usize = 4;
+
+/// The project's TS/JS files by path, to resolve relative imports.
+pub struct ModuleIndex<'p> {
+    files: HashMap<&'p str, (FileId, &'p JsFacts)>,
+}
+
+impl<'p> ModuleIndex<'p> {
+    pub fn new(project: &'p Project) -> Self {
+        let files = project
+            .js_files()
+            .map(|(id, f, facts)| (f.path.as_str(), (id, facts)))
+            .collect();
+        ModuleIndex { files }
+    }
+
+    /// The file a relative `specifier` imported from `from` (a project path)
+    /// names: `./x` finds `x.ts`, `x.js`, `x/index.ts`...; `./x.js` also finds
+    /// `x.ts` (TypeScript ESM style). Bare specifiers and path aliases are
+    /// not resolved.
+    pub fn resolve(&self, from: &str, specifier: &str) -> Option<(&'p str, &'p JsFacts)> {
+        if !(specifier.starts_with("./") || specifier.starts_with("../")) {
+            return None;
+        }
+        let dir = from.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+        for seg in specifier.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    parts.pop()?;
+                }
+                other => parts.push(other),
+            }
+        }
+        let base = parts.join("/");
+        let mut candidates = vec![base.clone()];
+        for (js, ts) in [
+            (".js", ".ts"),
+            (".jsx", ".tsx"),
+            (".mjs", ".mts"),
+            (".cjs", ".cts"),
+        ] {
+            if let Some(stem) = base.strip_suffix(js) {
+                candidates.push(format!("{stem}{ts}"));
+            }
+        }
+        candidates.extend(EXTENSIONS.iter().map(|e| format!("{base}{e}")));
+        candidates.extend(EXTENSIONS.iter().map(|e| format!("{base}/index{e}")));
+        candidates.iter().find_map(|c| {
+            self.files
+                .get_key_value(c.as_str())
+                .map(|(path, (_, facts))| (*path, *facts))
+        })
+    }
+
+    /// Whether `used` (an imported local name, or `ns.NAME` for a namespace
+    /// import) in the file at `path` with `facts` resolves to an exported
+    /// `const` whose value is built only from literals.
+    pub fn is_literal_import(&self, path: &str, facts: &JsFacts, used: &str) -> bool {
+        let (local, member) = match used.split_once('.') {
+            Some((l, m)) => (l, Some(m)),
+            None => (used, None),
+        };
+        let Some((import, name)) = facts.import_of(local) else {
+            return false;
+        };
+        if import.type_only {
+            return false;
+        }
+        let exported = match (&name.imported, member) {
+            (Imported::Named(n), None) => n.as_str(),
+            (Imported::Namespace, Some(m)) => m,
+            _ => return false,
+        };
+        match self.resolve(path, &import.source.value) {
+            Some((target_path, target)) => self.exports_literal(target_path, target, exported, 0),
+            None => false,
+        }
+    }
+
+    fn exports_literal(&self, path: &str, facts: &JsFacts, name: &str, hops: usize) -> bool {
+        if hops > MAX_REEXPORT_HOPS {
+            return false;
+        }
+        let literal_const = |local: &str| {
+            facts
+                .module_constants
+                .iter()
+                .any(|c| c.name == local && c.is_const && c.literal_only)
+        };
+        for e in facts.exports.iter().filter(|e| e.exported == name) {
+            let inner = e.local.as_deref().unwrap_or(name);
+            let found = match &e.kind {
+                ExportKind::Local => literal_const(inner),
+                ExportKind::ReExport { source } => self
+                    .resolve(path, source)
+                    .is_some_and(|(p, f)| self.exports_literal(p, f, inner, hops + 1)),
+                _ => false,
+            };
+            if found {
+                return true;
+            }
+        }
+        let star_sources = facts.exports.iter().filter_map(|e| match &e.kind {
+            ExportKind::ReExportAll { source } if e.exported == "*" => Some(source),
+            _ => None,
+        });
+        for source in star_sources {
+            if let Some((p, f)) = self.resolve(path, source)
+                && self.exports_literal(p, f, name, hops + 1)
+            {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+/// Test support: scans a temporary project made of `files` (path, text)
+/// and runs `rule`, returning each finding as (path, line, reported text).
+#[cfg(test)]
+pub(crate) fn run_rule_on(
+    rule: &dyn crate::rules::Rule,
+    files: &[(&str, &str)],
+    config: crate::config::Config,
+) -> Vec<(String, usize, String)> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (path, text) in files {
+        let full = dir.path().join(path);
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(full, text).expect("write");
+    }
+    let project = crate::project::scan(dir.path(), config);
+    let mut out = Vec::new();
+    rule.check(&project, &mut out);
+    out.iter()
+        .filter_map(|f| match &f.location {
+            crate::finding::Location::File { file, span } => {
+                let sf = project.file(*file);
+                let text = std::fs::read_to_string(dir.path().join(&sf.path)).ok()?;
+                let (line, _) = crate::span::line_col(&text, span.start as usize);
+                let snippet = text.get(span.range()).unwrap_or("").to_string();
+                Some((sf.path.clone(), line, snippet))
+            }
+            crate::finding::Location::Virtual { .. } => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_files() {
+        assert!(is_test_file("src/db.test.ts"));
+        assert!(is_test_file("src/db.spec.js"));
+        assert!(is_test_file("src/__tests__/db.ts"));
+        assert!(is_test_file("test/db.ts"));
+        assert!(is_test_file("worker/tests/helpers/db.ts"));
+        assert!(!is_test_file("src/testing.ts"));
+        assert!(!is_test_file("src/test.ts"));
+        assert!(!is_test_file("src/contest/db.ts"));
+        assert!(!is_test_file("src/latest.ts"));
+    }
+}
