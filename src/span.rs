@@ -105,6 +105,18 @@ impl LineStarts {
     pub fn count(&self) -> usize {
         self.0.len()
     }
+
+    /// `line_col` for a text this index was built from, in time
+    /// proportional to the line's length rather than the file's.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_of(offset);
+        let start = self.start_of_line(line).unwrap_or(0).min(offset);
+        (line, text[start..offset].chars().count() + 1)
+    }
 }
 
 fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
@@ -137,5 +149,18 @@ mod tests {
         assert_eq!(ls.line_of(5), 3);
         assert_eq!(ls.line_of(6), 4);
         assert_eq!(ls.start_of_line(4), Some(6));
+    }
+
+    #[test]
+    fn indexed_line_col_agrees_with_the_scan() {
+        let text = "ab\nçé=x\n\nlast";
+        let index = LineStarts::new(text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                index.line_col(text, offset),
+                line_col(text, offset),
+                "offset {offset}"
+            );
+        }
     }
 }

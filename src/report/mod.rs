@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use crate::finding::{Finding, Location, Severity};
 use crate::project::Project;
-use crate::span::{Span, line_col};
+use crate::span::{LineStarts, Span};
 
 /// A finding with its location resolved, ready for any output format.
 #[derive(Clone, Debug)]
@@ -228,6 +228,7 @@ pub fn build(project: &Project, findings: Vec<Finding>, restrict: Option<&[Strin
         project,
         restrict,
         sources: HashMap::new(),
+        lines: HashMap::new(),
     };
     let mut diagnostics = Vec::new();
     let mut suppressed = Vec::new();
@@ -289,6 +290,9 @@ struct Resolver<'p> {
     project: &'p Project,
     restrict: Option<&'p [String]>,
     sources: HashMap<String, Arc<String>>,
+    /// Line index of each loaded source: a file with thousands of findings
+    /// must not be rescanned from its start for each one.
+    lines: HashMap<String, LineStarts>,
 }
 
 impl Resolver<'_> {
@@ -311,9 +315,13 @@ impl Resolver<'_> {
                     .sources
                     .entry(path.clone())
                     .or_insert_with(|| load_source(project, &path));
+                let index = self
+                    .lines
+                    .entry(path.clone())
+                    .or_insert_with(|| LineStarts::new(text));
                 (
-                    line_col(text, span.start as usize),
-                    line_col(text, span.end as usize),
+                    index.line_col(text, span.start as usize),
+                    index.line_col(text, span.end as usize),
                     text.get(span.range()).unwrap_or("").to_string(),
                 )
             }
