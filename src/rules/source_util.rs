@@ -29,6 +29,17 @@ pub fn skip_source_file(project: &Project, path: &str) -> bool {
     !project.config.include_tests && is_test_file(path)
 }
 
+/// A note for findings in code that no Worker entry imports: still worth
+/// fixing (it may be wired in tomorrow), but not what is deployed today.
+pub fn reachability_note(project: &Project, file: FileId) -> &'static str {
+    match project.reachability(file) {
+        crate::project::routes::Reachability::Unreachable => {
+            " (this file is not reachable from the deployed entry `main`)"
+        }
+        _ => "",
+    }
+}
+
 /// Extensions tried, in order, for an extension-less relative specifier.
 const EXTENSIONS: &[&str] = &[".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
 

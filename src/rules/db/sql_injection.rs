@@ -7,7 +7,7 @@
 use crate::finding::Finding;
 use crate::formats::js::{JsFacts, SqlClass, SqlSink, UnsafeReason};
 use crate::project::Project;
-use crate::rules::source_util::{ModuleIndex, skip_source_file};
+use crate::rules::source_util::{ModuleIndex, reachability_note, skip_source_file};
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(
@@ -104,7 +104,7 @@ impl Rule for SqlInjection {
                 };
                 out.push(
                     Finding::new(&META, id, at)
-                        .message(message)
+                        .message(format!("{message}{}", reachability_note(project, id)))
                         .help(help_for(&sink.method)),
                 );
             }

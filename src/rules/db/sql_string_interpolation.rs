@@ -4,7 +4,7 @@ use crate::finding::Finding;
 use crate::formats::js::{JsFacts, SqlClass, SqlFlow, SqlString, SqlStringKind};
 use crate::project::Project;
 use crate::rules::db::sql_injection;
-use crate::rules::source_util::{ModuleIndex, skip_source_file};
+use crate::rules::source_util::{ModuleIndex, reachability_note, skip_source_file};
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(
@@ -58,8 +58,9 @@ impl Rule for SqlStringInterpolation {
                     SqlStringKind::Concatenation => "concatenation",
                 };
                 out.push(Finding::new(&META, id, s.offending).message(format!(
-                    "SQL text `{}` is built by {how} of a non-constant value",
-                    s.preview
+                    "SQL text `{}` is built by {how} of a non-constant value{}",
+                    s.preview,
+                    reachability_note(project, id)
                 )));
             }
         }
