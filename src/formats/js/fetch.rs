@@ -197,6 +197,15 @@ impl<'a> Extractor<'a> {
                 if let Some(origin) = fixed_origin(chunk_text(t, 0)) {
                     return UrlSource::FixedOrigin(origin);
                 }
+                // `${env.API_BASE}/items/${id}`: the configured base fixes the
+                // host as long as a `/` follows it before any user input.
+                if chunk_text(t, 0).is_empty()
+                    && chunk_text(t, 1).starts_with('/')
+                    && let Some(first) = t.expressions.first()
+                    && let Some((name, _, _)) = self.env_ref(first)
+                {
+                    return UrlSource::Env(name);
+                }
             }
             Expression::BinaryExpression(b) => {
                 let mut left = &b.left;

@@ -1070,3 +1070,15 @@ export function guard(c, env) {
         ]
     );
 }
+
+#[test]
+fn env_base_url_fixes_the_host_of_a_template() {
+    let src = "app.get('/items/:id', async (c) => {\n  const res = await fetch(`${c.env.API_BASE}/items/${c.req.param('id')}`);\n  const raw = await fetch(`${c.env.API_BASE}${c.req.query('path')}`);\n  return res;\n});\n";
+    let facts = ts(src);
+    assert_eq!(facts.fetches[0].url, UrlSource::Env("API_BASE".into()));
+    // No `/` after the base: the user controls what follows the host.
+    assert!(matches!(
+        facts.fetches[1].url,
+        UrlSource::RequestInput { .. }
+    ));
+}
