@@ -30,7 +30,9 @@ impl Rule for AuthFailureNotTracked {
     fn check(&self, project: &Project, out: &mut Vec<Finding>) {
         let pattern = &project.config.security_event_pattern;
         for (file, source, facts) in project.js_files() {
-            if util::skip_file(project, file, &source.path) {
+            // Only a Worker's own code: scripts and tooling outside every
+            // wrangler project have no security-event pipeline to feed.
+            if source.worker.is_none() || util::skip_file(project, file, &source.path) {
                 continue;
             }
             for function in &facts.functions {
