@@ -8,6 +8,6 @@ fuzz_target!(|data: &[u8]| {
     // note or PF000 before parsing), so only text is interesting here.
     if let Ok(text) = std::str::from_utf8(data) {
         let _ = preflight::formats::prisma::PrismaSchema::parse(text);
-    let _ = preflight::formats::prisma::PrismaSchema::parse_config_ts(text);
+        let _ = preflight::formats::prisma::PrismaSchema::parse_config_ts(text);
     }
 });

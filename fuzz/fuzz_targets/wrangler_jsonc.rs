@@ -7,6 +7,9 @@ fuzz_target!(|data: &[u8]| {
     // Files that are not UTF-8 never reach the parsers (they are a skip
     // note or PF000 before parsing), so only text is interesting here.
     if let Ok(text) = std::str::from_utf8(data) {
-        let _ = preflight::formats::wrangler::WranglerConfig::parse(text, preflight::formats::wrangler::ConfigFormat::Json);
+        let _ = preflight::formats::wrangler::WranglerConfig::parse(
+            text,
+            preflight::formats::wrangler::ConfigFormat::Json,
+        );
     }
 });

@@ -173,27 +173,28 @@ fn mask_sources<'d>(
 
 /// Runs of token characters that look like generated key material.
 fn random_tokens(text: &str) -> Vec<Span> {
-    // `=` ends a token: it joins `NAME=value`, and base64 padding is no
-    // secret.
-    let is_token = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+' | '/');
+    // Token characters are ASCII, so byte offsets around them are char
+    // boundaries; `=` ends a token: it joins `NAME=value`, and base64
+    // padding is no secret.
+    let is_token = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'+' | b'/');
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
-    let mut start = None;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        match (is_token(c), start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                start = None;
-                if text
-                    .get(s..i)
-                    .is_some_and(crate::secrets::entropy::looks_random)
-                {
-                    out.push(Span::new(s, i));
-                }
-            }
-            _ => {}
+    let mut i = 0;
+    while i < bytes.len() {
+        if !is_token(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && is_token(bytes[i]) {
+            i += 1;
+        }
+        if i - start >= crate::secrets::entropy::MIN_RANDOM_LEN
+            && text
+                .get(start..i)
+                .is_some_and(crate::secrets::entropy::looks_random)
+        {
+            out.push(Span::new(start, i));
         }
     }
     out
@@ -398,4 +399,31 @@ pub fn fnv1a(parts: &[&[u8]]) -> u64 {
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
     hash
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pieces(text: &str, spans: &[Span]) -> Vec<String> {
+        spans
+            .iter()
+            .map(|s| text.get(s.range()).unwrap_or("").to_string())
+            .collect()
+    }
+
+    #[test]
+    fn url_passwords_are_found_between_colon_and_at() {
+        let text = "A=postgresql://app:Zt9x2LwQ8rPk@ep-x.neon.tech/db\nB=https://example.com/a:b@c\nC=redis://:p4ss@h";
+        assert_eq!(pieces(text, &url_passwords(text)), ["Zt9x2LwQ8rPk", "p4ss"]);
+    }
+
+    #[test]
+    fn random_tokens_skip_names_and_words() {
+        let text = "BETTER_AUTH_SECRET=u8jzPde0IgxLd6GncfBAepfJBd0Kh8oO é deploy-production-worker";
+        assert_eq!(
+            pieces(text, &random_tokens(text)),
+            ["u8jzPde0IgxLd6GncfBAepfJBd0Kh8oO"]
+        );
+    }
 }
