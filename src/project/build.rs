@@ -135,11 +135,10 @@ fn parse_facts(kind: FileKind, text: &str, path: &str) -> Result<Facts, ParseFai
         FileKind::PackageJson => Facts::PackageJson(PackageJson::parse(text)?),
         FileKind::Prisma => Facts::Prisma(PrismaSchema::parse(text)?),
         FileKind::PrismaConfig => Facts::Prisma(PrismaSchema::parse_config_ts(text)),
-        // The facts are kept for the whole run; a deep clone drops the slack
-        // capacity that building them left in every Vec and String, which is
-        // most of the peak memory on large trees.
-        FileKind::Script => Facts::Js(crate::formats::js::extract(text, path)?.clone()),
-        FileKind::RustSource => Facts::Js(crate::formats::rust_src::extract(text)?),
+        // The facts are kept for the whole run, so they are compacted first:
+        // on large trees they are most of the peak memory.
+        FileKind::Script => Facts::Js(crate::formats::js::extract(text, path)?.compact()),
+        FileKind::RustSource => Facts::Js(crate::formats::rust_src::extract(text)?.compact()),
         FileKind::Text => Facts::None,
     })
 }

@@ -126,6 +126,37 @@ pub struct JsFacts {
 }
 
 impl JsFacts {
+    /// Drops what no rule reads once extraction is done, so that the facts
+    /// every file keeps for the cross-file rules stay small: call arguments
+    /// (rules match callees by name), string literals that cannot be an
+    /// address, host or the siteverify URL (NET005 and AUTH002 read only
+    /// those), and references to names this file neither defines nor
+    /// imports.
+    pub fn compact(mut self) -> JsFacts {
+        let mut known: std::collections::HashSet<String> = self
+            .module_constants
+            .iter()
+            .map(|c| c.name.clone())
+            .chain(self.functions.iter().filter_map(|f| f.name.clone()))
+            .chain(
+                self.imports
+                    .iter()
+                    .flat_map(|i| i.names.iter().map(|n| n.local.clone())),
+            )
+            .collect();
+        known.shrink_to_fit();
+        for f in &mut self.functions {
+            for call in &mut f.calls {
+                call.args = Vec::new();
+                call.arg_names = Vec::new();
+            }
+            f.literals.retain(may_matter_as_literal);
+            f.references.retain(|r| known.contains(r));
+        }
+        // A deep clone drops the slack capacity building left in every Vec.
+        self.clone()
+    }
+
     /// The function with this id.
     pub fn function(&self, id: FunctionId) -> Option<&FunctionFacts> {
         self.functions.get(id)
@@ -411,6 +442,20 @@ pub struct LiteralFact {
     pub flags: String,
     /// The literal (for template chunks, the chunk).
     pub span: Span,
+}
+
+/// Whether a literal may matter to a rule: numbers and regexes (address
+/// checks), and short strings that could be an address, a host or a URL.
+fn may_matter_as_literal(l: &LiteralFact) -> bool {
+    match l.kind {
+        LiteralKind::Number | LiteralKind::Regex => true,
+        LiteralKind::String | LiteralKind::TemplateChunk => {
+            let v = l.value.as_str();
+            v.contains("siteverify")
+                || v.contains("localhost")
+                || (v.len() <= 128 && (v.contains('.') || v.contains(':')))
+        }
+    }
 }
 
 /// Kind of a [`LiteralFact`].
