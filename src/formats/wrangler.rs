@@ -110,6 +110,18 @@ impl WranglerConfig {
         }
     }
 
+    /// Every `vars` entry, with the env it belongs to (`None` for top) and
+    /// the table's name as a message shows it (`` `env.production.vars` ``).
+    pub fn all_vars(&self) -> impl Iterator<Item = (Option<&Spanned<String>>, String, &Var)> {
+        self.scopes().flat_map(|(env, scope)| {
+            let table = match env {
+                None => "`vars`".to_string(),
+                Some(name) => format!("`env.{}.vars`", name.value),
+            };
+            scope.vars.iter().map(move |var| (env, table.clone(), var))
+        })
+    }
+
     /// The top level and every env, with the env's name (`None` for top).
     pub fn scopes(&self) -> impl Iterator<Item = (Option<&Spanned<String>>, &EnvConfig)> {
         std::iter::once((None, &self.top))

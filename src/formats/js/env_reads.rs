@@ -346,19 +346,29 @@ impl<'a> Extractor<'a> {
                     BinaryOperator::StrictEquality | BinaryOperator::Equality
                 ) =>
             {
-                if is_nullish(&b.right) {
-                    self.env_ref(&b.left).map(|(n, s, _)| (n, s))
-                } else if is_nullish(&b.left) {
-                    self.env_ref(&b.right).map(|(n, s, _)| (n, s))
-                } else {
-                    None
-                }
+                self.env_compared_with_nullish(b)
             }
             Expression::LogicalExpression(l) if l.operator == LogicalOperator::Or => self
                 .missing_test(&l.left, depth + 1)
                 .or_else(|| self.missing_test(&l.right, depth + 1)),
             _ => None,
         }
+    }
+
+    /// The env value on one side of a comparison whose other side is
+    /// `null`/`undefined`.
+    fn env_compared_with_nullish(
+        &self,
+        b: &BinaryExpression<'a>,
+    ) -> Option<(String, oxc_span::Span)> {
+        let other = if is_nullish(&b.right) {
+            &b.left
+        } else if is_nullish(&b.left) {
+            &b.right
+        } else {
+            return None;
+        };
+        self.env_ref(other).map(|(n, s, _)| (n, s))
     }
 
     /// `E`, `E && ...`, `E !== undefined`.
@@ -377,13 +387,7 @@ impl<'a> Extractor<'a> {
                     BinaryOperator::StrictInequality | BinaryOperator::Inequality
                 ) =>
             {
-                if is_nullish(&b.right) {
-                    self.env_ref(&b.left).map(|(n, s, _)| (n, s))
-                } else if is_nullish(&b.left) {
-                    self.env_ref(&b.right).map(|(n, s, _)| (n, s))
-                } else {
-                    None
-                }
+                self.env_compared_with_nullish(b)
             }
             Expression::LogicalExpression(l) if l.operator == LogicalOperator::And => self
                 .present_test(&l.left, depth + 1)

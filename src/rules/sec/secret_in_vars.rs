@@ -25,33 +25,28 @@ impl Rule for SecretInVars {
 
     fn check(&self, project: &Project, out: &mut Vec<Finding>) {
         for (file, config) in project.wrangler_configs() {
-            for (env, scope) in config.scopes() {
-                let table = match env {
-                    None => "`vars`".to_string(),
-                    Some(name) => format!("`env.{}.vars`", name.value),
+            for (env, table, var) in config.all_vars() {
+                let key = var.key.value.as_str();
+                let declared = is_declared_secret(project, config, key);
+                if !declared && !project.names.is_secret_name(key) {
+                    continue;
+                }
+                let why = if project.names.is_credential_name(key) {
+                    "is a secret"
+                } else if declared {
+                    "is declared a secret in `secrets.required`"
+                } else {
+                    "is confidential (the checklist keeps it out of `vars`)"
                 };
-                for var in &scope.vars {
-                    let key = var.key.value.as_str();
-                    let declared = is_declared_secret(project, config, key);
-                    if !declared && !project.names.is_secret_name(key) {
-                        continue;
-                    }
-                    let why = if project.names.is_credential_name(key) {
-                        "is a secret"
-                    } else if declared {
-                        "is declared a secret in `secrets.required`"
-                    } else {
-                        "is confidential (the checklist keeps it out of `vars`)"
-                    };
-                    let empty = if var.value.as_str().is_some_and(|v| v.trim().is_empty()) {
-                        "; even empty, deploying it overwrites the secret"
-                    } else {
-                        ""
-                    };
-                    let env_flag = env
-                        .map(|e| format!(" --env {}", e.value))
-                        .unwrap_or_default();
-                    out.push(
+                let empty = if var.value.as_str().is_some_and(|v| v.trim().is_empty()) {
+                    "; even empty, deploying it overwrites the secret"
+                } else {
+                    ""
+                };
+                let env_flag = env
+                    .map(|e| format!(" --env {}", e.value))
+                    .unwrap_or_default();
+                out.push(
                         Finding::new(&META, file, var.key.span)
                             .message(format!("`{key}` {why} but sits in {table}, committed and deployed in clear text{empty}"))
                             .help(format!(
@@ -59,7 +54,6 @@ impl Rule for SecretInVars {
                                  for local development put it in `.dev.vars`"
                             )),
                     );
-                }
             }
         }
     }

@@ -30,20 +30,15 @@ impl Rule for SecretValueInVars {
 
     fn check(&self, project: &Project, out: &mut Vec<Finding>) {
         for (file, config) in project.wrangler_configs() {
-            for (env, scope) in config.scopes() {
-                let table = match env {
-                    None => "`vars`".to_string(),
-                    Some(name) => format!("`env.{}.vars`", name.value),
+            for (_, table, var) in config.all_vars() {
+                let Some(value) = var.value.as_str() else {
+                    continue;
                 };
-                for var in &scope.vars {
-                    let Some(value) = var.value.as_str() else {
-                        continue;
-                    };
-                    let key = var.key.value.as_str();
-                    let Some(what) = credential_kind(project, key, value) else {
-                        continue;
-                    };
-                    out.push(
+                let key = var.key.value.as_str();
+                let Some(what) = credential_kind(project, key, value) else {
+                    continue;
+                };
+                out.push(
                         Finding::new(&META, file, var.value_span)
                             .message(format!(
                                 "`{key}` in {table} holds {what} (`{}`), committed and deployed in clear text",
@@ -54,7 +49,6 @@ impl Rule for SecretValueInVars {
                                  value with `wrangler secret put {key}`"
                             )),
                     );
-                }
             }
         }
     }
