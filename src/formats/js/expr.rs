@@ -316,24 +316,7 @@ pub(super) fn snippet(src: &str, span: oxc_span::Span, max: usize) -> String {
     let text = src
         .get(span.start as usize..span.end as usize)
         .unwrap_or("");
-    let mut out = String::new();
-    let mut last_space = false;
-    for ch in text.chars() {
-        if out.chars().count() >= max {
-            out.push('…');
-            break;
-        }
-        if ch.is_whitespace() {
-            if !last_space {
-                out.push(' ');
-            }
-            last_space = true;
-        } else {
-            out.push(ch);
-            last_space = false;
-        }
-    }
-    out
+    super::one_line_excerpt(text, max)
 }
 
 /// A boolean option's value.

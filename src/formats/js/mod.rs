@@ -284,6 +284,32 @@ pub enum FunctionKind {
     Method,
 }
 
+/// Collapses whitespace runs to one space and cuts the text after `max`
+/// characters (with `…`): how facts quote a piece of source.
+pub(crate) fn one_line_excerpt(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut count = 0;
+    let mut last_space = false;
+    for ch in text.chars() {
+        if count >= max {
+            out.push('…');
+            break;
+        }
+        if ch.is_whitespace() {
+            if !last_space {
+                out.push(' ');
+                count += 1;
+            }
+            last_space = true;
+        } else {
+            out.push(ch);
+            count += 1;
+            last_space = false;
+        }
+    }
+    out
+}
+
 /// One function and what its own body does (nested functions have their own
 /// entry; see [`JsFacts::function_and_nested`]).
 #[derive(Clone, Debug)]
@@ -337,6 +363,31 @@ pub struct FunctionFacts {
 }
 
 impl FunctionFacts {
+    /// A function with no facts yet, filled in as its body is walked.
+    pub fn new(id: FunctionId, kind: FunctionKind, span: Span, parent: Option<FunctionId>) -> Self {
+        FunctionFacts {
+            id,
+            kind,
+            name: None,
+            name_span: None,
+            class_name: None,
+            wrapper: None,
+            span,
+            parent,
+            params: Vec::new(),
+            is_async: false,
+            calls: Vec::new(),
+            env_reads: Vec::new(),
+            env_comparisons: Vec::new(),
+            secret_checks: Vec::new(),
+            responses: Vec::new(),
+            header_reads: Vec::new(),
+            origin_checks: Vec::new(),
+            literals: Vec::new(),
+            references: Vec::new(),
+        }
+    }
+
     /// Whether the body calls a callee whose text satisfies `pred`.
     pub fn calls_matching(&self, mut pred: impl FnMut(&str) -> bool) -> bool {
         self.calls.iter().any(|c| pred(&c.callee))

@@ -200,27 +200,7 @@ fn new_function(
     span: oxc_span::Span,
     parent: Option<FunctionId>,
 ) -> FunctionFacts {
-    FunctionFacts {
-        id,
-        kind,
-        name: None,
-        name_span: None,
-        class_name: None,
-        wrapper: None,
-        span: sp(span),
-        parent,
-        params: Vec::new(),
-        is_async: false,
-        calls: Vec::new(),
-        env_reads: Vec::new(),
-        env_comparisons: Vec::new(),
-        secret_checks: Vec::new(),
-        responses: Vec::new(),
-        header_reads: Vec::new(),
-        origin_checks: Vec::new(),
-        literals: Vec::new(),
-        references: Vec::new(),
-    }
+    FunctionFacts::new(id, kind, sp(span), parent)
 }
 
 impl<'a> Extractor<'a> {

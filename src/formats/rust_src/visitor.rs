@@ -230,24 +230,7 @@ impl<'a> Extractor<'a> {
 
     fn snippet(&self, span: Span) -> String {
         let text = self.src.get(span.range()).unwrap_or("");
-        let mut out = String::new();
-        let mut last_space = false;
-        for ch in text.chars() {
-            if out.chars().count() >= 80 {
-                out.push('…');
-                break;
-            }
-            if ch.is_whitespace() {
-                if !last_space {
-                    out.push(' ');
-                }
-                last_space = true;
-            } else {
-                out.push(ch);
-                last_space = false;
-            }
-        }
-        out
+        crate::formats::js::one_line_excerpt(text, 80)
     }
 
     /// From the start of `from` to the closing paren of a call.
@@ -270,8 +253,6 @@ impl<'a> Extractor<'a> {
     ) -> FunctionId {
         let id = self.facts.functions.len();
         self.facts.functions.push(FunctionFacts {
-            id,
-            kind,
             name,
             name_span,
             class_name: if kind == FunctionKind::Method {
@@ -279,20 +260,9 @@ impl<'a> Extractor<'a> {
             } else {
                 None
             },
-            wrapper: None,
-            span,
-            parent,
             params,
             is_async,
-            calls: Vec::new(),
-            env_reads: Vec::new(),
-            env_comparisons: Vec::new(),
-            secret_checks: Vec::new(),
-            responses: Vec::new(),
-            header_reads: Vec::new(),
-            origin_checks: Vec::new(),
-            literals: Vec::new(),
-            references: Vec::new(),
+            ..FunctionFacts::new(id, kind, span, parent)
         });
         id
     }

@@ -347,6 +347,21 @@ impl<'a> Lexer<'a> {
         })
     }
 
+    /// At a `$` or a backtick: copies the expansion into `text` as written
+    /// and returns where it ends, or copies a lone `$` and returns `None`.
+    fn expansion(&self, i: usize, text: &mut Vec<u8>) -> Result<Option<usize>, TooDeep> {
+        let end = if self.at(i) == Some(b'`') {
+            Some(self.skip_balanced(i + 1, &[Frame::Backtick])?)
+        } else {
+            self.dollar(i)?
+        };
+        match end {
+            Some(end) => self.push_raw(text, i, end),
+            None => text.push(b'$'),
+        }
+        Ok(end)
+    }
+
     fn push_raw(&self, text: &mut Vec<u8>, from: usize, to: usize) {
         if let Some(s) = self.b.get(from..to) {
             text.extend_from_slice(s);
@@ -382,23 +397,13 @@ impl<'a> Lexer<'a> {
                             i += 1;
                         }
                     },
-                    b'$' => match self.dollar(i)? {
+                    b'$' | b'`' => match self.expansion(i, &mut text)? {
                         Some(end) => {
-                            self.push_raw(&mut text, i, end);
                             expansion = true;
                             i = end;
                         }
-                        None => {
-                            text.push(b'$');
-                            i += 1;
-                        }
+                        None => i += 1,
                     },
-                    b'`' => {
-                        let end = self.skip_balanced(i + 1, &[Frame::Backtick])?;
-                        self.push_raw(&mut text, i, end);
-                        expansion = true;
-                        i = end;
-                    }
                     _ => {
                         text.push(c);
                         i += 1;
@@ -469,25 +474,14 @@ impl<'a> Lexer<'a> {
                     plain = false;
                     i += 2;
                 }
-                b'$' => match self.dollar(i)? {
+                b'$' | b'`' => match self.expansion(i, &mut text)? {
                     Some(end) => {
-                        self.push_raw(&mut text, i, end);
                         expansion = true;
                         plain = false;
                         i = end;
                     }
-                    None => {
-                        text.push(b'$');
-                        i += 1;
-                    }
+                    None => i += 1,
                 },
-                b'`' => {
-                    let end = self.skip_balanced(i + 1, &[Frame::Backtick])?;
-                    self.push_raw(&mut text, i, end);
-                    expansion = true;
-                    plain = false;
-                    i = end;
-                }
                 _ => {
                     if c == b'=' && plain && eq.is_none() {
                         eq = Some((text.len(), i));
