@@ -18,3 +18,4 @@ pub mod run;
 pub mod secrets;
 pub mod span;
 pub mod suppress;
+pub mod timing;

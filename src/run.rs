@@ -49,8 +49,16 @@ pub fn check(args: &CheckArgs, color: bool) -> Result<i32, RunError> {
     for (index, target) in targets.iter().enumerate() {
         let config = load_config(args, &target.root)?;
         let project = project::scan(&target.root, config);
+        let phase = crate::timing::Phase::start("rules");
         let findings = run_rules(&project);
-        let part = report::build(&project, findings, target.only.as_deref());
+        phase.end();
+        let phase = crate::timing::Phase::start("report");
+        let snippets = match args.format {
+            OutputFormat::Human => report::Snippets::Keep,
+            _ => report::Snippets::Drop,
+        };
+        let part = report::build(&project, findings, target.only.as_deref(), snippets);
+        phase.end();
         let prefix = match &relative_to {
             Some(base) => relative_prefix(base, &target.root)?,
             None if several => target.prefix.clone(),
@@ -68,7 +76,7 @@ pub fn check(args: &CheckArgs, color: bool) -> Result<i32, RunError> {
             let env = crate::check_env::check(&project.config, |name| {
                 std::env::var_os(name).map(|v| v.to_string_lossy().into_owned())
             });
-            let mut part = report::build(&project, env, None);
+            let mut part = report::build(&project, env, None, report::Snippets::Drop);
             part.files = 0;
             part.skipped.clear();
             report.absorb(part, "");
@@ -104,6 +112,7 @@ pub fn check(args: &CheckArgs, color: bool) -> Result<i32, RunError> {
         }
     }
 
+    let phase = crate::timing::Phase::start("render");
     let rendered = match args.format {
         OutputFormat::Human => report::human::render(&report, color),
         OutputFormat::Json => report::json::render(&report),
@@ -111,6 +120,7 @@ pub fn check(args: &CheckArgs, color: bool) -> Result<i32, RunError> {
         OutputFormat::Github => report::github::render(&report),
         OutputFormat::Markdown => report::markdown::render(&report),
     };
+    phase.end();
     write_output(args.output.as_deref(), &rendered)?;
     Ok(exit_code(&report, args.fail_on))
 }
@@ -125,7 +135,7 @@ pub fn checklist(args: &ChecklistArgs) -> Result<i32, RunError> {
     let config = read_config(args.config.as_deref(), &root)?;
     let project = project::scan(&root, config);
     let findings = run_rules(&project);
-    let report = report::build(&project, findings, None);
+    let report = report::build(&project, findings, None, report::Snippets::Drop);
     let list = report::checklist::evaluate(&project, &report);
     let text = match args.format {
         ChecklistFormat::Human => report::checklist::render_human(&list),
@@ -168,7 +178,15 @@ pub fn run_rules(project: &Project) -> Vec<Finding> {
         .filter(|rule| project.config.is_enabled(rule.meta().code))
         .flat_map_iter(|rule| {
             let mut out = Vec::new();
+            let started = crate::timing::enabled().then(Instant::now);
             rule.check(project, &mut out);
+            if let Some(started) = started {
+                eprintln!(
+                    "preflight: timing rule {:<7} {:>8.1} ms",
+                    rule.meta().code,
+                    started.elapsed().as_secs_f64() * 1000.0
+                );
+            }
             out
         })
         .collect()

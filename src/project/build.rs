@@ -24,7 +24,10 @@ use crate::suppress;
 const PARSE_STACK: usize = 64 * 1024 * 1024;
 
 pub fn scan(root: &Path, config: Config) -> Project {
+    let phase = crate::timing::Phase::start("discover");
     let discovery = discover::discover(root, &config);
+    phase.end();
+    let phase = crate::timing::Phase::start("parse");
     let catalog = Catalog::builtin();
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(PARSE_STACK)
@@ -41,6 +44,8 @@ pub fn scan(root: &Path, config: Config) -> Project {
         Err(_) => analyze_all(),
     };
 
+    phase.end();
+    let phase = crate::timing::Phase::start("link");
     let mut files = Vec::with_capacity(results.len());
     let mut skipped = discovery.skipped;
     for result in results {
@@ -63,6 +68,7 @@ pub fn scan(root: &Path, config: Config) -> Project {
         .iter()
         .map(|w| super::dev_vars::is_ignored(root, &w.dir))
         .collect();
+    phase.end();
     Project {
         root: root.to_path_buf(),
         config,
@@ -115,7 +121,7 @@ fn analyze(
             });
         }
     };
-    let parsed = parse_facts(candidate.kind, &text, &candidate.rel);
+    let parsed = parse_facts(candidate.kind, &text, &candidate.rel, config);
     match parsed {
         Ok(facts) => file.facts = facts,
         Err(failure) => file.parse_failure = Some(failure),
@@ -125,7 +131,13 @@ fn analyze(
     Ok(file)
 }
 
-fn parse_facts(kind: FileKind, text: &str, path: &str) -> Result<Facts, ParseFailure> {
+fn parse_facts(
+    kind: FileKind,
+    text: &str,
+    path: &str,
+    config: &Config,
+) -> Result<Facts, ParseFailure> {
+    let call_matters = |callee: &str| crate::rules::source_util::callee_may_matter(config, callee);
     Ok(match kind {
         FileKind::WranglerToml => Facts::Wrangler(WranglerConfig::parse(text, ConfigFormat::Toml)?),
         FileKind::WranglerJson => Facts::Wrangler(WranglerConfig::parse(text, ConfigFormat::Json)?),
@@ -137,8 +149,12 @@ fn parse_facts(kind: FileKind, text: &str, path: &str) -> Result<Facts, ParseFai
         FileKind::PrismaConfig => Facts::Prisma(PrismaSchema::parse_config_ts(text)),
         // The facts are kept for the whole run, so they are compacted first:
         // on large trees they are most of the peak memory.
-        FileKind::Script => Facts::Js(crate::formats::js::extract(text, path)?.compact()),
-        FileKind::RustSource => Facts::Js(crate::formats::rust_src::extract(text)?.compact()),
+        FileKind::Script => {
+            Facts::Js(crate::formats::js::extract(text, path)?.compact(call_matters))
+        }
+        FileKind::RustSource => {
+            Facts::Js(crate::formats::rust_src::extract(text)?.compact(call_matters))
+        }
         FileKind::Text => Facts::None,
     })
 }

@@ -1,63 +1,110 @@
 //! `--format json`: the version-1 contract of DESIGN.md.
+//!
+//! The document is serialized straight from borrowed views of the report
+//! (no intermediate `serde_json::Value` tree), so rendering a large report
+//! costs little more memory than its text.
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::{Diagnostic, Report};
 use crate::finding::Severity;
 
+#[derive(Serialize)]
+struct Document<'r> {
+    version: u32,
+    tool: Tool,
+    findings: Vec<Entry<'r>>,
+    suppressed: Vec<Entry<'r>>,
+    skipped: Vec<SkippedEntry<'r>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Entry<'r> {
+    code: &'r str,
+    name: &'r str,
+    severity: &'r str,
+    path: &'r str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    message: &'r str,
+    help: &'r str,
+    fingerprint: &'r str,
+    /// Only for suppressed findings (empty when the comment gave none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'r str>,
+}
+
+#[derive(Serialize)]
+struct SkippedEntry<'r> {
+    path: &'r str,
+    reason: &'r str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+    suppressed: usize,
+    skipped: usize,
+    elapsed_ms: u128,
+}
+
 pub fn render(report: &Report) -> String {
-    let findings: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|d| diagnostic(d, false))
-        .collect();
-    let suppressed: Vec<Value> = report
-        .suppressed
-        .iter()
-        .map(|d| diagnostic(d, true))
-        .collect();
-    let skipped: Vec<Value> = report
-        .skipped
-        .iter()
-        .map(|s| json!({"path": s.path, "reason": s.reason}))
-        .collect();
-    let doc = json!({
-        "version": 1,
-        "tool": {"name": "preflight", "version": env!("CARGO_PKG_VERSION")},
-        "findings": findings,
-        "suppressed": suppressed,
-        "skipped": skipped,
-        "summary": {
-            "files": report.files,
-            "errors": report.count(Severity::Error),
-            "warnings": report.count(Severity::Warning),
-            "infos": report.count(Severity::Info),
-            "suppressed": report.suppressed.len(),
-            "skipped": report.skipped.len(),
-            "elapsed_ms": report.elapsed_ms,
-        }
-    });
+    let doc = Document {
+        version: 1,
+        tool: Tool {
+            name: "preflight",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        findings: report.findings.iter().map(|d| entry(d, false)).collect(),
+        suppressed: report.suppressed.iter().map(|d| entry(d, true)).collect(),
+        skipped: report
+            .skipped
+            .iter()
+            .map(|s| SkippedEntry {
+                path: &s.path,
+                reason: &s.reason,
+            })
+            .collect(),
+        summary: Summary {
+            files: report.files,
+            errors: report.count(Severity::Error),
+            warnings: report.count(Severity::Warning),
+            infos: report.count(Severity::Info),
+            suppressed: report.suppressed.len(),
+            skipped: report.skipped.len(),
+            elapsed_ms: report.elapsed_ms,
+        },
+    };
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
     out.push('\n');
     out
 }
 
-fn diagnostic(d: &Diagnostic, with_reason: bool) -> Value {
-    let mut v = json!({
-        "code": d.code,
-        "name": d.name,
-        "severity": d.severity.as_str(),
-        "path": d.path,
-        "line": d.line,
-        "column": d.column,
-        "end_line": d.end_line,
-        "end_column": d.end_column,
-        "message": d.message,
-        "help": d.help,
-        "fingerprint": d.fingerprint,
-    });
-    if with_reason {
-        v["reason"] = json!(d.reason.clone().unwrap_or_default());
+fn entry(d: &Diagnostic, suppressed: bool) -> Entry<'_> {
+    Entry {
+        code: d.code,
+        name: d.name,
+        severity: d.severity.as_str(),
+        path: &d.path,
+        line: d.line,
+        column: d.column,
+        end_line: d.end_line,
+        end_column: d.end_column,
+        message: &d.message,
+        help: &d.help,
+        fingerprint: &d.fingerprint,
+        reason: suppressed.then(|| d.reason.as_deref().unwrap_or_default()),
     }
-    v
 }

@@ -13,7 +13,7 @@ pub mod sarif;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use crate::finding::{Finding, Location, Severity};
+use crate::finding::{FileId, Finding, Location, Severity};
 use crate::project::Project;
 use crate::span::{LineStarts, Span};
 
@@ -222,56 +222,101 @@ fn url_passwords(text: &str) -> Vec<Span> {
     out
 }
 
+/// Whether a report keeps the (masked) text of every file with a finding:
+/// only the human format shows snippets, and on large trees the texts are
+/// a large part of the memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Snippets {
+    Keep,
+    Drop,
+}
+
 /// Resolves, overrides, suppresses and sorts. `restrict` limits the report
 /// to some paths (the files given on the command line).
-pub fn build(project: &Project, findings: Vec<Finding>, restrict: Option<&[String]>) -> Report {
-    let mut resolver = Resolver {
-        project,
-        restrict,
-        sources: HashMap::new(),
-        lines: HashMap::new(),
-    };
+pub fn build(
+    project: &Project,
+    findings: Vec<Finding>,
+    restrict: Option<&[String]>,
+    snippets: Snippets,
+) -> Report {
+    use rayon::prelude::*;
+
+    // Each file's text is read once, on whichever thread resolves its
+    // findings; virtual findings (no file) need no text.
+    let mut per_file: Vec<Vec<Finding>> = Vec::new();
+    per_file.resize_with(project.files.len(), Vec::new);
+    let mut virtual_findings = Vec::new();
+    for finding in findings {
+        match finding.location {
+            Location::File { file, .. } if file < per_file.len() => per_file[file].push(finding),
+            _ => virtual_findings.push(finding),
+        }
+    }
+    let allowed = |path: &str| restrict.is_none_or(|only| only.iter().any(|p| p == path));
+    let resolved: Vec<ResolvedFile> = per_file
+        .into_par_iter()
+        .enumerate()
+        .filter(|(id, findings)| !findings.is_empty() && allowed(&project.files[*id].path))
+        .map(|(id, findings)| resolve_file(project, id, findings))
+        .collect();
+
     let mut diagnostics = Vec::new();
     let mut suppressed = Vec::new();
+    let mut sources = HashMap::new();
     let mut used = vec![Vec::new(); project.files.len()];
-
-    for finding in findings {
-        let file_id = match finding.location {
-            Location::File { file, .. } => Some(file),
-            Location::Virtual { .. } => None,
-        };
-        let Some(mut diag) = resolver.resolve(finding) else {
-            continue;
-        };
-        let suppression = file_id.and_then(|id| {
-            project.files[id]
-                .suppressions
+    for file in resolved {
+        let suppressions = &project.files[file.id].suppressions;
+        for mut diag in file.diagnostics {
+            match suppressions
                 .iter()
                 .position(|s| s.covers(diag.code, diag.line))
-                .map(|i| (id, i))
-        });
-        match suppression {
-            Some((id, index)) => {
-                used[id].push(index);
-                diag.reason = Some(project.files[id].suppressions[index].reason.clone());
-                suppressed.push(diag);
+            {
+                Some(index) => {
+                    used[file.id].push(index);
+                    diag.reason = Some(suppressions[index].reason.clone());
+                    suppressed.push(diag);
+                }
+                None => diagnostics.push(diag),
             }
-            None => diagnostics.push(diag),
+        }
+        if snippets == Snippets::Keep {
+            sources.insert(project.files[file.id].path.clone(), file.text);
+        }
+    }
+    for finding in virtual_findings {
+        if let Location::Virtual { path } = &finding.location
+            && allowed(path)
+        {
+            let path = path.clone();
+            diagnostics.push(diagnostic(project, finding, path, None, None));
         }
     }
 
     // PF001 needs to know which suppressions were used, so it runs here.
     if project.config.is_enabled("PF001") {
         for finding in crate::rules::pf::unused_suppression::unused(project, &used) {
-            diagnostics.extend(resolver.resolve(finding));
+            let Location::File { file, span } = finding.location else {
+                continue;
+            };
+            let path = project.files[file].path.clone();
+            if !allowed(&path) {
+                continue;
+            }
+            let text = sources
+                .get(&path)
+                .cloned()
+                .unwrap_or_else(|| load_source(project, &path));
+            let place = Place::of(&text, &LineStarts::new(&text), span);
+            diagnostics.push(diagnostic(project, finding, path, Some(span), Some(place)));
+            if snippets == Snippets::Keep {
+                sources
+                    .entry(project.files[file].path.clone())
+                    .or_insert(text);
+            }
         }
     }
 
-    mask_sources(
-        project,
-        diagnostics.iter().chain(&suppressed),
-        &mut resolver.sources,
-    );
+    mask_sources(project, diagnostics.iter().chain(&suppressed), &mut sources);
     finish_fingerprints(&mut diagnostics);
     finish_fingerprints(&mut suppressed);
     diagnostics.sort_by(order);
@@ -282,67 +327,85 @@ pub fn build(project: &Project, findings: Vec<Finding>, restrict: Option<&[Strin
         files: project.files.len(),
         skipped: project.skipped.clone(),
         elapsed_ms: 0,
-        sources: resolver.sources,
+        sources,
     }
 }
 
-/// Turns findings into diagnostics, loading each file's text once.
-struct Resolver<'p> {
-    project: &'p Project,
-    restrict: Option<&'p [String]>,
-    sources: HashMap<String, Arc<String>>,
-    /// Line index of each loaded source: a file with thousands of findings
-    /// must not be rescanned from its start for each one.
-    lines: HashMap<String, LineStarts>,
+/// One file's findings, resolved against its text.
+struct ResolvedFile {
+    id: FileId,
+    diagnostics: Vec<Diagnostic>,
+    text: Arc<String>,
 }
 
-impl Resolver<'_> {
-    /// `None` when the finding is outside the restricted paths.
-    fn resolve(&mut self, finding: Finding) -> Option<Diagnostic> {
-        let (path, span) = match &finding.location {
-            Location::File { file, span } => (self.project.files[*file].path.clone(), Some(*span)),
-            Location::Virtual { path } => (path.clone(), None),
-        };
-        if self
-            .restrict
-            .is_some_and(|only| !only.iter().any(|p| p == &path))
-        {
-            return None;
-        }
-        let ((line, column), (end_line, end_column), excerpt) = match span {
-            Some(span) => {
-                let project = self.project;
-                let text = self
-                    .sources
-                    .entry(path.clone())
-                    .or_insert_with(|| load_source(project, &path));
-                let index = self
-                    .lines
-                    .entry(path.clone())
-                    .or_insert_with(|| LineStarts::new(text));
-                (
-                    index.line_col(text, span.start as usize),
-                    index.line_col(text, span.end as usize),
-                    text.get(span.range()).unwrap_or("").to_string(),
-                )
-            }
-            None => ((1, 1), (1, 1), String::new()),
-        };
-        Some(Diagnostic {
-            code: finding.meta.code,
-            name: finding.meta.name,
-            severity: effective_severity(self.project, &finding, &path),
-            path,
-            line,
-            column,
-            end_line,
-            end_column,
-            fingerprint: fingerprint_seed(finding.meta.code, &excerpt),
-            message: finding.message,
-            help: finding.help,
-            span,
-            reason: None,
+fn resolve_file(project: &Project, id: FileId, findings: Vec<Finding>) -> ResolvedFile {
+    let path = &project.files[id].path;
+    let text = load_source(project, path);
+    // One line index per file: a file with thousands of findings must not
+    // be rescanned from its start for each one.
+    let lines = LineStarts::new(&text);
+    let diagnostics = findings
+        .into_iter()
+        .map(|finding| {
+            let span = match finding.location {
+                Location::File { span, .. } => span,
+                Location::Virtual { .. } => Span::default(),
+            };
+            let place = Place::of(&text, &lines, span);
+            diagnostic(project, finding, path.clone(), Some(span), Some(place))
         })
+        .collect();
+    ResolvedFile {
+        id,
+        diagnostics,
+        text,
+    }
+}
+
+/// Where a finding's span is: start and end as (line, column), and the
+/// text it covers (for the fingerprint).
+struct Place {
+    start: (usize, usize),
+    end: (usize, usize),
+    excerpt: String,
+}
+
+impl Place {
+    fn of(text: &str, lines: &LineStarts, span: Span) -> Place {
+        Place {
+            start: lines.line_col(text, span.start as usize),
+            end: lines.line_col(text, span.end as usize),
+            excerpt: text.get(span.range()).unwrap_or("").to_string(),
+        }
+    }
+}
+
+fn diagnostic(
+    project: &Project,
+    finding: Finding,
+    path: String,
+    span: Option<Span>,
+    place: Option<Place>,
+) -> Diagnostic {
+    let place = place.unwrap_or(Place {
+        start: (1, 1),
+        end: (1, 1),
+        excerpt: String::new(),
+    });
+    Diagnostic {
+        code: finding.meta.code,
+        name: finding.meta.name,
+        severity: effective_severity(project, &finding, &path),
+        path,
+        line: place.start.0,
+        column: place.start.1,
+        end_line: place.end.0,
+        end_column: place.end.1,
+        fingerprint: fingerprint_seed(finding.meta.code, &place.excerpt),
+        message: finding.message,
+        help: finding.help,
+        span,
+        reason: None,
     }
 }
 

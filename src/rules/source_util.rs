@@ -3,9 +3,22 @@
 
 use std::collections::HashMap;
 
+use crate::config::Config;
 use crate::finding::FileId;
 use crate::formats::js::{ExportKind, Imported, JsFacts};
 use crate::project::Project;
+
+/// Whether some rule looks for calls to `callee`: it matches one of the
+/// configured patterns (Turnstile, admin guard, SSRF guard, security event,
+/// rate limit), an auth-like name, or an allowlist membership test. Facts
+/// compaction keeps such calls even when they are calls to built-ins.
+pub fn callee_may_matter(config: &Config, callee: &str) -> bool {
+    config.turnstile_pattern.is_match(callee)
+        || config.security_event_pattern.is_match(callee)
+        || config.rate_limit_pattern.is_match(callee)
+        || crate::rules::net::ssrf_unguarded_fetch::is_guard_callee_in(config, callee)
+        || crate::rules::net::cors_wildcard::util::is_auth_name_in(config, callee)
+}
 
 /// Whether `path` (relative, `/`-separated) is a test file: a `*.test.*` or
 /// `*.spec.*` file name, or under a `__tests__`, `test` or `tests` directory.

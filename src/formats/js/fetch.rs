@@ -1,6 +1,6 @@
 //! Request-input taint and global `fetch` calls (NET004, NET005).
 
-use oxc_ast::ast::{CallExpression, Expression};
+use oxc_ast::ast::{Argument, CallExpression, Expression};
 use oxc_span::GetSpan;
 
 use super::expr::{
@@ -294,8 +294,30 @@ impl<'a> Extractor<'a> {
         let mut guards: Vec<Spanned<String>> = Vec::new();
         let start = call.span.start;
         let fid = self.cur_id();
-        for c in &self.facts.functions[fid].calls {
-            if c.span.end <= start && c.arg_names.iter().any(|n| chain.contains(n)) {
+        let earlier_calls = self.facts.functions[fid]
+            .calls
+            .iter()
+            .filter(|c| c.span.end <= start);
+        for c in earlier_calls {
+            let mentions_url = self
+                .call_args
+                .iter()
+                .filter(|(f, end, _)| *f == fid && *end == c.span.end)
+                .any(|(_, _, args)| {
+                    let mut names = Vec::new();
+                    for a in args.iter() {
+                        match a {
+                            Argument::SpreadElement(s) => expr::names_in(&s.argument, &mut names),
+                            _ => {
+                                if let Some(e) = a.as_expression() {
+                                    expr::names_in(e, &mut names);
+                                }
+                            }
+                        }
+                    }
+                    names.iter().any(|n| chain.contains(n))
+                });
+            if mentions_url {
                 guards.push(Spanned::new(c.callee.clone(), c.callee_span));
             }
         }

@@ -63,6 +63,7 @@ mod tests_sql;
 use oxc_allocator::Allocator;
 use oxc_parser::{ParseOptions, Parser};
 use oxc_span::SourceType;
+use thin_vec::ThinVec;
 
 use super::ParseFailure;
 use crate::span::{Span, Spanned};
@@ -127,12 +128,16 @@ pub struct JsFacts {
 
 impl JsFacts {
     /// Drops what no rule reads once extraction is done, so that the facts
-    /// every file keeps for the cross-file rules stay small: call arguments
-    /// (rules match callees by name), string literals that cannot be an
-    /// address, host or the siteverify URL (NET005 and AUTH002 read only
-    /// those), and references to names this file neither defines nor
-    /// imports.
-    pub fn compact(mut self) -> JsFacts {
+    /// every file keeps for the cross-file rules stay small: string
+    /// literals that cannot be an address, host or the siteverify URL
+    /// (NET005 and AUTH002 read only those), references to names this file
+    /// neither defines nor imports, parameter names (read during extraction
+    /// only), and calls to JavaScript built-ins
+    /// ([`BUILTIN_CALLS`]) on values this file does not name, unless
+    /// `call_matters` says a rule looks for that callee (rules match
+    /// callees by pattern, or resolve them to functions through the names
+    /// the file defines and imports).
+    pub fn compact(mut self, call_matters: impl Fn(&str) -> bool) -> JsFacts {
         let mut known: std::collections::HashSet<String> = self
             .module_constants
             .iter()
@@ -145,16 +150,40 @@ impl JsFacts {
             )
             .collect();
         known.shrink_to_fit();
+        let droppable = |call: &CallFact| {
+            let method = call.method();
+            let root = call.callee.split(['.', '(']).next().unwrap_or(&call.callee);
+            BUILTIN_CALLS.contains(&method)
+                && !known.contains(method)
+                && !known.contains(root)
+                && !call_matters(&call.callee)
+        };
         for f in &mut self.functions {
-            for call in &mut f.calls {
-                call.args = Vec::new();
-                call.arg_names = Vec::new();
-            }
+            f.calls.retain(|c| !droppable(c));
+            f.params = ThinVec::new();
             f.literals.retain(may_matter_as_literal);
             f.references.retain(|r| known.contains(r));
+            f.shrink_to_fit();
         }
-        // A deep clone drops the slack capacity building left in every Vec.
-        self.clone()
+        self.shrink_to_fit();
+        self
+    }
+
+    /// Drops the slack capacity building left in the file-level lists.
+    fn shrink_to_fit(&mut self) {
+        self.imports.shrink_to_fit();
+        self.exports.shrink_to_fit();
+        self.module_constants.shrink_to_fit();
+        self.routers.shrink_to_fit();
+        self.routes.shrink_to_fit();
+        self.functions.shrink_to_fit();
+        self.sql_sinks.shrink_to_fit();
+        self.sql_strings.shrink_to_fit();
+        self.fetches.shrink_to_fit();
+        self.cors.shrink_to_fit();
+        self.header_writes.shrink_to_fit();
+        self.cookie_writes.shrink_to_fit();
+        self.better_auth.shrink_to_fit();
     }
 
     /// The function with this id.
@@ -336,30 +365,31 @@ pub struct FunctionFacts {
     /// `None` only for module scope itself.
     pub parent: Option<FunctionId>,
     /// Parameter names; destructured parameters appear as `{...}`/`[...]`.
-    pub params: Vec<String>,
+    /// Emptied by [`JsFacts::compact`]: no rule reads them.
+    pub params: ThinVec<String>,
     /// `async` function.
     pub is_async: bool,
     /// Every call and `new` in the body.
-    pub calls: Vec<CallFact>,
+    pub calls: ThinVec<CallFact>,
     /// Reads of Worker env values.
-    pub env_reads: Vec<EnvRead>,
+    pub env_reads: ThinVec<EnvRead>,
     /// `===`/`==`/`!==`/`!=` comparisons where one side is an env value.
-    pub env_comparisons: Vec<EnvComparison>,
+    pub env_comparisons: ThinVec<EnvComparison>,
     /// Branches taken when an env value (secret) is missing or present.
-    pub secret_checks: Vec<SecretCheck>,
+    pub secret_checks: ThinVec<SecretCheck>,
     /// Responses created with an explicit status (`c.json(x, 401)`,
     /// `new Response(x, { status: 403 })`, `throw new HTTPException(401)`).
-    pub responses: Vec<ResponseFact>,
+    pub responses: ThinVec<ResponseFact>,
     /// Request header reads (`c.req.header('Origin')`, `request.headers.get(...)`).
-    pub header_reads: Vec<HeaderRead>,
+    pub header_reads: ThinVec<HeaderRead>,
     /// Checks applied to the request's Origin (or a value derived from it).
-    pub origin_checks: Vec<OriginCheck>,
+    pub origin_checks: ThinVec<OriginCheck>,
     /// String, template, regex and number literals in the body, for guard
     /// coverage checks (NET005).
-    pub literals: Vec<LiteralFact>,
+    pub literals: ThinVec<LiteralFact>,
     /// Identifier names the body reads (sorted, deduplicated): lets a rule
     /// follow module-level constants a function uses.
-    pub references: Vec<String>,
+    pub references: ThinVec<String>,
 }
 
 impl FunctionFacts {
@@ -374,18 +404,32 @@ impl FunctionFacts {
             wrapper: None,
             span,
             parent,
-            params: Vec::new(),
+            params: ThinVec::new(),
             is_async: false,
-            calls: Vec::new(),
-            env_reads: Vec::new(),
-            env_comparisons: Vec::new(),
-            secret_checks: Vec::new(),
-            responses: Vec::new(),
-            header_reads: Vec::new(),
-            origin_checks: Vec::new(),
-            literals: Vec::new(),
-            references: Vec::new(),
+            calls: ThinVec::new(),
+            env_reads: ThinVec::new(),
+            env_comparisons: ThinVec::new(),
+            secret_checks: ThinVec::new(),
+            responses: ThinVec::new(),
+            header_reads: ThinVec::new(),
+            origin_checks: ThinVec::new(),
+            literals: ThinVec::new(),
+            references: ThinVec::new(),
         }
+    }
+
+    /// Drops the slack capacity building left in this function's lists.
+    fn shrink_to_fit(&mut self) {
+        self.params.shrink_to_fit();
+        self.calls.shrink_to_fit();
+        self.env_reads.shrink_to_fit();
+        self.env_comparisons.shrink_to_fit();
+        self.secret_checks.shrink_to_fit();
+        self.responses.shrink_to_fit();
+        self.header_reads.shrink_to_fit();
+        self.origin_checks.shrink_to_fit();
+        self.literals.shrink_to_fit();
+        self.references.shrink_to_fit();
     }
 
     /// Whether the body calls a callee whose text satisfies `pred`.
@@ -401,6 +445,104 @@ impl FunctionFacts {
     }
 }
 
+/// Methods, functions and constructors of JavaScript built-ins (and the
+/// `console` and `Response` APIs) that run no user code: a call to one of
+/// them neither delegates a check elsewhere (NET005) nor names a guard,
+/// rate limiter or tracker.
+pub const BUILTIN_CALLS: &[&str] = &[
+    "Array",
+    "Boolean",
+    "Date",
+    "Error",
+    "Map",
+    "Number",
+    "Object",
+    "RangeError",
+    "RegExp",
+    "Response",
+    "Set",
+    "String",
+    "TypeError",
+    "URL",
+    "URLSearchParams",
+    "abs",
+    "at",
+    "ceil",
+    "charAt",
+    "charCodeAt",
+    "concat",
+    "debug",
+    "endsWith",
+    "entries",
+    "error",
+    "every",
+    "exec",
+    "fill",
+    "filter",
+    "find",
+    "findIndex",
+    "flat",
+    "flatMap",
+    "floor",
+    "forEach",
+    "freeze",
+    "from",
+    "getTime",
+    "has",
+    "includes",
+    "indexOf",
+    "info",
+    "isArray",
+    "isInteger",
+    "isNaN",
+    "join",
+    "json",
+    "keys",
+    "lastIndexOf",
+    "localeCompare",
+    "log",
+    "map",
+    "match",
+    "matchAll",
+    "max",
+    "min",
+    "now",
+    "padEnd",
+    "padStart",
+    "parseFloat",
+    "parseInt",
+    "pop",
+    "push",
+    "random",
+    "reduce",
+    "repeat",
+    "replace",
+    "replaceAll",
+    "reverse",
+    "round",
+    "shift",
+    "slice",
+    "some",
+    "sort",
+    "splice",
+    "split",
+    "startsWith",
+    "stringify",
+    "substring",
+    "test",
+    "toFixed",
+    "toISOString",
+    "toLowerCase",
+    "toString",
+    "toUpperCase",
+    "trim",
+    "trimEnd",
+    "trimStart",
+    "unshift",
+    "values",
+    "warn",
+];
+
 /// One call (or `new`) expression.
 #[derive(Clone, Debug)]
 pub struct CallFact {
@@ -415,12 +557,6 @@ pub struct CallFact {
     pub span: Span,
     /// A `new` expression.
     pub is_new: bool,
-    /// Arguments, in order.
-    pub args: Vec<Spanned<ValueRef>>,
-    /// Identifier names mentioned anywhere in the arguments (bounded walk,
-    /// not into nested functions): `isPublicUrl(new URL(target).hostname)`
-    /// mentions `target`.
-    pub arg_names: Vec<String>,
 }
 
 impl CallFact {

@@ -1082,3 +1082,40 @@ fn env_base_url_fixes_the_host_of_a_template() {
         UrlSource::RequestInput { .. }
     ));
 }
+
+#[test]
+fn compaction_drops_only_builtin_calls_no_rule_can_look_for() {
+    let src = r#"
+import { json } from 'itty-router'
+const allowedHosts = ['api.example.com']
+function trim(x) { return x }
+export function handler(items, url) {
+  items.push(1)
+  url.toLowerCase()
+  json({ ok: true })
+  items.trim()
+  allowedHosts.includes(url)
+  trustedHosts.has(url)
+  items.sort((a, b) => a.localeCompare(b))
+  c.env.DB.prepare('SELECT 1').first()
+}
+"#;
+    let facts = ts(src).compact(|callee| callee.contains("trusted"));
+    let handler = facts.functions_named("handler").next().unwrap();
+    let callees: Vec<&str> = handler.calls.iter().map(|c| c.callee.as_str()).collect();
+    // Built-ins on values the file does not name are gone; an imported or
+    // same-file name, a module constant receiver, a callee a rule asks for,
+    // and non-built-ins stay.
+    assert_eq!(
+        callees,
+        [
+            "json",
+            "items.trim",
+            "allowedHosts.includes",
+            "trustedHosts.has",
+            "c.env.DB.prepare().first",
+            "c.env.DB.prepare",
+        ]
+    );
+    assert!(facts.functions.iter().all(|f| f.params.is_empty()));
+}

@@ -190,6 +190,10 @@ pub(super) struct Extractor<'a> {
     /// While `Some`, constant evaluation treats imported bindings as
     /// constants and records them here (see `sql.rs` `assuming_imports`).
     pub assumed_imports: RefCell<Option<Vec<Spanned<String>>>>,
+    /// Arguments of every call so far, with the calling function and the
+    /// call's end: `fetch` guard detection looks for earlier calls that
+    /// mention the URL (`isPublicUrl(new URL(target).hostname)`).
+    pub call_args: Vec<(FunctionId, u32, &'a [Argument<'a>])>,
     depth: usize,
     too_deep: Option<u32>,
 }
@@ -234,6 +238,7 @@ impl<'a> Extractor<'a> {
             decl_kinds: Vec::new(),
             fuel: Cell::new(0),
             assumed_imports: RefCell::new(None),
+            call_args: Vec::new(),
             depth: 0,
             too_deep: None,
         };
@@ -301,7 +306,7 @@ impl<'a> Extractor<'a> {
         let mut refs: Vec<String> = ctx.refs.iter().map(|s| s.to_string()).collect();
         refs.sort();
         if let Some(f) = self.facts.functions.get_mut(ctx.id) {
-            f.references = refs;
+            f.references = refs.into();
         }
     }
 
@@ -419,31 +424,6 @@ impl<'a> Extractor<'a> {
         out
     }
 
-    fn args_summary(&mut self, args: &'a [Argument<'a>]) -> (Vec<Spanned<ValueRef>>, Vec<String>) {
-        let mut values = Vec::with_capacity(args.len());
-        let mut names = Vec::new();
-        for a in args {
-            match a {
-                Argument::SpreadElement(s) => {
-                    let text =
-                        path_text(&s.argument).unwrap_or_else(|| self.snippet(s.argument.span()));
-                    values.push(Spanned::new(ValueRef::Spread(text), sp(s.span)));
-                    expr::names_in(&s.argument, &mut names);
-                }
-                _ => {
-                    if let Some(e) = a.as_expression() {
-                        let v = self.value_ref(e);
-                        values.push(Spanned::new(v, sp(e.span())));
-                        expr::names_in(e, &mut names);
-                    }
-                }
-            }
-        }
-        names.sort();
-        names.dedup();
-        (values, names)
-    }
-
     fn record_call(
         &mut self,
         callee_expr: &'a Expression<'a>,
@@ -452,16 +432,15 @@ impl<'a> Extractor<'a> {
         is_new: bool,
     ) -> String {
         let callee = path_text(callee_expr).unwrap_or_else(|| "?".to_string());
-        let (args, arg_names) = self.args_summary(args);
         let fact = CallFact {
             callee: callee.clone(),
             callee_span: sp(callee_expr.span()),
             span: sp(span),
             is_new,
-            args,
-            arg_names,
         };
-        self.cur_fn().calls.push(fact);
+        let function = self.cur_id();
+        self.facts.functions[function].calls.push(fact);
+        self.call_args.push((function, span.end, args));
         callee
     }
 
@@ -486,7 +465,7 @@ impl<'a> Extractor<'a> {
             } else {
                 kind
             };
-            f.params = expr::param_names(params);
+            f.params = expr::param_names(params).into();
             f.is_async = is_async;
             if let Some((name, name_span)) = own_name {
                 f.name = Some(name.to_string());

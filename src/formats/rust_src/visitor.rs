@@ -260,7 +260,7 @@ impl<'a> Extractor<'a> {
             } else {
                 None
             },
-            params,
+            params: params.into(),
             is_async,
             ..FunctionFacts::new(id, kind, span, parent)
         });
@@ -851,34 +851,13 @@ impl<'a> Extractor<'a> {
         }
     }
 
-    fn record_call(
-        &mut self,
-        callee: String,
-        callee_span: Span,
-        span: Span,
-        args: &Punctuated<Expr, Token![,]>,
-    ) {
-        let args_refs: Vec<Spanned<ValueRef>> = args
-            .iter()
-            .map(|a| {
-                let s = self.span_of(a);
-                Spanned::new(self.value_ref(a), s)
-            })
-            .collect();
-        let mut names = Vec::new();
-        for a in args {
-            collect_names(a, &mut names, 0);
-        }
-        names.sort();
-        names.dedup();
+    fn record_call(&mut self, callee: String, callee_span: Span, span: Span) {
         if let Some(f) = self.cur_fn() {
             f.calls.push(CallFact {
                 callee,
                 callee_span,
                 span,
                 is_new: false,
-                args: args_refs,
-                arg_names: names,
             });
         }
     }
@@ -1263,7 +1242,7 @@ impl<'a> Extractor<'a> {
         let span = self.call_span(recv_span, &m.paren_token);
         let callee = format!("{}.{}", expr_text(&m.receiver), m.method);
         let callee_span = recv_span.cover(self.span_of(&m.method));
-        self.record_call(callee.clone(), callee_span, span, &m.args);
+        self.record_call(callee.clone(), callee_span, span);
         self.env_read(m, span);
         self.header_write(m, span);
         let method = m.method.to_string();
@@ -1315,7 +1294,7 @@ impl<'a> Extractor<'a> {
         let callee = expr_text(&c.func);
         let callee_span = self.span_of(&c.func);
         let span = self.call_span(callee_span, &c.paren_token);
-        self.record_call(callee.clone(), callee_span, span, &c.args);
+        self.record_call(callee.clone(), callee_span, span);
         let last = callee.rsplit("::").next().unwrap_or(&callee).to_string();
         let sink = SQL_FUNCTIONS.contains(&last.as_str()) && !c.args.is_empty();
         if sink && let Some(arg) = c.args.first() {
@@ -1797,36 +1776,6 @@ fn expr_text(e: &Expr) -> String {
         out.push_str(&p);
     }
     out
-}
-
-/// Identifier names mentioned in an expression (bounded walk, not into closures).
-fn collect_names(e: &Expr, out: &mut Vec<String>, depth: usize) {
-    struct Names<'o> {
-        out: &'o mut Vec<String>,
-        depth: usize,
-    }
-    impl<'ast> Visit<'ast> for Names<'_> {
-        fn visit_expr(&mut self, e: &'ast Expr) {
-            if self.depth > 64 || self.out.len() > 64 {
-                return;
-            }
-            match e {
-                Expr::Closure(_) => {}
-                Expr::Path(_) => {
-                    if let Some(n) = path_ident(e) {
-                        self.out.push(n);
-                    }
-                }
-                _ => {
-                    self.depth += 1;
-                    visit::visit_expr(self, e);
-                    self.depth -= 1;
-                }
-            }
-        }
-        fn visit_type(&mut self, _: &'ast Type) {}
-    }
-    Names { out, depth }.visit_expr(e);
 }
 
 /// Built only from literals: a literal, `concat!`, an array/tuple/reference

@@ -501,8 +501,13 @@ pub(crate) mod util {
     }
 
     pub(crate) fn is_auth_name(project: &Project, name: &str) -> bool {
+        is_auth_name_in(&project.config, name)
+    }
+
+    /// [`is_auth_name`] for a configuration.
+    pub(crate) fn is_auth_name_in(config: &crate::config::Config, name: &str) -> bool {
         let lower = name.to_ascii_lowercase();
-        project.config.admin_guard_pattern.is_match(name)
+        config.admin_guard_pattern.is_match(name)
             || [
                 "auth", "jwt", "session", "bearer", "login", "protect", "guard",
             ]

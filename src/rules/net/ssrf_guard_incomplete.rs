@@ -11,7 +11,7 @@
 use std::collections::HashSet;
 
 use crate::finding::Finding;
-use crate::formats::js::{FunctionFacts, JsFacts, LiteralKind, Redirect, UrlSource};
+use crate::formats::js::{BUILTIN_CALLS, FunctionFacts, JsFacts, LiteralKind, Redirect, UrlSource};
 use crate::project::Project;
 use crate::rules::net::cors_wildcard::util;
 use crate::rules::net::ssrf_unguarded_fetch::is_guarded;
@@ -130,46 +130,6 @@ struct Evidence {
     delegates: bool,
 }
 
-/// Calls that inspect a value without deciding anything about ranges.
-const BUILTINS: &[&str] = &[
-    "URL",
-    "startsWith",
-    "endsWith",
-    "includes",
-    "test",
-    "match",
-    "toLowerCase",
-    "split",
-    "some",
-    "every",
-    "map",
-    "filter",
-    "parseInt",
-    "Number",
-    "has",
-    "indexOf",
-    "replace",
-    "trim",
-    "Error",
-    "TypeError",
-    "slice",
-    "exec",
-    "find",
-    "join",
-    "toString",
-    "push",
-    "Set",
-    "RegExp",
-    "isNaN",
-    "log",
-    "warn",
-    "error",
-    "json",
-    "Response",
-    "from",
-    "isArray",
-];
-
 impl Evidence {
     fn gather(facts: &JsFacts, guard: &FunctionFacts) -> Evidence {
         let mut scopes: Vec<&FunctionFacts> = facts.function_and_nested(guard.id);
@@ -183,7 +143,7 @@ impl Evidence {
         let mut delegates = false;
         for f in &scopes {
             for c in &f.calls {
-                let known = BUILTINS.contains(&c.method())
+                let known = BUILTIN_CALLS.contains(&c.method())
                     || facts.functions_named(c.method()).next().is_some();
                 delegates |= !known;
             }

@@ -8,6 +8,7 @@
 //! facts do not link. Handlers of the proxy routes (`proxy_routes`) must
 //! guard any URL that is not fixed by the code.
 
+use crate::config::Config;
 use crate::finding::{FileId, Finding};
 use crate::formats::js::{FetchCall, InputKind, JsFacts, RouteKind, UrlSource};
 use crate::project::Project;
@@ -143,7 +144,12 @@ fn input_name(kind: InputKind) -> &'static str {
 /// Whether a callee is an SSRF guard: the configured pattern, or a host
 /// allowlist membership test.
 pub(crate) fn is_guard_callee(project: &Project, callee: &str) -> bool {
-    if project.config.ssrf_guard_pattern.is_match(callee) {
+    is_guard_callee_in(&project.config, callee)
+}
+
+/// [`is_guard_callee`] for a configuration.
+pub(crate) fn is_guard_callee_in(config: &Config, callee: &str) -> bool {
+    if config.ssrf_guard_pattern.is_match(callee) {
         return true;
     }
     let mut parts = callee.rsplitn(2, '.');
