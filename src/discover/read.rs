@@ -20,7 +20,7 @@ pub fn read_text(path: &Path, max_size: u64) -> ReadOutcome {
         Ok(f) => f,
         Err(e) => return ReadOutcome::Skip(format!("cannot be read ({e})")),
     };
-    match file.metadata() {
+    let expected = match file.metadata() {
         Ok(meta) if !meta.is_file() => return ReadOutcome::Skip("not a regular file".to_string()),
         Ok(meta) if meta.len() > max_size => {
             return ReadOutcome::Skip(format!(
@@ -30,9 +30,11 @@ pub fn read_text(path: &Path, max_size: u64) -> ReadOutcome {
             ));
         }
         Err(e) => return ReadOutcome::Skip(format!("cannot be read ({e})")),
-        Ok(_) => {}
-    }
-    let mut bytes = Vec::new();
+        Ok(meta) => meta.len(),
+    };
+    // Sized from the stat (plus one byte to see the end of file without
+    // growing); `take` below still bounds what is read.
+    let mut bytes = Vec::with_capacity(expected.min(max_size) as usize + 1);
     // The file may grow between stat and read: never read past the cap.
     if let Err(e) = file.take(max_size + 1).read_to_end(&mut bytes) {
         return ReadOutcome::Skip(format!("cannot be read ({e})"));

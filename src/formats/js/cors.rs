@@ -101,6 +101,9 @@ impl<'a> Extractor<'a> {
         call: &'a CallExpression<'a>,
     ) -> Option<(&'a str, oxc_span::Span)> {
         let (recv, m) = method_call(call)?;
+        if !matches!(m, "header" | "get" | "has") {
+            return None;
+        }
         let recv_path = path_text(recv)?;
         let last = last_segment(&recv_path);
         let is_read = (m == "header" && last == "req" && call.arguments.len() == 1)
@@ -448,19 +451,22 @@ impl<'a> Extractor<'a> {
     fn origin_checks_on_call(&mut self, call: &'a CallExpression<'a>, callee: &str) {
         let first = arg(&call.arguments, 0);
         if let Some((recv, m)) = method_call(call) {
-            if let Some((var, source)) = self.origin_of(recv, 0) {
+            let checks_receiver = matches!(
+                m,
+                "endsWith" | "startsWith" | "includes" | "match" | "search" | "matchAll"
+            );
+            if checks_receiver && let Some((var, source)) = self.origin_of(recv, 0) {
                 let kind = match m {
                     "endsWith" => OriginCheckKind::EndsWith,
                     "startsWith" => OriginCheckKind::StartsWith,
                     "includes" => OriginCheckKind::Includes,
-                    "match" | "search" | "matchAll" => {
+                    _ => {
                         let re = first.and_then(|f| self.regex_of(f));
                         OriginCheckKind::Regex {
                             pattern: re.as_ref().map(|r| r.0.clone()),
                             flags: re.map(|r| r.1).unwrap_or_default(),
                         }
                     }
-                    _ => return,
                 };
                 self.push_origin_check(var, source, kind, first, call.span);
                 return;
@@ -469,6 +475,11 @@ impl<'a> Extractor<'a> {
             let Some((var, source)) = self.origin_of(f, 0) else {
                 return;
             };
+            // Other methods of the origin itself (`origin.split(x)`) check
+            // nothing; asked last because most calls have no origin at all.
+            if !checks_receiver && self.origin_of(recv, 0).is_some() {
+                return;
+            }
             let kind = match m {
                 "includes" | "has" | "indexOf" | "lastIndexOf" => OriginCheckKind::Membership {
                     collection: path_text(recv).unwrap_or_else(|| self.snippet(recv.span())),

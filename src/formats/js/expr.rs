@@ -266,44 +266,75 @@ fn step<'b, 'a>(e: &'b Expression<'a>) -> Step<'b, 'a> {
 /// Dotted text of a member/call path: `c.env.DB.prepare`,
 /// `c.req.header().trim`, `this.env.X`; `None` if the root is not a name.
 pub(super) fn path_text(e: &Expression<'_>) -> Option<String> {
-    // Pieces from the outside in; `None` marks a call.
-    let mut pieces: Vec<Option<Cow<'_, str>>> = Vec::new();
+    // Called for most calls and member expressions of every file: the text
+    // is measured first, then written backwards (the walk goes from the
+    // outermost piece in) into one allocation of the exact size.
+    let mut len = 0;
     let mut cur = e;
-    let mut root = None;
+    let mut rooted = false;
     for _ in 0..MAX_PATH_SEGMENTS * 2 {
         match step(cur) {
             Step::Seg(name, next) => {
-                pieces.push(Some(name));
+                len += 1 + name.len();
                 cur = next;
             }
             Step::Call(next) => {
-                pieces.push(None);
+                len += 2;
                 cur = next;
             }
             Step::Skip(next) => cur = next,
             Step::Root(name) => {
-                root = Some(name);
+                len += name.len();
+                rooted = true;
                 break;
             }
             Step::Stop => return None,
         }
     }
-    let mut out = root?.into_owned();
-    for piece in pieces.iter().rev() {
-        match piece {
-            Some(name) => {
-                out.push('.');
-                out.push_str(name);
+    if !rooted {
+        return None;
+    }
+    let mut out = vec![0u8; len];
+    let mut end = len;
+    let mut cur = e;
+    for _ in 0..MAX_PATH_SEGMENTS * 2 {
+        match step(cur) {
+            Step::Seg(name, next) => {
+                let start = end - name.len();
+                out[start..end].copy_from_slice(name.as_bytes());
+                out[start - 1] = b'.';
+                end = start - 1;
+                cur = next;
             }
-            None => out.push_str("()"),
+            Step::Call(next) => {
+                out[end - 2..end].copy_from_slice(b"()");
+                end -= 2;
+                cur = next;
+            }
+            Step::Skip(next) => cur = next,
+            Step::Root(name) => {
+                out[..end].copy_from_slice(name.as_bytes());
+                break;
+            }
+            Step::Stop => return None,
         }
     }
-    Some(out)
+    String::from_utf8(out).ok()
 }
 
 /// The callee text of a call, `?` when it is not a path.
 pub(super) fn callee_text(call: &CallExpression<'_>) -> String {
     path_text(&call.callee).unwrap_or_else(|| "?".to_string())
+}
+
+/// Whether `haystack` contains `needle` (ASCII, lower case), ignoring
+/// ASCII case, without allocating.
+pub(super) fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
+    needle.is_empty()
+        || haystack
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// The last dotted segment of a path.

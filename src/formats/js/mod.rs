@@ -150,13 +150,24 @@ impl JsFacts {
             )
             .collect();
         known.shrink_to_fit();
-        let droppable = |call: &CallFact| {
+        // Callees repeat within a file (`item.trim` in every helper), and
+        // asking the rules means running their patterns: once per callee.
+        let mut verdicts: std::collections::HashMap<String, bool> = Default::default();
+        let mut droppable = |call: &CallFact| {
             let method = call.method();
+            if BUILTIN_CALLS.binary_search(&method).is_err() || known.contains(method) {
+                return false;
+            }
             let root = call.callee.split(['.', '(']).next().unwrap_or(&call.callee);
-            BUILTIN_CALLS.contains(&method)
-                && !known.contains(method)
-                && !known.contains(root)
-                && !call_matters(&call.callee)
+            if known.contains(root) {
+                return false;
+            }
+            if let Some(&verdict) = verdicts.get(call.callee.as_str()) {
+                return verdict;
+            }
+            let verdict = !call_matters(&call.callee);
+            verdicts.insert(call.callee.clone(), verdict);
+            verdict
         };
         for f in &mut self.functions {
             f.calls.retain(|c| !droppable(c));
@@ -448,7 +459,7 @@ impl FunctionFacts {
 /// Methods, functions and constructors of JavaScript built-ins (and the
 /// `console` and `Response` APIs) that run no user code: a call to one of
 /// them neither delegates a check elsewhere (NET005) nor names a guard,
-/// rate limiter or tracker.
+/// rate limiter or tracker. Sorted (binary search).
 pub const BUILTIN_CALLS: &[&str] = &[
     "Array",
     "Boolean",

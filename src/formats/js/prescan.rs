@@ -241,7 +241,19 @@ impl Scanner<'_> {
                     self.newline();
                     self.pos += 1;
                 }
-                b' ' | b'\t' | b'\r' | 0x0b | 0x0c => self.pos += 1,
+                b' ' | b'\t' | b'\r' | 0x0b | 0x0c => {
+                    // Indentation is a large share of every file: skip the
+                    // whole run here rather than one byte per loop turn.
+                    self.pos += 1;
+                    while matches!(
+                        self.bytes.get(self.pos),
+                        Some(b' ' | b'\t' | b'\r' | 0x0b | 0x0c)
+                    ) {
+                        self.pos += 1;
+                    }
+                    // Whitespace changes no count: nothing to check.
+                    continue;
+                }
                 b'/' if self.peek(1) == b'/' => self.skip_line_comment(),
                 b'/' if self.peek(1) == b'*' => self.skip_block_comment(),
                 b'\'' | b'"' => {
@@ -427,7 +439,15 @@ impl Scanner<'_> {
         while self.pos < self.bytes.len() && is_ident_continue(self.bytes[self.pos]) {
             self.pos += 1;
         }
-        let word = std::str::from_utf8(&self.bytes[start..self.pos]).unwrap_or("");
+        let bytes = &self.bytes[start..self.pos];
+        // Every keyword below is 2 to 10 lower-case ASCII letters: most
+        // identifiers are rejected without scanning the lists.
+        let maybe_keyword = (2..=10).contains(&bytes.len()) && bytes[0].is_ascii_lowercase();
+        let word = if maybe_keyword {
+            std::str::from_utf8(bytes).unwrap_or("")
+        } else {
+            ""
+        };
         self.settle_pending(CONTINUATION_KEYWORDS.contains(&word));
         if STRONG_KEYWORDS.contains(&word) {
             self.add_strong();
@@ -574,6 +594,19 @@ impl Scanner<'_> {
 #[cfg(test)]
 mod tests {
     use super::check_nesting;
+
+    #[test]
+    fn keyword_lists_fit_the_fast_reject_in_word() {
+        let lists = [
+            super::EXPR_KEYWORDS,
+            super::STRONG_KEYWORDS,
+            super::CONTINUATION_KEYWORDS,
+        ];
+        for word in lists.iter().flat_map(|l| l.iter()) {
+            assert!((2..=10).contains(&word.len()), "{word}");
+            assert!(word.bytes().all(|b| b.is_ascii_lowercase()), "{word}");
+        }
+    }
 
     #[test]
     fn ordinary_code_passes() {

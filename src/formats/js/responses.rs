@@ -4,7 +4,9 @@
 use oxc_ast::ast::{Argument, CallExpression, NewExpression};
 
 use super::ResponseFact;
-use super::expr::{arg, as_object, last_segment, number_value, object_prop, sp};
+use super::expr::{
+    arg, as_object, contains_ignore_ascii_case, last_segment, number_value, object_prop, sp,
+};
 use super::visitor::Extractor;
 
 /// Callee names (lower-case fragments) of helpers that build error responses.
@@ -68,9 +70,10 @@ impl<'a> Extractor<'a> {
             "status" => status_at(args, 0),
             "error" => status_at(args, 0).or_else(|| status_at(args, 1)),
             _ => {
-                let lower = seg.to_ascii_lowercase();
-                if RESPONSE_HELPERS.iter().any(|w| lower.contains(w)) && receiver != Some("console")
-                {
+                let helper = RESPONSE_HELPERS
+                    .iter()
+                    .any(|w| contains_ignore_ascii_case(seg, w));
+                if helper && receiver != Some("console") {
                     error_number(args).or_else(|| status_in_object(args))
                 } else {
                     status_in_object(args)

@@ -743,6 +743,9 @@ impl<'a> Extractor<'a> {
     /// The SQL argument of a sink call, with the sink method.
     fn sink_of(&self, call: &'a CallExpression<'a>) -> Option<(&'static str, &'a Expression<'a>)> {
         let (recv, m) = method_call(call)?;
+        if m != "raw" && !SINK_METHODS.contains(&m) {
+            return None;
+        }
         let recv_path = path_text(recv).unwrap_or_default();
         let method: &'static str = match SINK_METHODS.iter().find(|s| **s == m) {
             Some(s) => s,

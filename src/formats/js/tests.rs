@@ -1119,3 +1119,8 @@ export function handler(items, url) {
     );
     assert!(facts.functions.iter().all(|f| f.params.is_empty()));
 }
+
+#[test]
+fn builtin_calls_are_sorted_for_binary_search() {
+    assert!(BUILTIN_CALLS.windows(2).all(|w| w[0] < w[1]));
+}

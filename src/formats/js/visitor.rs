@@ -9,6 +9,11 @@
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 
+// Span-keyed tables use FxHash: the keys are source offsets, which an
+// attacker cannot usefully steer into collisions; name-keyed ones keep
+// std's keyed hasher.
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use oxc_ast::AstKind;
 use oxc_ast::ast::{
     Argument, AssignmentExpression, AssignmentTarget, BindingPattern, CallExpression, Class,
@@ -158,10 +163,10 @@ pub(super) struct Extractor<'a> {
     pub src: &'a str,
     pub facts: JsFacts,
     pub stack: Vec<FnCtx<'a>>,
-    pub fn_ids: HashMap<Key, FunctionId>,
-    pub hints: HashMap<Key, Hint>,
+    pub fn_ids: FxHashMap<Key, FunctionId>,
+    pub hints: FxHashMap<Key, Hint>,
     /// Router instances by creating expression.
-    pub instances: HashMap<Key, InstanceId>,
+    pub instances: FxHashMap<Key, InstanceId>,
     /// Router instances by variable name (file-wide; latest wins).
     pub router_names: HashMap<&'a str, InstanceId>,
     /// Sort key of each route (call start, method-name start).
@@ -171,18 +176,18 @@ pub(super) struct Extractor<'a> {
     /// Method-only conditions enclosing later path branches.
     pub method_scopes: Vec<(Vec<String>, oxc_span::Span)>,
     /// `cors({ origin: fn })` callbacks, by span.
-    pub cors_callbacks: HashSet<Key>,
+    pub cors_callbacks: FxHashSet<Key>,
     /// Inline route handlers/middleware, by span.
-    pub handler_fns: HashSet<Key>,
+    pub handler_fns: FxHashSet<Key>,
     /// (cors index, callback id, callback returns its parameter).
     pub pending_cors: Vec<(usize, FunctionId, bool)>,
-    pub contexts: HashMap<Key, UseCtx<'a>>,
+    pub contexts: FxHashMap<Key, UseCtx<'a>>,
     /// `+` nodes already handled as part of a longer chain.
-    pub concat_seen: HashSet<Key>,
+    pub concat_seen: FxHashSet<Key>,
     /// Template literals that are the quasi of a tagged template.
-    pub tagged: HashSet<Key>,
+    pub tagged: FxHashSet<Key>,
     /// Spans already reported as SQL-looking strings (parts of a reported chain).
-    pub sql_covered: HashSet<Key>,
+    pub sql_covered: FxHashSet<Key>,
     pub class_names: Vec<Option<String>>,
     pub decl_kinds: Vec<VariableDeclarationKind>,
     /// Node budget of the current bounded evaluation (see `sql.rs`).
@@ -220,20 +225,20 @@ impl<'a> Extractor<'a> {
             src,
             facts,
             stack: vec![FnCtx::new(MODULE_SCOPE, program.span.end)],
-            fn_ids: HashMap::new(),
-            hints: HashMap::new(),
-            instances: HashMap::new(),
+            fn_ids: FxHashMap::default(),
+            hints: FxHashMap::default(),
+            instances: FxHashMap::default(),
             router_names: HashMap::new(),
             route_order: Vec::new(),
             open_branches: Vec::new(),
             method_scopes: Vec::new(),
-            cors_callbacks: HashSet::new(),
-            handler_fns: HashSet::new(),
+            cors_callbacks: FxHashSet::default(),
+            handler_fns: FxHashSet::default(),
             pending_cors: Vec::new(),
-            contexts: HashMap::new(),
-            concat_seen: HashSet::new(),
-            tagged: HashSet::new(),
-            sql_covered: HashSet::new(),
+            contexts: FxHashMap::default(),
+            concat_seen: FxHashSet::default(),
+            tagged: FxHashSet::default(),
+            sql_covered: FxHashSet::default(),
             class_names: Vec::new(),
             decl_kinds: Vec::new(),
             fuel: Cell::new(0),

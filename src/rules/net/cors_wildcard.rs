@@ -506,13 +506,15 @@ pub(crate) mod util {
 
     /// [`is_auth_name`] for a configuration.
     pub(crate) fn is_auth_name_in(config: &crate::config::Config, name: &str) -> bool {
-        let lower = name.to_ascii_lowercase();
-        config.admin_guard_pattern.is_match(name)
-            || [
-                "auth", "jwt", "session", "bearer", "login", "protect", "guard",
-            ]
-            .iter()
-            .any(|k| lower.contains(k))
+        const KEYWORDS: [&str; 7] = [
+            "auth", "jwt", "session", "bearer", "login", "protect", "guard",
+        ];
+        let bytes = name.as_bytes();
+        KEYWORDS.iter().any(|k| {
+            bytes
+                .windows(k.len())
+                .any(|w| w.eq_ignore_ascii_case(k.as_bytes()))
+        }) || config.admin_guard_pattern.is_match(name)
     }
 
     /// Whether a route's chain in this file holds auth middleware, or its
