@@ -70,7 +70,6 @@ pub fn discover(root: &Path, config: &Config) -> Discovery {
         .git_exclude(true)
         .require_git(false)
         .follow_links(false)
-        .sort_by_file_name(|a, b| a.cmp(b))
         .filter_entry(|entry| {
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             !(is_dir
@@ -78,48 +77,32 @@ pub fn discover(root: &Path, config: &Config) -> Discovery {
                 && SKIPPED_DIRS.contains(&entry.file_name().to_string_lossy().as_ref()))
         });
 
+    // The walk runs on several threads (directory reads dominate on large
+    // trees); what it finds is sorted below, so the order is the same
+    // whatever the threads did.
+    let found = std::sync::Mutex::new(Vec::new());
+    walker.build_parallel().run(|| {
+        let found = &found;
+        let exclude = exclude.as_ref();
+        let canonical_root = canonical_root.as_path();
+        Box::new(move |entry| {
+            if let Some(outcome) = visit(entry, root, canonical_root, exclude)
+                && let Ok(mut found) = found.lock()
+            {
+                found.push(outcome);
+            }
+            ignore::WalkState::Continue
+        })
+    });
     let mut seen = HashSet::new();
-    for entry in walker.build() {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(err) => {
-                discovery.skipped.push(Skipped {
-                    path: error_path(&err, root),
-                    reason: format!("cannot be walked: {}", first_line(&err.to_string())),
-                });
-                continue;
+    for outcome in found.into_inner().unwrap_or_default() {
+        match outcome {
+            Walked::File(candidate) => {
+                seen.insert(candidate.rel.clone());
+                discovery.files.push(candidate);
             }
-        };
-        let Some(file_type) = entry.file_type() else {
-            continue;
-        };
-        if file_type.is_dir() {
-            continue;
+            Walked::Skipped(skipped) => discovery.skipped.push(skipped),
         }
-        let rel = relative(entry.path(), root);
-        if exclude.as_ref().is_some_and(|set| set.is_match(&rel)) {
-            continue;
-        }
-        let abs = if file_type.is_symlink() {
-            match resolve_symlink(entry.path(), &canonical_root) {
-                Ok(target) => target,
-                Err(reason) => {
-                    discovery.skipped.push(Skipped { path: rel, reason });
-                    continue;
-                }
-            }
-        } else if file_type.is_file() {
-            entry.path().to_path_buf()
-        } else {
-            discovery.skipped.push(Skipped {
-                path: rel,
-                reason: "not a regular file".to_string(),
-            });
-            continue;
-        };
-        seen.insert(rel.clone());
-        let kind = classify(&rel);
-        discovery.files.push(Candidate { abs, rel, kind });
     }
 
     // Env files that git tracks are checked even when .gitignore hides them
@@ -151,6 +134,54 @@ pub fn discover(root: &Path, config: &Config) -> Discovery {
     discovery.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     discovery.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     discovery
+}
+
+/// What the walk makes of one entry.
+enum Walked {
+    File(Candidate),
+    Skipped(Skipped),
+}
+
+/// One walk entry: a candidate file, a skip with its reason, or nothing
+/// (directories, excluded paths).
+fn visit(
+    entry: Result<ignore::DirEntry, ignore::Error>,
+    root: &Path,
+    canonical_root: &Path,
+    exclude: Option<&globset::GlobSet>,
+) -> Option<Walked> {
+    let entry = match entry {
+        Ok(e) => e,
+        Err(err) => {
+            return Some(Walked::Skipped(Skipped {
+                path: error_path(&err, root),
+                reason: format!("cannot be walked: {}", first_line(&err.to_string())),
+            }));
+        }
+    };
+    let file_type = entry.file_type()?;
+    if file_type.is_dir() {
+        return None;
+    }
+    let rel = relative(entry.path(), root);
+    if exclude.is_some_and(|set| set.is_match(&rel)) {
+        return None;
+    }
+    let abs = if file_type.is_symlink() {
+        match resolve_symlink(entry.path(), canonical_root) {
+            Ok(target) => target,
+            Err(reason) => return Some(Walked::Skipped(Skipped { path: rel, reason })),
+        }
+    } else if file_type.is_file() {
+        entry.path().to_path_buf()
+    } else {
+        return Some(Walked::Skipped(Skipped {
+            path: rel,
+            reason: "not a regular file".to_string(),
+        }));
+    };
+    let kind = classify(&rel);
+    Some(Walked::File(Candidate { abs, rel, kind }))
 }
 
 /// Follows a symlink only when it resolves to a regular file inside the

@@ -32,14 +32,14 @@ use crate::suppress::Suppression;
 pub enum Facts {
     #[default]
     None,
-    Wrangler(WranglerConfig),
+    Wrangler(Box<WranglerConfig>),
     DotEnv(DotEnvFile),
     Shell(ShellScript),
     PackageJson(PackageJson),
     Prisma(PrismaSchema),
-    Workflow(Workflow),
+    Workflow(Box<Workflow>),
     /// TypeScript / JavaScript source (`FileKind::Script`).
-    Js(crate::formats::js::JsFacts),
+    Js(Box<crate::formats::js::JsFacts>),
 }
 
 #[derive(Debug)]
@@ -99,7 +99,7 @@ impl Project {
     /// Every wrangler config with its file id.
     pub fn wrangler_configs(&self) -> impl Iterator<Item = (FileId, &WranglerConfig)> {
         self.files().filter_map(|(id, f)| match &f.facts {
-            Facts::Wrangler(c) => Some((id, c)),
+            Facts::Wrangler(c) => Some((id, &**c)),
             _ => None,
         })
     }
@@ -113,7 +113,7 @@ impl Project {
 
     pub fn workflows(&self) -> impl Iterator<Item = (FileId, &Workflow)> {
         self.files().filter_map(|(id, f)| match &f.facts {
-            Facts::Workflow(w) => Some((id, w)),
+            Facts::Workflow(w) => Some((id, &**w)),
             _ => None,
         })
     }
@@ -142,7 +142,7 @@ impl Project {
         &self,
     ) -> impl Iterator<Item = (FileId, &SourceFile, &crate::formats::js::JsFacts)> {
         self.files().filter_map(|(id, f)| match &f.facts {
-            Facts::Js(j) => Some((id, f, j)),
+            Facts::Js(j) => Some((id, f, &**j)),
             _ => None,
         })
     }

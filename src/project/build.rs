@@ -139,22 +139,26 @@ fn parse_facts(
 ) -> Result<Facts, ParseFailure> {
     let call_matters = |callee: &str| crate::rules::source_util::callee_may_matter(config, callee);
     Ok(match kind {
-        FileKind::WranglerToml => Facts::Wrangler(WranglerConfig::parse(text, ConfigFormat::Toml)?),
-        FileKind::WranglerJson => Facts::Wrangler(WranglerConfig::parse(text, ConfigFormat::Json)?),
+        FileKind::WranglerToml => {
+            Facts::Wrangler(Box::new(WranglerConfig::parse(text, ConfigFormat::Toml)?))
+        }
+        FileKind::WranglerJson => {
+            Facts::Wrangler(Box::new(WranglerConfig::parse(text, ConfigFormat::Json)?))
+        }
         FileKind::EnvFile { .. } => Facts::DotEnv(DotEnvFile::parse(text)?),
-        FileKind::Workflow | FileKind::Action => Facts::Workflow(Workflow::parse(text)?),
+        FileKind::Workflow | FileKind::Action => Facts::Workflow(Box::new(Workflow::parse(text)?)),
         FileKind::Shell => Facts::Shell(ShellScript::parse(text)),
         FileKind::PackageJson => Facts::PackageJson(PackageJson::parse(text)?),
         FileKind::Prisma => Facts::Prisma(PrismaSchema::parse(text)?),
         FileKind::PrismaConfig => Facts::Prisma(PrismaSchema::parse_config_ts(text)),
         // The facts are kept for the whole run, so they are compacted first:
         // on large trees they are most of the peak memory.
-        FileKind::Script => {
-            Facts::Js(crate::formats::js::extract(text, path)?.compact(call_matters))
-        }
-        FileKind::RustSource => {
-            Facts::Js(crate::formats::rust_src::extract(text)?.compact(call_matters))
-        }
+        FileKind::Script => Facts::Js(Box::new(
+            crate::formats::js::extract(text, path)?.compact(call_matters),
+        )),
+        FileKind::RustSource => Facts::Js(Box::new(
+            crate::formats::rust_src::extract(text)?.compact(call_matters),
+        )),
         FileKind::Text => Facts::None,
     })
 }

@@ -257,7 +257,7 @@ pub fn build(
         .into_par_iter()
         .enumerate()
         .filter(|(id, findings)| !findings.is_empty() && allowed(&project.files[*id].path))
-        .map(|(id, findings)| resolve_file(project, id, findings))
+        .map(|(id, findings)| resolve_file(project, id, findings, snippets))
         .collect();
 
     let mut diagnostics = Vec::new();
@@ -279,8 +279,8 @@ pub fn build(
                 None => diagnostics.push(diag),
             }
         }
-        if snippets == Snippets::Keep {
-            sources.insert(project.files[file.id].path.clone(), file.text);
+        if let Some(text) = file.text {
+            sources.insert(project.files[file.id].path.clone(), text);
         }
     }
     for finding in virtual_findings {
@@ -331,14 +331,19 @@ pub fn build(
     }
 }
 
-/// One file's findings, resolved against its text.
+/// One file's findings, resolved against its text (kept for snippets only).
 struct ResolvedFile {
     id: FileId,
     diagnostics: Vec<Diagnostic>,
-    text: Arc<String>,
+    text: Option<Arc<String>>,
 }
 
-fn resolve_file(project: &Project, id: FileId, findings: Vec<Finding>) -> ResolvedFile {
+fn resolve_file(
+    project: &Project,
+    id: FileId,
+    findings: Vec<Finding>,
+    snippets: Snippets,
+) -> ResolvedFile {
     let path = &project.files[id].path;
     let text = load_source(project, path);
     // One line index per file: a file with thousands of findings must not
@@ -358,7 +363,7 @@ fn resolve_file(project: &Project, id: FileId, findings: Vec<Finding>) -> Resolv
     ResolvedFile {
         id,
         diagnostics,
-        text,
+        text: (snippets == Snippets::Keep).then_some(text),
     }
 }
 

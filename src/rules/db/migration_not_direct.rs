@@ -14,7 +14,7 @@ use crate::finding::{FileId, Finding, Severity};
 use crate::formats::prisma::{DatasourceUrl, UrlSource};
 use crate::formats::shell::{Assignment, Command, Op, ShellScript};
 use crate::formats::workflow::{ExprRef, KeyValue};
-use crate::project::Project;
+use crate::project::{NamedValue, Project};
 use crate::rules::db::hyperdrive_not_pooled::neon_host;
 use crate::rules::sec::secret_literal_in_script::{
     ScriptOrigin, all_scripts, literal_assignment, sole_variable,
@@ -182,6 +182,12 @@ fn direct_values(project: &Project, prisma: &PrismaVars, out: &mut Out<'_>) {
 /// pooled `url` with no `directUrl` beside it.
 fn prisma_datasources(project: &Project, out: &mut Out<'_>) {
     let values = project.named_values();
+    // Looked up once per datasource: indexed by name, not scanned.
+    let mut by_name: std::collections::HashMap<&str, Vec<&NamedValue<'_>>> =
+        std::collections::HashMap::new();
+    for v in &values {
+        by_name.entry(v.name).or_default().push(v);
+    }
     for (file, schema) in project.prisma_schemas() {
         for ds in &schema.datasources {
             let name = &ds.name.value;
@@ -201,8 +207,9 @@ fn prisma_datasources(project: &Project, out: &mut Out<'_>) {
                 let UrlSource::Env(var) = &url.source else {
                     return None;
                 };
-                values.iter().find_map(|v| {
-                    let host = neon_host(v.value).filter(|h| h.pooler && v.name == var)?;
+                let named = by_name.get(var.as_str()).map_or(&[][..], Vec::as_slice);
+                named.iter().find_map(|v| {
+                    let host = neon_host(v.value).filter(|h| h.pooler)?;
                     Some(format!(
                         "comes from `{var}`, which `{}` sets to the Neon pooler host `{}`",
                         project.file(v.file).path,

@@ -11,9 +11,10 @@
 use std::collections::{BTreeMap, HashSet};
 
 use crate::finding::Finding;
+use crate::formats::dotenv::DotEnvFile;
 use crate::formats::js::EnvSource;
 use crate::formats::wrangler::WranglerConfig;
-use crate::project::{Facts, Project, WorkerId};
+use crate::project::{Project, WorkerId};
 use crate::rules::net::cors_wildcard::util;
 use crate::rules::{Rule, RuleMeta};
 
@@ -34,6 +35,13 @@ impl Rule for UndeclaredSecret {
 
     fn check(&self, project: &Project, out: &mut Vec<Finding>) {
         let mut declared_by_worker: BTreeMap<WorkerId, Option<HashSet<String>>> = BTreeMap::new();
+        // Env files by Worker, gathered in one pass (not one pass per Worker).
+        let mut env_files: BTreeMap<WorkerId, Vec<&DotEnvFile>> = BTreeMap::new();
+        for (_, source, env) in project.dotenv_files() {
+            if let Some(worker) = source.worker {
+                env_files.entry(worker).or_default().push(env);
+            }
+        }
         for (file, source, facts) in project.js_files() {
             let Some(worker) = source.worker else {
                 continue;
@@ -41,9 +49,10 @@ impl Rule for UndeclaredSecret {
             if util::skip_file(project, file, &source.path) {
                 continue;
             }
-            let declared = declared_by_worker
-                .entry(worker)
-                .or_insert_with(|| declared_names(project, worker));
+            let declared = declared_by_worker.entry(worker).or_insert_with(|| {
+                let env = env_files.get(&worker).map_or(&[][..], Vec::as_slice);
+                declared_names(project, worker, env)
+            });
             // A Worker whose config could not be read cannot be judged.
             let Some(declared) = declared else { continue };
             let mut first: BTreeMap<&str, crate::span::Span> = BTreeMap::new();
@@ -96,7 +105,11 @@ impl Rule for UndeclaredSecret {
 }
 
 /// Every name the Worker declares; `None` when its config is unreadable.
-fn declared_names(project: &Project, worker: WorkerId) -> Option<HashSet<String>> {
+fn declared_names(
+    project: &Project,
+    worker: WorkerId,
+    env_files: &[&DotEnvFile],
+) -> Option<HashSet<String>> {
     let w = project.workers.get(worker)?;
     let config: &WranglerConfig = project.worker_config(w)?;
     let mut names = HashSet::new();
@@ -124,13 +137,8 @@ fn declared_names(project: &Project, worker: WorkerId) -> Option<HashSet<String>
         }
     }
     names.extend(project.config.required_secrets.iter().cloned());
-    for (_, source) in project.files() {
-        if source.worker != Some(worker) {
-            continue;
-        }
-        if let Facts::DotEnv(env) = &source.facts {
-            names.extend(env.entries.iter().map(|e| e.key.value.clone()));
-        }
+    for env in env_files {
+        names.extend(env.entries.iter().map(|e| e.key.value.clone()));
     }
     Some(names)
 }
