@@ -861,6 +861,7 @@ fn analyze(project: &Project) -> RouteAnalysis {
         fl.entry(entry);
         routes.append(&mut fl.out);
     }
+    routes.shrink_to_fit();
     RouteAnalysis {
         routes,
         entries,
@@ -1199,6 +1200,8 @@ impl<'p> Flattener<'p> {
         // returns something), so its handlers count as middleware.
         let itty_all = reg.framework == Framework::Itty && reg.methods.iter().any(|m| m == "ALL");
         chain.extend(self.links(file, &reg.handlers, LinkRole::Middleware, !itty_all));
+        // Every route of every Worker is kept for the whole run.
+        chain.shrink_to_fit();
         ResolvedRoute {
             worker: self.worker,
             file,

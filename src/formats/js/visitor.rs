@@ -308,7 +308,15 @@ impl<'a> Extractor<'a> {
                 s.flows.push(SqlFlow::Other);
             }
         }
-        let mut refs: Vec<String> = ctx.refs.iter().map(|s| s.to_string()).collect();
+        // References let rules follow the module-level constants a function
+        // uses: a function's own parameters and locals are not those.
+        let module_scope = ctx.id == MODULE_SCOPE;
+        let mut refs: Vec<String> = ctx
+            .refs
+            .iter()
+            .filter(|name| module_scope || !ctx.bindings.contains_key(*name))
+            .map(|s| s.to_string())
+            .collect();
         refs.sort();
         if let Some(f) = self.facts.functions.get_mut(ctx.id) {
             f.references = refs.into();
