@@ -216,14 +216,14 @@ impl<'p> ScopedFunction<'p> {
 
     pub fn header_reads(&self) -> impl Iterator<Item = &'p HeaderRead> + '_ {
         self.function
-            .header_reads
+            .header_reads()
             .iter()
             .filter(|h| self.contains(h.span))
     }
 
     pub fn env_comparisons(&self) -> impl Iterator<Item = &'p EnvComparison> + '_ {
         self.function
-            .env_comparisons
+            .env_comparisons()
             .iter()
             .filter(|c| self.contains(c.span))
     }

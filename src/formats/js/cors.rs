@@ -288,7 +288,7 @@ impl<'a> Extractor<'a> {
 
     pub(super) fn cors_on_call(&mut self, call: &'a CallExpression<'a>, callee: &str) {
         if let Some((name, name_span)) = self.header_read_of(call) {
-            self.cur_fn().header_reads.push(HeaderRead {
+            self.cur_fn().rare_mut().header_reads.push(HeaderRead {
                 name: name.to_string(),
                 name_span: sp(name_span),
                 span: sp(call.span),
@@ -439,7 +439,7 @@ impl<'a> Extractor<'a> {
     ) {
         let value =
             value.and_then(|v| string_value(v).map(|s| Spanned::new(s.to_string(), sp(v.span()))));
-        self.cur_fn().origin_checks.push(OriginCheck {
+        self.cur_fn().rare_mut().origin_checks.push(OriginCheck {
             variable: var,
             source,
             kind,

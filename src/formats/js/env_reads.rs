@@ -194,7 +194,7 @@ impl<'a> Extractor<'a> {
         source: EnvSource,
         kind: EnvReadKind,
     ) {
-        self.cur_fn().env_reads.push(EnvRead {
+        self.cur_fn().rare_mut().env_reads.push(EnvRead {
             name: name.to_string(),
             span: sp(name_span),
             expr_span: sp(expr_span),
@@ -321,14 +321,17 @@ impl<'a> Extractor<'a> {
         };
         let (env_name, env_span, via_alias) = env;
         let other = self.compared(other);
-        self.cur_fn().env_comparisons.push(EnvComparison {
-            span: sp(b.span),
-            operator: b.operator.as_str().to_string(),
-            env_name,
-            env_span: sp(env_span),
-            via_alias,
-            other,
-        });
+        self.cur_fn()
+            .rare_mut()
+            .env_comparisons
+            .push(EnvComparison {
+                span: sp(b.span),
+                operator: b.operator.as_str().to_string(),
+                env_name,
+                env_span: sp(env_span),
+                via_alias,
+                other,
+            });
     }
 
     /// `!E`, `E == null`, `E === undefined`, `E === ''`, `!E || ...`.
@@ -412,7 +415,7 @@ impl<'a> Extractor<'a> {
             return;
         };
         let (env_name, env_span, when_missing, outcome_span) = check;
-        self.cur_fn().secret_checks.push(SecretCheck {
+        self.cur_fn().rare_mut().secret_checks.push(SecretCheck {
             env_name,
             env_span: sp(env_span),
             span: sp(s.span),

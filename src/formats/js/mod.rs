@@ -253,21 +253,21 @@ impl JsFacts {
     pub fn env_reads(&self) -> impl Iterator<Item = (&FunctionFacts, &EnvRead)> {
         self.functions
             .iter()
-            .flat_map(|f| f.env_reads.iter().map(move |r| (f, r)))
+            .flat_map(|f| f.env_reads().iter().map(move |r| (f, r)))
     }
 
     /// Every comparison with an env value in the file.
     pub fn env_comparisons(&self) -> impl Iterator<Item = (&FunctionFacts, &EnvComparison)> {
         self.functions
             .iter()
-            .flat_map(|f| f.env_comparisons.iter().map(move |c| (f, c)))
+            .flat_map(|f| f.env_comparisons().iter().map(move |c| (f, c)))
     }
 
     /// Every "what happens when the secret is missing" branch in the file.
     pub fn secret_checks(&self) -> impl Iterator<Item = (&FunctionFacts, &SecretCheck)> {
         self.functions
             .iter()
-            .flat_map(|f| f.secret_checks.iter().map(move |c| (f, c)))
+            .flat_map(|f| f.secret_checks().iter().map(move |c| (f, c)))
     }
 
     /// Every call in the file.
@@ -365,11 +365,6 @@ pub struct FunctionFacts {
     pub name: Option<String>,
     /// Span of that name, when it is written in the source.
     pub name_span: Option<Span>,
-    /// The enclosing class for class methods and class property functions.
-    pub class_name: Option<String>,
-    /// The call wrapping this function when it is that call's argument and
-    /// the call initialises a variable (`createMiddleware`, `factory.createHandlers`).
-    pub wrapper: Option<String>,
     /// The whole function.
     pub span: Span,
     /// The lexically enclosing function (module scope for top-level ones);
@@ -382,25 +377,40 @@ pub struct FunctionFacts {
     pub is_async: bool,
     /// Every call and `new` in the body.
     pub calls: ThinVec<CallFact>,
-    /// Reads of Worker env values.
-    pub env_reads: ThinVec<EnvRead>,
-    /// `===`/`==`/`!==`/`!=` comparisons where one side is an env value.
-    pub env_comparisons: ThinVec<EnvComparison>,
-    /// Branches taken when an env value (secret) is missing or present.
-    pub secret_checks: ThinVec<SecretCheck>,
-    /// Responses created with an explicit status (`c.json(x, 401)`,
-    /// `new Response(x, { status: 403 })`, `throw new HTTPException(401)`).
-    pub responses: ThinVec<ResponseFact>,
-    /// Request header reads (`c.req.header('Origin')`, `request.headers.get(...)`).
-    pub header_reads: ThinVec<HeaderRead>,
-    /// Checks applied to the request's Origin (or a value derived from it).
-    pub origin_checks: ThinVec<OriginCheck>,
     /// String, template, regex and number literals in the body, for guard
     /// coverage checks (NET005).
     pub literals: ThinVec<LiteralFact>,
     /// Identifier names the body reads (sorted, deduplicated): lets a rule
     /// follow module-level constants a function uses.
     pub references: ThinVec<String>,
+    /// What few functions have (an enclosing class, a wrapping call, env
+    /// reads and checks, responses, header reads, origin checks): boxed, so
+    /// that the many functions with none of it stay small. Read through the
+    /// accessors of the same names.
+    rare: Option<Box<RareFacts>>,
+}
+
+/// The facts most functions do not have; see [`FunctionFacts`].
+#[derive(Clone, Debug, Default)]
+pub struct RareFacts {
+    /// The enclosing class for class methods and class property functions.
+    pub class_name: Option<String>,
+    /// The call wrapping this function when it is that call's argument and
+    /// the call initialises a variable (`createMiddleware`, `factory.createHandlers`).
+    pub wrapper: Option<String>,
+    /// Reads of Worker env values.
+    pub env_reads: Vec<EnvRead>,
+    /// `===`/`==`/`!==`/`!=` comparisons where one side is an env value.
+    pub env_comparisons: Vec<EnvComparison>,
+    /// Branches taken when an env value (secret) is missing or present.
+    pub secret_checks: Vec<SecretCheck>,
+    /// Responses created with an explicit status (`c.json(x, 401)`,
+    /// `new Response(x, { status: 403 })`, `throw new HTTPException(401)`).
+    pub responses: Vec<ResponseFact>,
+    /// Request header reads (`c.req.header('Origin')`, `request.headers.get(...)`).
+    pub header_reads: Vec<HeaderRead>,
+    /// Checks applied to the request's Origin (or a value derived from it).
+    pub origin_checks: Vec<OriginCheck>,
 }
 
 impl FunctionFacts {
@@ -411,34 +421,74 @@ impl FunctionFacts {
             kind,
             name: None,
             name_span: None,
-            class_name: None,
-            wrapper: None,
             span,
             parent,
             params: ThinVec::new(),
             is_async: false,
             calls: ThinVec::new(),
-            env_reads: ThinVec::new(),
-            env_comparisons: ThinVec::new(),
-            secret_checks: ThinVec::new(),
-            responses: ThinVec::new(),
-            header_reads: ThinVec::new(),
-            origin_checks: ThinVec::new(),
             literals: ThinVec::new(),
             references: ThinVec::new(),
+            rare: None,
         }
+    }
+
+    /// The rare facts, created on first write.
+    pub fn rare_mut(&mut self) -> &mut RareFacts {
+        self.rare.get_or_insert_with(Box::default)
+    }
+
+    /// The enclosing class, for class methods and class property functions.
+    pub fn class_name(&self) -> Option<&str> {
+        self.rare.as_ref()?.class_name.as_deref()
+    }
+
+    /// The call wrapping this function (see [`RareFacts::wrapper`]).
+    pub fn wrapper(&self) -> Option<&str> {
+        self.rare.as_ref()?.wrapper.as_deref()
+    }
+
+    /// Reads of Worker env values.
+    pub fn env_reads(&self) -> &[EnvRead] {
+        self.rare.as_ref().map_or(&[], |r| &r.env_reads)
+    }
+
+    /// Comparisons where one side is an env value.
+    pub fn env_comparisons(&self) -> &[EnvComparison] {
+        self.rare.as_ref().map_or(&[], |r| &r.env_comparisons)
+    }
+
+    /// Branches taken when an env value is missing or present.
+    pub fn secret_checks(&self) -> &[SecretCheck] {
+        self.rare.as_ref().map_or(&[], |r| &r.secret_checks)
+    }
+
+    /// Responses created with an explicit status.
+    pub fn responses(&self) -> &[ResponseFact] {
+        self.rare.as_ref().map_or(&[], |r| &r.responses)
+    }
+
+    /// Request header reads.
+    pub fn header_reads(&self) -> &[HeaderRead] {
+        self.rare.as_ref().map_or(&[], |r| &r.header_reads)
+    }
+
+    /// Checks applied to the request's Origin.
+    pub fn origin_checks(&self) -> &[OriginCheck] {
+        self.rare.as_ref().map_or(&[], |r| &r.origin_checks)
     }
 
     /// Drops the slack capacity building left in this function's lists.
     fn shrink_to_fit(&mut self) {
         self.params.shrink_to_fit();
         self.calls.shrink_to_fit();
-        self.env_reads.shrink_to_fit();
-        self.env_comparisons.shrink_to_fit();
-        self.secret_checks.shrink_to_fit();
-        self.responses.shrink_to_fit();
-        self.header_reads.shrink_to_fit();
-        self.origin_checks.shrink_to_fit();
+        if let Some(rare) = &mut self.rare {
+            rare.env_reads.shrink_to_fit();
+            rare.env_comparisons.shrink_to_fit();
+            rare.secret_checks.shrink_to_fit();
+            rare.responses.shrink_to_fit();
+            rare.header_reads.shrink_to_fit();
+            rare.origin_checks.shrink_to_fit();
+        }
         self.literals.shrink_to_fit();
         self.references.shrink_to_fit();
     }
@@ -450,7 +500,7 @@ impl FunctionFacts {
 
     /// The 401/403 responses of this function.
     pub fn auth_failures(&self) -> impl Iterator<Item = &ResponseFact> {
-        self.responses
+        self.responses()
             .iter()
             .filter(|r| r.status == 401 || r.status == 403)
     }

@@ -54,7 +54,7 @@ fn error_number(args: &[Argument<'_>]) -> Option<u16> {
 
 impl<'a> Extractor<'a> {
     fn push_response(&mut self, status: u16, span: oxc_span::Span, callee: &str) {
-        self.cur_fn().responses.push(ResponseFact {
+        self.cur_fn().rare_mut().responses.push(ResponseFact {
             status,
             span: sp(span),
             callee: callee.to_string(),

@@ -124,11 +124,15 @@ fn hono_routes_in_registration_order() {
     assert!(f.cors[0].credentials.is_none());
     // 429 response recorded with its status.
     assert!(
-        h.responses
+        h.responses()
             .iter()
             .any(|r| r.status == 429 && r.callee == "c.json")
     );
-    assert!(h.header_reads.iter().any(|r| r.name == "cf-connecting-ip"));
+    assert!(
+        h.header_reads()
+            .iter()
+            .any(|r| r.name == "cf-connecting-ip")
+    );
 }
 
 #[test]
@@ -174,10 +178,10 @@ export default admin
         .functions_named("adminOnly")
         .next()
         .expect("named through createMiddleware");
-    assert_eq!(mw.wrapper.as_deref(), Some("createMiddleware"));
+    assert_eq!(mw.wrapper(), Some("createMiddleware"));
     assert_eq!(mw.params, vec!["c", "next"]);
     assert!(mw.auth_failures().any(|r| r.status == 401));
-    let cmp = &mw.env_comparisons[0];
+    let cmp = &mw.env_comparisons()[0];
     assert_eq!(cmp.env_name, "ADMIN_KEY");
     assert_eq!(cmp.operator, "!==");
     assert_eq!(cmp.other, Compared::Identifier("token".into()));
@@ -251,7 +255,7 @@ fn itty_router_routes_and_cors() {
     );
     assert!(
         with_auth
-            .env_reads
+            .env_reads()
             .iter()
             .any(|r| r.name == "API_TOKEN" && r.base == "env")
     );
@@ -328,7 +332,7 @@ fn plain_fetch_branches() {
     assert!(!in_body.contains(&"handleAdmin"));
     assert!(
         fetch
-            .header_reads
+            .header_reads()
             .iter()
             .any(|h| h.name == "Cf-Access-Jwt-Assertion")
     );
@@ -401,7 +405,7 @@ app.get('/', (c) => {
         .find(|(_, r)| r.name == "ROOM_SECRET")
         .unwrap()
         .0;
-    assert_eq!(room.class_name.as_deref(), Some("Room"));
+    assert_eq!(room.class_name(), Some("Room"));
     assert_eq!(room.name.as_deref(), Some("fetch"));
 }
 
@@ -489,7 +493,7 @@ app.use('/api/*', async (c, next) => {
     let f = ts(src);
     let mw = &f.functions[1];
     let statuses: Vec<(u16, &str)> = mw
-        .responses
+        .responses()
         .iter()
         .map(|r| (r.status, r.callee.as_str()))
         .collect();
@@ -577,25 +581,25 @@ app.use('/v4/*', cors())
     );
 
     let reflect = f.functions_named("reflect").next().unwrap();
-    assert!(reflect.origin_checks.is_empty());
+    assert!(reflect.origin_checks().is_empty());
     let checked = f.functions_named("checked").next().unwrap();
     assert!(
-        matches!(&checked.origin_checks[0].kind, OriginCheckKind::Membership { collection } if collection == "ALLOWED")
+        matches!(&checked.origin_checks()[0].kind, OriginCheckKind::Membership { collection } if collection == "ALLOWED")
     );
 
     let mw = f
         .functions
         .iter()
-        .find(|g| g.origin_checks.len() == 2)
+        .find(|g| g.origin_checks().len() == 2)
         .unwrap();
-    assert_eq!(mw.origin_checks[0].kind, OriginCheckKind::EndsWith);
+    assert_eq!(mw.origin_checks()[0].kind, OriginCheckKind::EndsWith);
     assert_eq!(
-        mw.origin_checks[0].value.as_ref().unwrap().value,
+        mw.origin_checks()[0].value.as_ref().unwrap().value,
         ".pages.dev"
     );
-    assert_eq!(mw.origin_checks[0].source, OriginSource::Header);
+    assert_eq!(mw.origin_checks()[0].source, OriginSource::Header);
     assert!(
-        matches!(&mw.origin_checks[1].kind, OriginCheckKind::Regex { pattern: Some(p), .. } if p.contains("example"))
+        matches!(&mw.origin_checks()[1].kind, OriginCheckKind::Regex { pattern: Some(p), .. } if p.contains("example"))
     );
 
     let origins: Vec<&CorsOrigin> = f.cors.iter().map(|c| &c.origin).collect();
@@ -627,7 +631,7 @@ app.use('/v4/*', cors())
         panic!()
     };
     assert_eq!(
-        f.function(*function).unwrap().origin_checks[0].source,
+        f.function(*function).unwrap().origin_checks()[0].source,
         OriginSource::CorsCallback
     );
 }

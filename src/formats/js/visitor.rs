@@ -276,7 +276,7 @@ impl<'a> Extractor<'a> {
                 .facts
                 .function_and_nested(fid)
                 .iter()
-                .any(|f| !f.origin_checks.is_empty());
+                .any(|f| !f.origin_checks().is_empty());
             if let Some(super::CorsOrigin::Function {
                 returns_argument_unchecked,
                 ..
@@ -488,10 +488,10 @@ impl<'a> Extractor<'a> {
                 f.name_span = name_span.map(sp);
             }
             if hint.class_name.is_some() {
-                f.class_name = hint.class_name;
+                f.rare_mut().class_name = hint.class_name;
             }
             if hint.wrapper.is_some() {
-                f.wrapper = hint.wrapper;
+                f.rare_mut().wrapper = hint.wrapper;
             }
         }
         let mut ctx = FnCtx::new(id, span.end);

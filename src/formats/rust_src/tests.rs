@@ -355,7 +355,7 @@ impl S {
     let f = facts(src);
     let m = f.functions_named("handle").next().unwrap();
     assert_eq!(m.kind, FunctionKind::Method);
-    assert_eq!(m.class_name.as_deref(), Some("S"));
+    assert_eq!(m.class_name(), Some("S"));
     assert_eq!(m.params, ["self", "x"]);
     assert!(m.calls_matching(|c| c == "verify_turnstile"));
 }

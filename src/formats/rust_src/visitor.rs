@@ -252,18 +252,15 @@ impl<'a> Extractor<'a> {
         is_async: bool,
     ) -> FunctionId {
         let id = self.facts.functions.len();
-        self.facts.functions.push(FunctionFacts {
-            name,
-            name_span,
-            class_name: if kind == FunctionKind::Method {
-                self.impl_name.clone()
-            } else {
-                None
-            },
-            params: params.into(),
-            is_async,
-            ..FunctionFacts::new(id, kind, span, parent)
-        });
+        let mut function = FunctionFacts::new(id, kind, span, parent);
+        function.name = name;
+        function.name_span = name_span;
+        function.params = params.into();
+        function.is_async = is_async;
+        if kind == FunctionKind::Method && self.impl_name.is_some() {
+            function.rare_mut().class_name = self.impl_name.clone();
+        }
+        self.facts.functions.push(function);
         id
     }
 
@@ -897,7 +894,7 @@ impl<'a> Extractor<'a> {
             kind: EnvReadKind::Member,
         };
         if let Some(f) = self.cur_fn() {
-            f.env_reads.push(read);
+            f.rare_mut().env_reads.push(read);
         }
         true
     }
@@ -980,7 +977,7 @@ impl<'a> Extractor<'a> {
             other,
         };
         if let Some(f) = self.cur_fn() {
-            f.env_comparisons.push(cmp);
+            f.rare_mut().env_comparisons.push(cmp);
         }
     }
 

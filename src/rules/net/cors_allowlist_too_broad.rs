@@ -131,7 +131,7 @@ impl Rule for CorsAllowlistTooBroad {
 /// helpers it passes the origin to.
 fn checks_of(facts: &JsFacts, id: usize) -> Vec<&OriginCheck> {
     let scopes: Vec<&FunctionFacts> = facts.function_and_nested(id);
-    let mut out: Vec<&OriginCheck> = scopes.iter().flat_map(|f| &f.origin_checks).collect();
+    let mut out: Vec<&OriginCheck> = scopes.iter().flat_map(|f| f.origin_checks()).collect();
     let helpers: Vec<&str> = out
         .iter()
         .filter_map(|c| match &c.kind {
@@ -142,7 +142,7 @@ fn checks_of(facts: &JsFacts, id: usize) -> Vec<&OriginCheck> {
     for name in helpers {
         for f in facts.functions_named(name) {
             for n in facts.function_and_nested(f.id) {
-                out.extend(n.origin_checks.iter());
+                out.extend(n.origin_checks().iter());
             }
         }
     }

@@ -87,7 +87,7 @@ fn is_checked(facts: &JsFacts, function: usize) -> bool {
     }
     scopes
         .iter()
-        .flat_map(|f| &f.origin_checks)
+        .flat_map(|f| f.origin_checks())
         .any(|c| match &c.kind {
             OriginCheckKind::StartsWith => c.value.as_ref().is_none_or(|v| {
                 let v = v.value.to_ascii_lowercase();
