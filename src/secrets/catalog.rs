@@ -67,16 +67,37 @@ enum Validate {
     ConnectionUrl,
 }
 
+/// When a catalog's regexes are compiled.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Compile {
+    Now,
+    Lazily,
+}
+
 struct Entry {
     id: &'static str,
     description: &'static str,
     /// Lowercase, as given to the prefilter.
     keywords: Vec<String>,
-    regex: Regex,
+    /// Compiled on first use: most runs need few of the entries, and
+    /// compiling them all is a noticeable share of a small run.
+    regex: OnceLock<Regex>,
+    pattern: String,
     secret_group: usize,
     min_entropy: Option<f64>,
     placeholder: PlaceholderCheck,
     validate: Validate,
+}
+
+impl Entry {
+    fn regex(&self) -> &Regex {
+        self.regex.get_or_init(|| {
+            // Only the built-in catalog compiles lazily, and its unit test
+            // compiles every entry.
+            Regex::new(&self.pattern)
+                .unwrap_or_else(|e| panic!("rules/secrets.toml: {}: {e}", self.id))
+        })
+    }
 }
 
 pub struct Catalog {
@@ -95,9 +116,10 @@ impl Catalog {
     pub fn builtin() -> &'static Catalog {
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
         CATALOG.get_or_init(|| {
-            // The source is compiled in and a unit test parses it, so this
-            // cannot fail on any input the tool reads.
-            Catalog::parse(SOURCE).unwrap_or_else(|err| panic!("rules/secrets.toml: {err}"))
+            // The source is compiled in and a unit test parses it (compiling
+            // every regex), so this cannot fail on any input the tool reads.
+            Catalog::parse_with(SOURCE, Compile::Lazily)
+                .unwrap_or_else(|err| panic!("rules/secrets.toml: {err}"))
         })
     }
 
@@ -105,6 +127,10 @@ impl Catalog {
     /// descriptions are leaked to give matches `'static` strings, which is
     /// meant for the built-in catalog (parsed once) and tests.
     pub fn parse(source: &str) -> Result<Catalog, String> {
+        Catalog::parse_with(source, Compile::Now)
+    }
+
+    fn parse_with(source: &str, compile: Compile) -> Result<Catalog, String> {
         let doc: toml_edit::DocumentMut = source.parse().map_err(|e| format!("{e}"))?;
         let tables = doc
             .get("secret")
@@ -125,15 +151,18 @@ impl Catalog {
                 return Err(context("duplicate id"));
             }
             let description = field("description").ok_or(context("missing description"))?;
-            let regex = field("regex").ok_or(context("missing regex"))?;
-            let regex = Regex::new(regex).map_err(|e| context(&e.to_string()))?;
-
+            let pattern = field("regex").ok_or(context("missing regex"))?;
+            let regex = OnceLock::new();
+            if compile == Compile::Now {
+                let compiled = Regex::new(pattern).map_err(|e| context(&e.to_string()))?;
+                let _ = regex.set(compiled);
+            }
             let secret_group = match table.get("secret_group") {
                 None => 0,
                 Some(item) => item
                     .as_integer()
                     .and_then(|g| usize::try_from(g).ok())
-                    .filter(|g| *g < regex.captures_len())
+                    .filter(|g| regex.get().is_none_or(|r: &Regex| *g < r.captures_len()))
                     .ok_or(context("secret_group is not a group of the regex"))?,
             };
             let min_entropy = match table.get("min_entropy") {
@@ -191,6 +220,7 @@ impl Catalog {
                 description: Box::leak(description.to_string().into_boxed_str()),
                 keywords: entry_keywords,
                 regex,
+                pattern: pattern.to_string(),
                 secret_group,
                 min_entropy,
                 placeholder,
@@ -336,7 +366,7 @@ fn search_window(
     let mut pos = from - start;
     let mut out = Vec::new();
     while pos <= hay.len() {
-        let Some(caps) = entry.regex.captures_at(hay, pos) else {
+        let Some(caps) = entry.regex().captures_at(hay, pos) else {
             break;
         };
         let Some(whole) = caps.get(0) else {
@@ -538,6 +568,14 @@ mod tests {
             "-----BEGIN {kind}PRIVATE KEY-----\n{}\n-----END {kind}PRIVATE KEY-----",
             body.join("\n")
         )
+    }
+
+    #[test]
+    fn builtin_catalog_compiles_every_regex() {
+        // The built-in catalog compiles lazily; this is where a bad regex or
+        // secret group would show.
+        let eager = Catalog::parse(SOURCE).expect("rules/secrets.toml");
+        assert_eq!(eager.entries.len(), catalog().entries.len());
     }
 
     #[test]
