@@ -327,19 +327,31 @@ pub(super) fn callee_text(call: &CallExpression<'_>) -> String {
     path_text(&call.callee).unwrap_or_else(|| "?".to_string())
 }
 
-/// Whether `haystack` contains `needle` (ASCII, lower case), ignoring
-/// ASCII case, without allocating.
-pub(super) fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
-    needle.is_empty()
-        || haystack
-            .as_bytes()
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+/// Whether `haystack` contains one of `needles` (ASCII, lower case),
+/// ignoring ASCII case; short haystacks are lower-cased on the stack.
+pub(super) fn contains_any_ignore_ascii_case(haystack: &str, needles: &[&str]) -> bool {
+    let mut buf = [0u8; 64];
+    let owned;
+    let lower = match buf.get_mut(..haystack.len()) {
+        Some(lower) => {
+            lower.copy_from_slice(haystack.as_bytes());
+            lower.make_ascii_lowercase();
+            // Lower-casing ASCII bytes keeps UTF-8 valid.
+            std::str::from_utf8(lower).unwrap_or_default()
+        }
+        None => {
+            owned = haystack.to_ascii_lowercase();
+            owned.as_str()
+        }
+    };
+    needles.iter().any(|n| lower.contains(n))
 }
 
 /// The last dotted segment of a path.
 pub(super) fn last_segment(path: &str) -> &str {
-    path.rsplit('.').next().unwrap_or(path)
+    // `rfind` on a byte is a memrchr; `rsplit` is several times slower, and
+    // this runs for every call of every file.
+    path.rfind('.').map_or(path, |dot| &path[dot + 1..])
 }
 
 /// A one-line excerpt of the source, at most `max` characters.

@@ -623,7 +623,8 @@ pub struct CallFact {
 impl CallFact {
     /// The last segment of the callee (`limit` for `c.env.RL.limit`).
     pub fn method(&self) -> &str {
-        self.callee.rsplit('.').next().unwrap_or(&self.callee)
+        let callee = self.callee.as_str();
+        callee.rfind('.').map_or(callee, |dot| &callee[dot + 1..])
     }
 }
 

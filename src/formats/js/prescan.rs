@@ -440,21 +440,24 @@ impl Scanner<'_> {
             self.pos += 1;
         }
         let bytes = &self.bytes[start..self.pos];
-        // Every keyword below is 2 to 10 lower-case ASCII letters: most
-        // identifiers are rejected without scanning the lists.
-        let maybe_keyword = (2..=10).contains(&bytes.len()) && bytes[0].is_ascii_lowercase();
-        let word = if maybe_keyword {
-            std::str::from_utf8(bytes).unwrap_or("")
-        } else {
-            ""
-        };
-        self.settle_pending(CONTINUATION_KEYWORDS.contains(&word));
-        if STRONG_KEYWORDS.contains(&word) {
+        // Every keyword is 2 to 10 lower-case ASCII letters: most identifiers
+        // (camelCase, short, long) are told apart without the lists.
+        let maybe_keyword =
+            (2..=10).contains(&bytes.len()) && bytes.iter().all(u8::is_ascii_lowercase);
+        if !maybe_keyword {
+            self.settle_pending(false);
+            self.prev_ending = true;
+            self.prev_ident_adjacent = true;
+            return;
+        }
+        let is_in = |list: &[&str]| list.iter().any(|k| k.as_bytes() == bytes);
+        self.settle_pending(is_in(CONTINUATION_KEYWORDS));
+        if is_in(STRONG_KEYWORDS) {
             self.add_strong();
-        } else if matches!(word, "as" | "satisfies") {
+        } else if bytes == b"as" || bytes == b"satisfies" {
             self.add_weak();
         }
-        self.prev_ending = !EXPR_KEYWORDS.contains(&word);
+        self.prev_ending = !is_in(EXPR_KEYWORDS);
         self.prev_ident_adjacent = true;
     }
 

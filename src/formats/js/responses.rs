@@ -5,7 +5,7 @@ use oxc_ast::ast::{Argument, CallExpression, NewExpression};
 
 use super::ResponseFact;
 use super::expr::{
-    arg, as_object, contains_ignore_ascii_case, last_segment, number_value, object_prop, sp,
+    arg, as_object, contains_any_ignore_ascii_case, last_segment, number_value, object_prop, sp,
 };
 use super::visitor::Extractor;
 
@@ -64,15 +64,15 @@ impl<'a> Extractor<'a> {
     pub(super) fn responses_on_call(&mut self, call: &'a CallExpression<'a>, callee: &str) {
         let args = &call.arguments;
         let seg = last_segment(callee);
-        let receiver = callee.rsplit_once('.').map(|(r, _)| r);
+        let receiver = callee.rfind('.').map(|dot| &callee[..dot]);
         let status = match seg {
             "json" | "text" | "html" | "body" | "newResponse" | "redirect" => status_at(args, 1),
             "status" => status_at(args, 0),
             "error" => status_at(args, 0).or_else(|| status_at(args, 1)),
             _ => {
-                let helper = RESPONSE_HELPERS
-                    .iter()
-                    .any(|w| contains_ignore_ascii_case(seg, w));
+                // Every helper fragment is at least four letters long.
+                let helper =
+                    seg.len() >= 4 && contains_any_ignore_ascii_case(seg, RESPONSE_HELPERS);
                 if helper && receiver != Some("console") {
                     error_number(args).or_else(|| status_in_object(args))
                 } else {

@@ -132,7 +132,9 @@ pub(super) struct FnCtx<'a> {
     pub sql_watch: Vec<(&'a str, usize)>,
     /// For watched names: (references seen, references attributed to a call argument).
     pub uses: HashMap<&'a str, (u32, u32)>,
-    pub refs: HashSet<&'a str>,
+    /// Identifiers read in the body, with repeats (sorted and deduplicated
+    /// once, when the function ends: cheaper than hashing every read).
+    pub refs: Vec<&'a str>,
 }
 
 impl FnCtx<'_> {
@@ -145,7 +147,7 @@ impl FnCtx<'_> {
             router_params: Vec::new(),
             sql_watch: Vec::new(),
             uses: HashMap::new(),
-            refs: HashSet::new(),
+            refs: Vec::new(),
         }
     }
 }
@@ -311,13 +313,14 @@ impl<'a> Extractor<'a> {
         // References let rules follow the module-level constants a function
         // uses: a function's own parameters and locals are not those.
         let module_scope = ctx.id == MODULE_SCOPE;
-        let mut refs: Vec<String> = ctx
-            .refs
-            .iter()
+        let mut names = ctx.refs;
+        names.sort_unstable();
+        names.dedup();
+        let refs: Vec<String> = names
+            .into_iter()
             .filter(|name| module_scope || !ctx.bindings.contains_key(*name))
-            .map(|s| s.to_string())
+            .map(str::to_string)
             .collect();
-        refs.sort();
         if let Some(f) = self.facts.functions.get_mut(ctx.id) {
             f.references = refs.into();
         }
@@ -773,7 +776,7 @@ impl<'a> Extractor<'a> {
 
     fn enter_identifier(&mut self, name: &'a str) {
         if let Some(ctx) = self.stack.last_mut() {
-            ctx.refs.insert(name);
+            ctx.refs.push(name);
         }
         for ctx in self.stack.iter_mut().rev() {
             if ctx.sql_watch.iter().any(|(n, _)| *n == name) {
