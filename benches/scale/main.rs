@@ -7,9 +7,10 @@
 //!     cargo bench --bench scale -- --path ../some/checkout
 //!     cargo bench --bench scale -- --sizes 10000 --keep  # keep the corpus for profiling
 //!
-//! Reported per tree: wall time (median of 3 warm runs), files/s, MB/s,
-//! peak RSS of the preflight process, rg's time over the same tree, the
-//! ratio between the two, and the growth factor from the previous size.
+//! Reported per tree: wall time (median of 5 warm runs: shared machines are
+//! noisy), files/s, MB/s, peak RSS of the preflight process, rg's time over
+//! the same tree, the ratio between the two, and the growth factor from the
+//! previous size.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -89,7 +90,7 @@ fn main() {
     let mut previous: Option<(u64, Duration)> = None;
     for (label, dir) in &trees {
         let (files, bytes) = tree_size(dir);
-        let ours = median_of_3(|| {
+        let ours = median_of_runs(|| {
             measure(
                 Command::new(&bin)
                     .args(["check", "--format", "json", "--fail-on", "never"])
@@ -97,7 +98,7 @@ fn main() {
             )
         });
         let floor = rg.as_ref().map(|rg| {
-            median_of_3(|| {
+            median_of_runs(|| {
                 measure(
                     Command::new(rg)
                         .args([
@@ -145,11 +146,14 @@ fn main() {
     }
 }
 
-fn median_of_3(mut run: impl FnMut() -> Measurement) -> Measurement {
-    run(); // warm the page cache
-    let mut runs: Vec<Measurement> = (0..3).map(|_| run()).collect();
+/// Runs measured per tree (after one run that warms the page cache).
+const RUNS: usize = 5;
+
+fn median_of_runs(mut run: impl FnMut() -> Measurement) -> Measurement {
+    run();
+    let mut runs: Vec<Measurement> = (0..RUNS).map(|_| run()).collect();
     runs.sort_by_key(|m| m.wall);
-    runs.swap_remove(1)
+    runs.swap_remove(RUNS / 2)
 }
 
 /// Runs a command to completion and reads its own peak RSS with wait4.
