@@ -150,6 +150,34 @@ fn flow_for_callee(callee: &str, is_new: bool) -> SqlFlow {
     }
 }
 
+/// Whether a callee escapes or quotes a value for SQL, so that its result
+/// is safe to splice into SQL text: the drivers' own escapers
+/// (`client.escapeIdentifier`, `escapeLiteral`, mysql's `escape` and
+/// `escapeId`, `SqlString.escape`) and helpers named for quoting or
+/// escaping an identifier or a SQL value (`quoteIdent`,
+/// `quotePostgresIdentifier`, `escapeSqlString`). A generic escaper such as
+/// `escapeHtml` does not count: it does not make a value safe in SQL.
+fn is_sql_escape_function(callee: &str) -> bool {
+    let name = last_segment(callee);
+    if name == "escape" {
+        // `mysql.escape(x)`, `SqlString.escape(x)`; the bare global
+        // `escape()` is URL escaping.
+        return callee.contains('.');
+    }
+    if matches!(
+        name,
+        "escapeId" | "escapeIdentifier" | "escapeLiteral" | "quote_ident"
+    ) {
+        return true;
+    }
+    let lower = name.to_ascii_lowercase();
+    let quoting = lower.starts_with("quote") || lower.starts_with("escape");
+    let for_sql = ["ident", "literal", "sql", "column", "table"]
+        .iter()
+        .any(|what| lower.contains(what));
+    quoting && for_sql
+}
+
 impl<'a> Extractor<'a> {
     /// Whether `e` is constant at `pos` (fresh evaluation budget).
     pub(super) fn constant_eval(&self, e: &Expression<'a>, pos: u32, idx: &[&str]) -> bool {
@@ -410,7 +438,9 @@ impl<'a> Extractor<'a> {
         match callee.as_deref() {
             Some(
                 "parseInt" | "parseFloat" | "Number" | "Boolean" | "Number.parseInt"
-                | "Number.parseFloat" | "Date.now" | "Array" | "Array.isArray",
+                | "Number.parseFloat" | "Date.now" | "Array" | "Array.isArray"
+                // Generated, not supplied: hex digits and dashes.
+                | "crypto.randomUUID" | "randomUUID",
             ) => return true,
             Some(p) if p.starts_with("Math.") => return true,
             Some("String") => return self.args_constant(&call.arguments, pos, d, idx),
@@ -424,6 +454,9 @@ impl<'a> Extractor<'a> {
                 };
             }
             _ => {}
+        }
+        if callee.as_deref().is_some_and(is_sql_escape_function) {
+            return true;
         }
         let Some((recv, m)) = method_call(call) else {
             return false;

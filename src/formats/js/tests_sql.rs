@@ -313,3 +313,35 @@ export async function h(db, ids) {
     let got: Vec<bool> = classes(src).iter().map(SqlClass::is_unsafe).collect();
     assert_eq!(got, vec![false, true]);
 }
+
+#[test]
+fn escaped_identifiers_and_generated_names_are_safe() {
+    assert_all_safe(
+        r#"
+const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`
+export async function admin(pool, mysql, client, table: string) {
+  await pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(table)}`)
+  await pool.query(`SELECT * FROM ${client.escapeIdentifier(table)}`)
+  await mysql.query(`SELECT * FROM t WHERE name = ${mysql.escape(table)}`)
+  await mysql.query(`DROP TABLE ${mysql.escapeId(table)}`)
+  const schema = `test_${crypto.randomUUID().replaceAll('-', '_')}`
+  await pool.query(`DROP SCHEMA ${schema} CASCADE`)
+}
+"#,
+    );
+}
+
+#[test]
+fn escapers_that_are_not_for_sql_do_not_make_sql_safe() {
+    let src = r#"
+export async function find(c, name: string) {
+  await c.env.DB.prepare(`SELECT * FROM t WHERE name = '${escapeHtml(name)}'`).all()
+  await c.env.DB.prepare(`SELECT * FROM t WHERE name = '${escape(name)}'`).all()
+}
+"#;
+    assert!(
+        classes(src).iter().all(SqlClass::is_unsafe),
+        "{:?}",
+        classes(src)
+    );
+}
