@@ -92,6 +92,18 @@ pub(super) fn sql_like(text: &str) -> bool {
     false
 }
 
+/// Whether `text` holds a SQL statement keyword as a word, in any case
+/// (weaker than [`sql_like`]: DDL and fragments count).
+fn has_sql_keyword(text: &str) -> bool {
+    const KEYWORDS: &[&str] = &[
+        "select", "insert", "update", "delete", "create", "drop", "alter", "pragma", "upsert",
+        "merge", "truncate", "vacuum", "attach", "detach", "reindex", "grant", "revoke", "explain",
+        "where", "from", "values",
+    ];
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .any(|w| KEYWORDS.iter().any(|k| w.eq_ignore_ascii_case(k)))
+}
+
 fn looks_like_html(text: &str) -> bool {
     let b = text.as_bytes();
     b.windows(2)
@@ -773,6 +785,37 @@ impl<'a> Extractor<'a> {
         })
     }
 
+    /// The literal parts of a string built by a template or `+` chain (or
+    /// held by a local binding of one), concatenated; `None` when nothing of
+    /// it is written out.
+    fn written_text(&self, e: &'a Expression<'a>) -> Option<String> {
+        let e = self.resolve_init(unwrap_await(e));
+        let mut text = String::new();
+        let mut stack = vec![e];
+        let mut budget = 256;
+        while let Some(e) = stack.pop() {
+            budget -= 1;
+            if budget == 0 {
+                return None;
+            }
+            match unwrap(e) {
+                Expression::StringLiteral(s) => text.push_str(s.value.as_str()),
+                Expression::TemplateLiteral(t) => {
+                    for q in &t.quasis {
+                        text.push_str(q.value.raw.as_str());
+                        text.push(' ');
+                    }
+                }
+                Expression::BinaryExpression(b) if b.operator == BinaryOperator::Addition => {
+                    stack.push(&b.right);
+                    stack.push(&b.left);
+                }
+                _ => text.push(' '),
+            }
+        }
+        (!text.trim().is_empty()).then_some(text)
+    }
+
     /// The SQL argument of a sink call, with the sink method.
     fn sink_of(&self, call: &'a CallExpression<'a>) -> Option<(&'static str, &'a Expression<'a>)> {
         let (recv, m) = method_call(call)?;
@@ -795,6 +838,16 @@ impl<'a> Extractor<'a> {
             return None;
         }
         let first = arg(&call.arguments, 0)?;
+        // `exec` and `query` also name shell commands (`cp.exec`), GraphQL
+        // and search clients: text whose written parts hold no SQL keyword
+        // is not SQL.
+        if matches!(method, "exec" | "query")
+            && self
+                .written_text(first)
+                .is_some_and(|text| !has_sql_keyword(&text))
+        {
+            return None;
+        }
         if method == "query"
             && let Some(obj) = as_object(first)
         {

@@ -345,3 +345,21 @@ export async function find(c, name: string) {
         classes(src)
     );
 }
+
+#[test]
+fn exec_and_query_without_sql_keywords_are_not_sinks() {
+    let src = r#"
+import * as cp from 'node:child_process'
+export function release(env: string, client, db) {
+  cp.exec(`wrangler deploy --env ${env}`)
+  const command = 'git tag ' + env
+  cp.exec(command)
+  client.query(`{ user(id: "${env}") { name } }`)
+  db.exec(`DROP TABLE ${env}`)
+  db.query('SELECT * FROM t WHERE a = ' + env)
+}
+"#;
+    let f = ts(src);
+    let sinks: Vec<&str> = f.sql_sinks.iter().map(|s| s.callee.as_str()).collect();
+    assert_eq!(sinks, ["db.exec", "db.query"]);
+}
