@@ -770,7 +770,16 @@ impl<'a> Extractor<'a> {
         if self.regex_of(recv).is_some() {
             return true;
         }
-        let name = path_text(recv).map(|p| last_segment(&p).to_ascii_lowercase());
+        let Some(path) = path_text(recv) else {
+            return false;
+        };
+        let written = last_segment(&path);
+        // camelCase names of regexes (`languageDetectRe`); `VERSION_RE` is
+        // below. An all-caps `...RE` may be a binding (`env.STORE`).
+        if written.ends_with("Re") || written.ends_with("Rx") {
+            return true;
+        }
+        let name = Some(written.to_ascii_lowercase());
         name.is_some_and(|n| {
             n == "re"
                 || n == "rx"

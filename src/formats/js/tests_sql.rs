@@ -363,3 +363,17 @@ export function release(env: string, client, db) {
     let sinks: Vec<&str> = f.sql_sinks.iter().map(|s| s.callee.as_str()).collect();
     assert_eq!(sinks, ["db.exec", "db.query"]);
 }
+
+#[test]
+fn regexes_named_in_camel_case_are_not_sinks() {
+    let src = r#"
+export function detect(l, e, env) {
+  const t = e.className + ' ' + (e.parentNode ? e.parentNode.className : '')
+  l.languageDetectRe.exec(t)
+  env.STORE.exec(`DELETE FROM t WHERE id = ${e.id}`)
+}
+"#;
+    let f = ts(src);
+    let sinks: Vec<&str> = f.sql_sinks.iter().map(|s| s.callee.as_str()).collect();
+    assert_eq!(sinks, ["env.STORE.exec"]);
+}
