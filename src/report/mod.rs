@@ -103,7 +103,10 @@ fn load_source(project: &Project, path: &str) -> Arc<String> {
         .ok()
         .filter(|b| b.len() as u64 <= project.config.max_file_size)
         .unwrap_or_default();
-    Arc::new(String::from_utf8_lossy(&bytes).into_owned())
+    // Valid UTF-8 (nearly always) is taken as is, without a copy.
+    let text = String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    Arc::new(text)
 }
 
 /// Rules whose span covers a secret value (the value itself, not its key).
