@@ -878,25 +878,26 @@ impl<'p> Flattener<'p> {
         let Some(def) = facts.exports.iter().find(|e| e.exported == "default") else {
             return;
         };
-        match &def.value {
-            ExportValue::Object(props) | ExportValue::Class { methods: props, .. } => {
-                let mut found = false;
-                for p in props.iter().filter(|p| p.key == "fetch") {
-                    found = true;
-                    self.handler_value(file, &p.value, 0);
-                }
-                if !found && matches!(def.value, ExportValue::Object(_)) {
-                    // `export default { ...router }`: the file's root routers.
-                    for r in facts.routers.iter().filter(|r| r.derived_from.is_none()) {
-                        self.router(file, r.id, "", Vec::new(), 0);
-                    }
-                }
-            }
-            ExportValue::Value(v) => self.handler_value(file, v, 0),
+        let (members, is_object) = match &def.value {
+            ExportValue::Object(props) => (props, true),
+            ExportValue::Class(class) => (&class.methods, false),
+            ExportValue::Value(v) => return self.handler_value(file, v, 0),
             ExportValue::None => {
                 if let Some(l) = &def.local {
                     self.handler_value(file, &ValueRef::Identifier(l.clone()), 0);
                 }
+                return;
+            }
+        };
+        let mut found = false;
+        for p in members.iter().filter(|p| p.key == "fetch") {
+            found = true;
+            self.handler_value(file, &p.value, 0);
+        }
+        if !found && is_object {
+            // `export default { ...router }`: the file's root routers.
+            for r in facts.routers.iter().filter(|r| r.derived_from.is_none()) {
+                self.router(file, r.id, "", Vec::new(), 0);
             }
         }
     }

@@ -11,8 +11,8 @@ use oxc_span::GetSpan;
 use super::expr::{arg, key_name, path_text, sp, string_value, unwrap, unwrap_await};
 use super::visitor::Extractor;
 use super::{
-    Export, ExportKind, ExportValue, ExportedProperty, FunctionKind, Import, ImportKind, Imported,
-    ImportedName, ValueRef,
+    Export, ExportKind, ExportValue, ExportedClass, ExportedProperty, FunctionKind, Import,
+    ImportKind, Imported, ImportedName, ValueRef,
 };
 use crate::span::Spanned;
 
@@ -92,11 +92,11 @@ impl<'a> Extractor<'a> {
                 });
             }
         }
-        ExportValue::Class {
+        ExportValue::Class(Box::new(ExportedClass {
             name: c.id.as_ref().map(|id| id.name.to_string()),
             extends: c.heritage.as_ref().and_then(|h| path_text(&h.expression)),
             methods,
-        }
+        }))
     }
 
     fn export_value(&mut self, e: &'a Expression<'a>) -> ExportValue {

@@ -859,14 +859,11 @@ export default { fetch: app.fetch, scheduled }
         ExportValue::Value(ValueRef::Function(_))
     ));
     let worker = f.exports.iter().find(|e| e.exported == "Worker").unwrap();
-    let ExportValue::Class {
-        extends, methods, ..
-    } = &worker.value
-    else {
+    let ExportValue::Class(class) = &worker.value else {
         panic!()
     };
-    assert_eq!(extends.as_deref(), Some("WorkerEntrypoint"));
-    assert_eq!(methods[0].key, "fetch");
+    assert_eq!(class.extends.as_deref(), Some("WorkerEntrypoint"));
+    assert_eq!(class.methods[0].key, "fetch");
     let renamed = f.exports.iter().find(|e| e.exported == "renamed").unwrap();
     assert_eq!(renamed.local.as_deref(), Some("local"));
     let def = f.exports.iter().find(|e| e.exported == "default").unwrap();
