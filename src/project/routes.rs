@@ -339,7 +339,7 @@ impl Project {
         for i in 0..direct {
             let (file, callees): (FileId, Vec<String>) = {
                 let s = &out[i];
-                (s.file, s.calls().map(|c| c.callee.clone()).collect())
+                (s.file, s.calls().map(|c| c.callee.to_string()).collect())
             };
             for callee in callees {
                 if let Some(f) = resolver.resolve_callee(file, &callee) {
@@ -364,16 +364,16 @@ impl Project {
                     if let Some(name) = self
                         .js_facts(f.file)
                         .and_then(|j| j.function(f.function))
-                        .and_then(|g| g.name.clone())
+                        .and_then(|g| g.name.as_deref())
                     {
-                        out.push(name);
+                        out.push(name.to_string());
                     }
                 }
                 LinkTarget::Function(_) | LinkTarget::Name(_) | LinkTarget::Region { .. } => {}
             }
         }
         for s in self.route_functions(route) {
-            out.extend(s.calls().map(|c| c.callee.clone()));
+            out.extend(s.calls().map(|c| c.callee.to_string()));
         }
         out
     }
@@ -884,7 +884,7 @@ impl<'p> Flattener<'p> {
             ExportValue::Value(v) => return self.handler_value(file, v, 0),
             ExportValue::None => {
                 if let Some(l) = &def.local {
-                    self.handler_value(file, &ValueRef::Identifier(l.clone()), 0);
+                    self.handler_value(file, &ValueRef::Identifier(l.to_string()), 0);
                 }
                 return;
             }

@@ -318,7 +318,7 @@ impl<'a> Extractor<'a> {
                     names.iter().any(|n| chain.contains(n))
                 });
             if mentions_url {
-                guards.push(Spanned::new(c.callee.clone(), c.callee_span));
+                guards.push(Spanned::new(c.callee.to_string(), c.callee_span));
             }
         }
         if let Some(t) = &taint {

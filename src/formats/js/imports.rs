@@ -132,8 +132,8 @@ impl<'a> Extractor<'a> {
                         .map_or(ExportValue::None, |i| self.export_value(i));
                     for id in decl.id.get_binding_identifiers() {
                         self.facts.exports.push(Export {
-                            exported: id.name.to_string(),
-                            local: Some(id.name.to_string()),
+                            exported: id.name.as_str().into(),
+                            local: Some(id.name.as_str().into()),
                             kind: ExportKind::Local,
                             value: value.clone(),
                             span: sp(decl.span),
@@ -145,8 +145,8 @@ impl<'a> Extractor<'a> {
                 let Some(id) = &f.id else { return };
                 let fid = self.function_id(f.span, FunctionKind::Declaration);
                 self.facts.exports.push(Export {
-                    exported: id.name.to_string(),
-                    local: Some(id.name.to_string()),
+                    exported: id.name.as_str().into(),
+                    local: Some(id.name.as_str().into()),
                     kind: ExportKind::Local,
                     value: ExportValue::Value(ValueRef::Function(fid)),
                     span: sp(d.span),
@@ -156,8 +156,8 @@ impl<'a> Extractor<'a> {
                 let Some(id) = &c.id else { return };
                 let value = self.class_value(c);
                 self.facts.exports.push(Export {
-                    exported: id.name.to_string(),
-                    local: Some(id.name.to_string()),
+                    exported: id.name.as_str().into(),
+                    local: Some(id.name.as_str().into()),
                     kind: ExportKind::Local,
                     value,
                     span: sp(d.span),
@@ -183,8 +183,8 @@ impl<'a> Extractor<'a> {
                 ExportKind::Local
             };
             self.facts.exports.push(Export {
-                exported,
-                local: Some(s.local.name().to_string()),
+                exported: exported.into(),
+                local: Some(s.local.name().as_str().into()),
                 kind,
                 value: ExportValue::None,
                 span: sp(s.span),
@@ -202,8 +202,8 @@ impl<'a> Extractor<'a> {
                 continue;
             }
             self.facts.exports.push(Export {
-                exported: s.exported.name().to_string(),
-                local: Some(s.local.name().to_string()),
+                exported: s.exported.name().as_str().into(),
+                local: Some(s.local.name().as_str().into()),
                 kind: ExportKind::ReExport {
                     source: source.clone(),
                 },
@@ -221,7 +221,7 @@ impl<'a> Extractor<'a> {
             exported: d
                 .exported
                 .as_ref()
-                .map_or_else(|| "*".to_string(), |e| e.name().to_string()),
+                .map_or_else(|| "*".into(), |e| e.name().as_str().into()),
             local: None,
             kind: ExportKind::ReExportAll {
                 source: d.source.value.to_string(),
@@ -257,8 +257,8 @@ impl<'a> Extractor<'a> {
             }
         };
         self.facts.exports.push(Export {
-            exported: "default".to_string(),
-            local,
+            exported: "default".into(),
+            local: local.map(Into::into),
             kind: ExportKind::Default,
             value,
             span: sp(d.span),
@@ -272,8 +272,8 @@ impl<'a> Extractor<'a> {
         };
         let value = self.export_value(&d.expression);
         self.facts.exports.push(Export {
-            exported: "default".to_string(),
-            local,
+            exported: "default".into(),
+            local: local.map(Into::into),
             kind: ExportKind::Default,
             value,
             span: sp(d.span),

@@ -60,6 +60,7 @@ mod tests_hostile;
 #[cfg(test)]
 mod tests_sql;
 
+use compact_str::CompactString;
 use oxc_allocator::Allocator;
 use oxc_parser::{ParseOptions, Parser};
 use oxc_span::SourceType;
@@ -142,7 +143,11 @@ impl JsFacts {
             .module_constants
             .iter()
             .map(|c| c.name.clone())
-            .chain(self.functions.iter().filter_map(|f| f.name.clone()))
+            .chain(
+                self.functions
+                    .iter()
+                    .filter_map(|f| f.name.as_deref().map(String::from)),
+            )
             .chain(
                 self.imports
                     .iter()
@@ -166,14 +171,14 @@ impl JsFacts {
                 return verdict;
             }
             let verdict = !call_matters(&call.callee);
-            verdicts.insert(call.callee.clone(), verdict);
+            verdicts.insert(call.callee.to_string(), verdict);
             verdict
         };
         for f in &mut self.functions {
             f.calls.retain(|c| !droppable(c));
             f.params = ThinVec::new();
             f.literals.retain(may_matter_as_literal);
-            f.references.retain(|r| known.contains(r));
+            f.references.retain(|r| known.contains(r.as_str()));
             f.shrink_to_fit();
         }
         self.shrink_to_fit();
@@ -362,7 +367,7 @@ pub struct FunctionFacts {
     /// (`const requireAdmin = async (c, next) => ...`, also through one
     /// wrapping call such as `createMiddleware(...)`), or the method/property
     /// key (`fetch` in `export default { fetch() {} }`).
-    pub name: Option<String>,
+    pub name: Option<CompactString>,
     /// Span of that name, when it is written in the source.
     pub name_span: Option<Span>,
     /// The whole function.
@@ -382,7 +387,7 @@ pub struct FunctionFacts {
     pub literals: ThinVec<LiteralFact>,
     /// Identifier names the body reads (sorted, deduplicated): lets a rule
     /// follow module-level constants a function uses.
-    pub references: ThinVec<String>,
+    pub references: ThinVec<CompactString>,
     /// What few functions have (an enclosing class, a wrapping call, env
     /// reads and checks, responses, header reads, origin checks): boxed, so
     /// that the many functions with none of it stay small. Read through the
@@ -611,7 +616,7 @@ pub struct CallFact {
     /// `fetch`, `this.track`; call results in the chain render as `()`
     /// (`c.req.header().trim`), computed keys with a literal as `.key`, other
     /// computed keys as `[]`; `?` when the callee is not a path.
-    pub callee: String,
+    pub callee: CompactString,
     /// The callee expression.
     pub callee_span: Span,
     /// The whole call.
@@ -686,7 +691,7 @@ pub struct LiteralFact {
     pub kind: LiteralKind,
     /// String value, template chunk (cooked), regex pattern (`/` stripped),
     /// or number as written.
-    pub value: String,
+    pub value: CompactString,
     /// For regexes, the flags; empty otherwise.
     pub flags: String,
     /// The literal (for template chunks, the chunk).
@@ -1597,10 +1602,10 @@ pub struct ExportedClass {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Export {
     /// The exported name (`default` for the default export, `*` for `export *`).
-    pub exported: String,
+    pub exported: CompactString,
     /// The local binding exported, when there is one (`app` in
     /// `export default app` or `export { app as default }`).
-    pub local: Option<String>,
+    pub local: Option<CompactString>,
     /// Kind.
     pub kind: ExportKind,
     /// The value, when written here.

@@ -12,6 +12,7 @@ use std::collections::{HashMap, HashSet};
 // Span-keyed tables use FxHash: the keys are source offsets, which an
 // attacker cannot usefully steer into collisions; name-keyed ones keep
 // std's keyed hasher.
+use compact_str::CompactString;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use oxc_ast::AstKind;
@@ -292,7 +293,7 @@ impl<'a> Extractor<'a> {
             .facts
             .exports
             .iter()
-            .filter_map(|e| e.local.clone())
+            .filter_map(|e| e.local.as_deref().map(String::from))
             .collect();
         for c in &mut self.facts.module_constants {
             c.exported = exported.contains(&c.name);
@@ -316,10 +317,10 @@ impl<'a> Extractor<'a> {
         let mut names = ctx.refs;
         names.sort_unstable();
         names.dedup();
-        let refs: Vec<String> = names
+        let refs: Vec<CompactString> = names
             .into_iter()
             .filter(|name| module_scope || !ctx.bindings.contains_key(*name))
-            .map(str::to_string)
+            .map(CompactString::from)
             .collect();
         if let Some(f) = self.facts.functions.get_mut(ctx.id) {
             f.references = refs.into();
@@ -449,7 +450,7 @@ impl<'a> Extractor<'a> {
     ) -> String {
         let callee = path_text(callee_expr).unwrap_or_else(|| "?".to_string());
         let fact = CallFact {
-            callee: callee.clone(),
+            callee: callee.as_str().into(),
             callee_span: sp(callee_expr.span()),
             span: sp(span),
             is_new,
@@ -484,10 +485,10 @@ impl<'a> Extractor<'a> {
             f.params = expr::param_names(params).into();
             f.is_async = is_async;
             if let Some((name, name_span)) = own_name {
-                f.name = Some(name.to_string());
+                f.name = Some(name.into());
                 f.name_span = Some(sp(name_span));
             } else if let Some((name, name_span)) = hint.name {
-                f.name = Some(name);
+                f.name = Some(name.into());
                 f.name_span = name_span.map(sp);
             }
             if hint.class_name.is_some() {
@@ -768,7 +769,7 @@ impl<'a> Extractor<'a> {
     ) {
         self.cur_fn().literals.push(LiteralFact {
             kind,
-            value,
+            value: value.into(),
             flags,
             span: sp(span),
         });

@@ -253,7 +253,7 @@ impl<'a> Extractor<'a> {
     ) -> FunctionId {
         let id = self.facts.functions.len();
         let mut function = FunctionFacts::new(id, kind, span, parent);
-        function.name = name;
+        function.name = name.map(Into::into);
         function.name_span = name_span;
         function.params = params.into();
         function.is_async = is_async;
@@ -365,8 +365,8 @@ impl<'a> Extractor<'a> {
         );
         if let Some(event) = event_attr(attrs) {
             self.facts.exports.push(Export {
-                exported: event,
-                local: Some(name),
+                exported: event.into(),
+                local: Some(name.into()),
                 kind: ExportKind::Local,
                 value: ExportValue::Value(ValueRef::Function(id)),
                 span: whole,
@@ -851,7 +851,7 @@ impl<'a> Extractor<'a> {
     fn record_call(&mut self, callee: String, callee_span: Span, span: Span) {
         if let Some(f) = self.cur_fn() {
             f.calls.push(CallFact {
-                callee,
+                callee: callee.into(),
                 callee_span,
                 span,
                 is_new: false,
@@ -1443,7 +1443,7 @@ impl<'ast> Visit<'ast> for Extractor<'_> {
         if let Some(f) = self.cur_fn() {
             f.literals.push(LiteralFact {
                 kind: LiteralKind::String,
-                value,
+                value: value.into(),
                 flags: String::new(),
                 span,
             });
@@ -1503,7 +1503,7 @@ impl<'ast> Visit<'ast> for Extractor<'_> {
                         s.flows.push(ctx.flow());
                     }
                     if let Some(f) = self.cur_fn() {
-                        f.references.push(name);
+                        f.references.push(name.into());
                     }
                 }
                 visit::visit_expr_path(self, p);

@@ -244,7 +244,7 @@ fn site_functions(facts: &JsFacts, site_fn: FunctionId, site: Span) -> (Vec<Func
         let fns = facts
             .functions
             .iter()
-            .filter(|f| f.id != 0 && f.references.iter().any(|r| r == &constant.name))
+            .filter(|f| f.id != 0 && f.references.iter().any(|r| *r == constant.name))
             .map(|f| f.id)
             .collect();
         return (fns, true);
@@ -325,7 +325,7 @@ fn resolved_risk(
 
 fn project_function_name(project: &Project, f: &crate::project::routes::FnRef) -> Option<String> {
     match &project.files.get(f.file)?.facts {
-        crate::project::Facts::Js(j) => j.function(f.function)?.name.clone(),
+        crate::project::Facts::Js(j) => j.function(f.function)?.name.as_deref().map(String::from),
         _ => None,
     }
 }
@@ -423,7 +423,9 @@ pub(crate) mod util {
     /// The name a handler value is known by, for pattern matching.
     pub(crate) fn value_name(facts: &JsFacts, value: &ValueRef) -> Option<String> {
         match value {
-            ValueRef::Function(id) => facts.function(*id).and_then(|f| f.name.clone()),
+            ValueRef::Function(id) => facts
+                .function(*id)
+                .and_then(|f| f.name.as_deref().map(String::from)),
             ValueRef::Identifier(n) | ValueRef::Member(n) => Some(n.clone()),
             ValueRef::Call { callee, .. } | ValueRef::New { callee } => Some(callee.clone()),
             _ => None,

@@ -10,6 +10,8 @@
 
 use std::collections::HashSet;
 
+use compact_str::CompactString;
+
 use crate::finding::Finding;
 use crate::formats::js::{BUILTIN_CALLS, FunctionFacts, JsFacts, LiteralKind, Redirect, UrlSource};
 use crate::project::Project;
@@ -167,7 +169,7 @@ impl Evidence {
         // Module constants the guard reads (`const PRIVATE = [/^10\./, ...]`).
         let referenced: HashSet<&str> = scopes
             .iter()
-            .flat_map(|f| f.references.iter().map(String::as_str))
+            .flat_map(|f| f.references.iter().map(CompactString::as_str))
             .collect();
         if let Some(module) = facts.function(crate::formats::js::MODULE_SCOPE) {
             for c in &facts.module_constants {
