@@ -942,7 +942,7 @@ impl<'p> Flattener<'p> {
             };
             let (full_path, kind) = match reg.path.kind {
                 PathKind::Prefix => (join_path(&reg.path.text, "*"), PathKind::Prefix),
-                k => (reg.path.text.clone(), k),
+                k => (reg.path.text.to_string(), k),
             };
             self.out.push(ResolvedRoute {
                 worker: self.worker,

@@ -24,24 +24,24 @@ impl<'a> Extractor<'a> {
             .flatten()
             .map(|s| match s {
                 ImportDeclarationSpecifier::ImportSpecifier(s) => ImportedName {
-                    imported: Imported::Named(s.imported.name().to_string()),
-                    local: s.local.name.to_string(),
+                    imported: Imported::Named(s.imported.name().as_str().into()),
+                    local: s.local.name.as_str().into(),
                     span: sp(s.span),
                 },
                 ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => ImportedName {
                     imported: Imported::Default,
-                    local: s.local.name.to_string(),
+                    local: s.local.name.as_str().into(),
                     span: sp(s.span),
                 },
                 ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => ImportedName {
                     imported: Imported::Namespace,
-                    local: s.local.name.to_string(),
+                    local: s.local.name.as_str().into(),
                     span: sp(s.span),
                 },
             })
             .collect();
         self.facts.imports.push(Import {
-            source: Spanned::new(d.source.value.to_string(), sp(d.source.span)),
+            source: Spanned::new(d.source.value.as_str().into(), sp(d.source.span)),
             names,
             type_only: d.import_kind.is_type(),
             kind: ImportKind::Static,
@@ -52,7 +52,7 @@ impl<'a> Extractor<'a> {
     pub(super) fn on_import_expression(&mut self, i: &'a ImportExpression<'a>) {
         if let Some(s) = string_value(&i.source) {
             self.facts.imports.push(Import {
-                source: Spanned::new(s.to_string(), sp(i.source.span())),
+                source: Spanned::new(s.into(), sp(i.source.span())),
                 names: Vec::new(),
                 type_only: false,
                 kind: ImportKind::Dynamic,
@@ -69,7 +69,7 @@ impl<'a> Extractor<'a> {
             && let Some(s) = string_value(e)
         {
             self.facts.imports.push(Import {
-                source: Spanned::new(s.to_string(), sp(e.span())),
+                source: Spanned::new(s.into(), sp(e.span())),
                 names: Vec::new(),
                 type_only: false,
                 kind: ImportKind::Require,

@@ -142,7 +142,7 @@ impl JsFacts {
         let mut known: std::collections::HashSet<String> = self
             .module_constants
             .iter()
-            .map(|c| c.name.clone())
+            .map(|c| c.name.to_string())
             .chain(
                 self.functions
                     .iter()
@@ -151,7 +151,7 @@ impl JsFacts {
             .chain(
                 self.imports
                     .iter()
-                    .flat_map(|i| i.names.iter().map(|n| n.local.clone())),
+                    .flat_map(|i| i.names.iter().map(|n| n.local.to_string())),
             )
             .collect();
         known.shrink_to_fit();
@@ -1070,7 +1070,7 @@ pub enum PathKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RoutePath {
     /// The path/pattern.
-    pub text: String,
+    pub text: CompactString,
     /// How it is written.
     pub kind: PathKind,
     /// The path literal, when written.
@@ -1505,7 +1505,7 @@ impl BetterAuthConfig {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Imported {
     /// `import { x } from` / `import { x as y } from`: the exported name.
-    Named(String),
+    Named(CompactString),
     /// `import x from`.
     Default,
     /// `import * as ns from`.
@@ -1518,7 +1518,7 @@ pub struct ImportedName {
     /// What is imported.
     pub imported: Imported,
     /// The local name.
-    pub local: String,
+    pub local: CompactString,
     /// The specifier.
     pub span: Span,
 }
@@ -1538,7 +1538,7 @@ pub enum ImportKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Import {
     /// The module specifier (`./routes/admin`, `hono`).
-    pub source: Spanned<String>,
+    pub source: Spanned<CompactString>,
     /// Local names bound (empty for side-effect and dynamic imports).
     pub names: Vec<ImportedName>,
     /// `import type`.
@@ -1618,7 +1618,7 @@ pub struct Export {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ModuleConst {
     /// Its name.
-    pub name: String,
+    pub name: CompactString,
     /// The declarator.
     pub span: Span,
     /// The initializer, when present.

@@ -97,7 +97,7 @@ fn chain_root<'b, 'a>(e: &'b Expression<'a>) -> (&'b Expression<'a>, Vec<String>
 
 fn path_literal(text: &str, span: oxc_span::Span) -> RoutePath {
     RoutePath {
-        text: text.to_string(),
+        text: text.into(),
         kind: PathKind::Literal,
         span: Some(sp(span)),
     }
@@ -361,7 +361,7 @@ impl<'a> Extractor<'a> {
                     (Some(f), Some(p)) => (path_literal(p, f.span()), &args[1..]),
                     _ if known || (app_like && framework != Framework::Unknown) => (
                         RoutePath {
-                            text: "*".to_string(),
+                            text: "*".into(),
                             kind: PathKind::Any,
                             span: None,
                         },
@@ -435,7 +435,7 @@ impl<'a> Extractor<'a> {
                     Some(e) => match string_value(e) {
                         Some(s) => vec![path_literal(s, e.span())],
                         None => vec![RoutePath {
-                            text: self.snippet(e.span()),
+                            text: self.snippet(e.span()).into(),
                             kind: PathKind::Dynamic,
                             span: Some(sp(e.span())),
                         }],
@@ -471,7 +471,7 @@ impl<'a> Extractor<'a> {
                         path_literal(p, f.span())
                     }
                     None if known => RoutePath {
-                        text: self.snippet(f.span()),
+                        text: self.snippet(f.span()).into(),
                         kind: PathKind::Dynamic,
                         span: Some(sp(f.span())),
                     },
@@ -598,7 +598,7 @@ impl<'a> Extractor<'a> {
                             return false;
                         };
                         out.push(RoutePath {
-                            text: s.to_string(),
+                            text: s.into(),
                             kind: PathKind::Prefix,
                             span: Some(sp(f.span())),
                         });
@@ -620,7 +620,7 @@ impl<'a> Extractor<'a> {
                             return false;
                         };
                         out.push(RoutePath {
-                            text: pattern,
+                            text: pattern.into(),
                             kind: PathKind::Regex,
                             span: Some(sp(re.span())),
                         });

@@ -61,7 +61,7 @@ fn hono_routes_in_registration_order() {
     let summary: Vec<(RouteKind, Vec<String>, String)> = f
         .routes
         .iter()
-        .map(|r| (r.kind, r.methods.clone(), r.path.text.clone()))
+        .map(|r| (r.kind, r.methods.clone(), r.path.text.to_string()))
         .collect();
     let s = |k: RouteKind, m: &[&str], p: &str| {
         (k, m.iter().map(|x| x.to_string()).collect(), p.to_string())

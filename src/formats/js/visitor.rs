@@ -296,7 +296,7 @@ impl<'a> Extractor<'a> {
             .filter_map(|e| e.local.as_deref().map(String::from))
             .collect();
         for c in &mut self.facts.module_constants {
-            c.exported = exported.contains(&c.name);
+            c.exported = exported.contains(c.name.as_str());
         }
         self.facts
     }
@@ -643,7 +643,7 @@ impl<'a> Extractor<'a> {
                 if self.stack.len() == 1 {
                     let literal_only = init.is_some_and(|i| self.constant_eval(i, u32::MAX, &[]));
                     self.facts.module_constants.push(ModuleConst {
-                        name: name.to_string(),
+                        name: name.into(),
                         span: sp(d.span),
                         init_span: init.map(|i| sp(i.span())),
                         is_const: kind == BindKind::Const,

@@ -290,7 +290,7 @@ async fn compile(req: Request, ctx: RouteContext<()>) -> Result<Response> { Resp
     let routes: Vec<(Vec<String>, String)> = f
         .routes
         .iter()
-        .map(|r| (r.methods.clone(), r.path.text.clone()))
+        .map(|r| (r.methods.clone(), r.path.text.to_string()))
         .collect();
     assert_eq!(
         routes,

@@ -392,13 +392,13 @@ impl<'a> Extractor<'a> {
                         let names = match name {
                             Some((imported, local)) => vec![ImportedName {
                                 imported,
-                                local,
+                                local: local.into(),
                                 span,
                             }],
                             None => Vec::new(),
                         };
                         self.facts.imports.push(Import {
-                            source,
+                            source: Spanned::new(source.value.into(), source.span),
                             names,
                             type_only: false,
                             kind: ImportKind::Static,
@@ -425,7 +425,7 @@ impl<'a> Extractor<'a> {
             self.module_literal_consts.insert(name.clone());
         }
         self.facts.module_constants.push(ModuleConst {
-            name,
+            name: name.into(),
             span: self.span_of(whole),
             init_span: Some(self.span_of(expr)),
             is_const,
@@ -1176,7 +1176,7 @@ impl<'a> Extractor<'a> {
                     (
                         vec![base.to_ascii_uppercase()],
                         RoutePath {
-                            text: p.value(),
+                            text: p.value().into(),
                             kind: PathKind::Literal,
                             span: Some(self.span_of(p)),
                         },
@@ -1192,7 +1192,7 @@ impl<'a> Extractor<'a> {
                     (
                         vec!["ALL".to_string()],
                         RoutePath {
-                            text: p.value(),
+                            text: p.value().into(),
                             kind: PathKind::Literal,
                             span: Some(self.span_of(p)),
                         },
@@ -1201,7 +1201,7 @@ impl<'a> Extractor<'a> {
                 "or_else_any_method" => (
                     vec!["ALL".to_string()],
                     RoutePath {
-                        text: "*".to_string(),
+                        text: "*".into(),
                         kind: PathKind::Any,
                         span: None,
                     },
@@ -1813,12 +1813,15 @@ fn collect_use(
             let name = n.ident.to_string();
             out.push((
                 prefix.join("::"),
-                Some((Imported::Named(name.clone()), name)),
+                Some((Imported::Named(name.as_str().into()), name)),
             ));
         }
         UseTree::Rename(r) => out.push((
             prefix.join("::"),
-            Some((Imported::Named(r.ident.to_string()), r.rename.to_string())),
+            Some((
+                Imported::Named(r.ident.to_string().into()),
+                r.rename.to_string(),
+            )),
         )),
         UseTree::Glob(_) => out.push((
             prefix.join("::"),

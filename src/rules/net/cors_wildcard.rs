@@ -244,7 +244,7 @@ fn site_functions(facts: &JsFacts, site_fn: FunctionId, site: Span) -> (Vec<Func
         let fns = facts
             .functions
             .iter()
-            .filter(|f| f.id != 0 && f.references.iter().any(|r| *r == constant.name))
+            .filter(|f| f.id != 0 && f.references.contains(&constant.name))
             .map(|f| f.id)
             .collect();
         return (fns, true);
