@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use ignore::WalkBuilder;
 
-pub use classify::{FileKind, classify, is_local_env_file};
+pub use classify::{FileKind, classify, is_local_env_file, is_minified_script};
 pub use read::{ReadOutcome, read_text};
 
 use crate::config::Config;

@@ -83,6 +83,31 @@ fn is_generated_script(rel: &str, lower_name: &str) -> bool {
             .any(|seg| seg == "vendor" || seg == "third_party")
 }
 
+/// Whether a script's text is minified: most of its bytes sit in lines over
+/// 1,000 characters that are dense with code punctuation. The names of
+/// minified code mean nothing, so its facts would only mislead the rules;
+/// like a `.min.js` it is scanned as text. A long string literal (a data
+/// URI, an embedded blob) is not code-dense and does not count.
+pub fn is_minified_script(text: &str) -> bool {
+    const LONG_LINE: usize = 1000;
+    if text.len() < 2 * LONG_LINE {
+        return false;
+    }
+    let dense_bytes: usize = text
+        .split('\n')
+        .filter(|line| line.len() > LONG_LINE)
+        .filter(|line| {
+            let punctuation = line
+                .bytes()
+                .filter(|b| matches!(b, b';' | b'{' | b'}' | b'(' | b','))
+                .count();
+            punctuation * 50 >= line.len()
+        })
+        .map(str::len)
+        .sum();
+    dense_bytes * 2 >= text.len()
+}
+
 /// `.env`, `.env.*`, `.dev.vars`, `.dev.vars.*`, and `*.env` names such as
 /// `production.env`.
 fn is_env_like(lower: &str) -> bool {
@@ -135,6 +160,19 @@ mod tests {
         assert_eq!(classify("README.md"), FileKind::Text);
         assert_eq!(classify("public/app.min.js"), FileKind::Text);
         assert_eq!(classify("src/vendor/lib.js"), FileKind::Text);
+    }
+
+    #[test]
+    fn minified_text_is_told_from_long_strings() {
+        let minified = "var a=1;function b(c){return c+a};".repeat(200);
+        assert!(is_minified_script(&minified));
+        let data_uri = format!(
+            "export const font = '{}'\nexport function load() {{ return font }}\n",
+            "QUFB".repeat(2000)
+        );
+        assert!(!is_minified_script(&data_uri));
+        let ordinary = "const x = f(1, 2);\n".repeat(500);
+        assert!(!is_minified_script(&ordinary));
     }
 
     #[test]

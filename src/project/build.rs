@@ -121,7 +121,13 @@ fn analyze(
             });
         }
     };
-    let parsed = parse_facts(candidate.kind, &text, &candidate.rel, config);
+    // Minified code is scanned as text, as a `.min.js` name would be.
+    let kind = match candidate.kind {
+        FileKind::Script if crate::discover::is_minified_script(&text) => FileKind::Text,
+        kind => kind,
+    };
+    file.kind = kind;
+    let parsed = parse_facts(kind, &text, &candidate.rel, config);
     match parsed {
         Ok(facts) => file.facts = facts,
         Err(failure) => file.parse_failure = Some(failure),

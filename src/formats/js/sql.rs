@@ -92,6 +92,28 @@ pub(super) fn sql_like(text: &str) -> bool {
     false
 }
 
+/// Whether an `exec` receiver runs shell commands rather than SQL:
+/// `child_process` (`cp`, `childProcess`), a sandbox, container, shell or
+/// executor object.
+fn is_command_runner(receiver: &str) -> bool {
+    const RUNNERS: &[&str] = &[
+        "sandbox",
+        "shell",
+        "executor",
+        "process",
+        "container",
+        "terminal",
+        "ssh",
+        "docker",
+        "spawn",
+        "runner",
+        "execa",
+    ];
+    let name = last_segment(receiver).to_ascii_lowercase();
+    // Suffixes, not substrings: `env.PROCESSING_DB` is a database.
+    name == "cp" || name == "proc" || RUNNERS.iter().any(|r| name.ends_with(r))
+}
+
 /// Whether `text` holds a SQL statement keyword as a word, in any case
 /// (weaker than [`sql_like`]: DDL and fragments count).
 fn has_sql_keyword(text: &str) -> bool {
@@ -819,6 +841,10 @@ impl<'a> Extractor<'a> {
                     stack.push(&b.right);
                     stack.push(&b.left);
                 }
+                Expression::ConditionalExpression(c) => {
+                    stack.push(&c.alternate);
+                    stack.push(&c.consequent);
+                }
                 _ => text.push(' '),
             }
         }
@@ -843,7 +869,7 @@ impl<'a> Extractor<'a> {
         {
             return None;
         }
-        if method == "exec" && self.is_regex_receiver(recv) {
+        if method == "exec" && (self.is_regex_receiver(recv) || is_command_runner(&recv_path)) {
             return None;
         }
         let first = arg(&call.arguments, 0)?;

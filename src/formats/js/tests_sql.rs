@@ -377,3 +377,19 @@ export function detect(l, e, env) {
     let sinks: Vec<&str> = f.sql_sinks.iter().map(|s| s.callee.as_str()).collect();
     assert_eq!(sinks, ["env.STORE.exec"]);
 }
+
+#[test]
+fn command_runners_are_not_sql_sinks() {
+    let src = r#"
+export async function run(sandbox, executor, root: string, body: { command: string }, db) {
+  const tarCmd = root ? `tar cf out.tar -C ${root} .` : `tar cf out.tar .`
+  await sandbox.exec(tarCmd)
+  await executor.exec(body.command)
+  await db.exec(body.command)
+  await env.PROCESSING_DB.exec(body.command)
+}
+"#;
+    let f = ts(src);
+    let sinks: Vec<&str> = f.sql_sinks.iter().map(|s| s.callee.as_str()).collect();
+    assert_eq!(sinks, ["db.exec", "env.PROCESSING_DB.exec"]);
+}
