@@ -36,6 +36,16 @@ pub fn is_test_file(path: &str) -> bool {
     false
 }
 
+/// The TS/JS (and Rust) source files the source rules check: every one
+/// with facts, test files left out unless the configuration includes them.
+pub fn source_files(
+    project: &Project,
+) -> impl Iterator<Item = (FileId, &crate::project::SourceFile, &JsFacts)> {
+    project
+        .js_files()
+        .filter(|(_, file, _)| !skip_source_file(project, &file.path))
+}
+
 /// Whether a source rule should skip `path`: a test file, unless the
 /// configuration includes tests.
 pub fn skip_source_file(project: &Project, path: &str) -> bool {

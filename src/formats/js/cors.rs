@@ -2,7 +2,8 @@
 //! reads, and checks applied to the request Origin (NET001, NET002, NET006).
 
 use oxc_ast::ast::{
-    BinaryExpression, CallExpression, Expression, LogicalOperator, ObjectProperty, Statement,
+    BinaryExpression, CallExpression, Expression, FormalParameters, LogicalOperator,
+    ObjectProperty, Statement,
 };
 use oxc_span::GetSpan;
 
@@ -395,14 +396,15 @@ impl<'a> Extractor<'a> {
     }
 
     fn callback_returns_param(&self, f: &'a Expression<'a>) -> bool {
+        let first_param = |params: &FormalParameters<'a>| {
+            params
+                .items
+                .first()
+                .and_then(|p| p.pattern.get_identifier_name())
+        };
         match unwrap(f) {
             Expression::ArrowFunctionExpression(a) => {
-                let Some(param) = a
-                    .params
-                    .items
-                    .first()
-                    .and_then(|p| p.pattern.get_identifier_name())
-                else {
+                let Some(param) = first_param(&a.params) else {
                     return false;
                 };
                 if let Some(body) = a.get_expression() {
@@ -413,12 +415,7 @@ impl<'a> Extractor<'a> {
                 }
             }
             Expression::FunctionExpression(func) => {
-                let Some(param) = func
-                    .params
-                    .items
-                    .first()
-                    .and_then(|p| p.pattern.get_identifier_name())
-                else {
+                let Some(param) = first_param(&func.params) else {
                     return false;
                 };
                 func.body

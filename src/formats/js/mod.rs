@@ -628,8 +628,7 @@ pub struct CallFact {
 impl CallFact {
     /// The last segment of the callee (`limit` for `c.env.RL.limit`).
     pub fn method(&self) -> &str {
-        let callee = self.callee.as_str();
-        callee.rfind('.').map_or(callee, |dot| &callee[dot + 1..])
+        expr::last_segment(&self.callee)
     }
 }
 

@@ -788,32 +788,30 @@ impl<'a> Extractor<'a> {
         }
     }
 
-    fn is_regex_receiver(&self, recv: &'a Expression<'a>) -> bool {
+    fn is_regex_receiver(&self, recv: &'a Expression<'a>, recv_path: &str) -> bool {
         if self.regex_of(recv).is_some() {
             return true;
         }
-        let Some(path) = path_text(recv) else {
+        if recv_path.is_empty() {
             return false;
-        };
-        let written = last_segment(&path);
+        }
+        let written = last_segment(recv_path);
         // camelCase names of regexes (`languageDetectRe`); `VERSION_RE` is
         // below. An all-caps `...RE` may be a binding (`env.STORE`).
         if written.ends_with("Re") || written.ends_with("Rx") {
             return true;
         }
-        let name = Some(written.to_ascii_lowercase());
-        name.is_some_and(|n| {
-            n == "re"
-                || n == "rx"
-                || n.ends_with("regex")
-                || n.ends_with("regexp")
-                || n.ends_with("pattern")
-                || n.ends_with("matcher")
-                || n.ends_with("_re")
-                || (n.len() > 2
-                    && n.ends_with("re")
-                    && n.chars().rev().nth(2).is_some_and(|c| c == '_'))
-        })
+        let n = written.to_ascii_lowercase();
+        n == "re"
+            || n == "rx"
+            || n.ends_with("regex")
+            || n.ends_with("regexp")
+            || n.ends_with("pattern")
+            || n.ends_with("matcher")
+            || n.ends_with("_re")
+            || (n.len() > 2
+                && n.ends_with("re")
+                && n.chars().rev().nth(2).is_some_and(|c| c == '_'))
     }
 
     /// The literal parts of a string built by a template or `+` chain (or
@@ -869,7 +867,9 @@ impl<'a> Extractor<'a> {
         {
             return None;
         }
-        if method == "exec" && (self.is_regex_receiver(recv) || is_command_runner(&recv_path)) {
+        if method == "exec"
+            && (self.is_regex_receiver(recv, &recv_path) || is_command_runner(&recv_path))
+        {
             return None;
         }
         let first = arg(&call.arguments, 0)?;

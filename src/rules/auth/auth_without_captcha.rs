@@ -3,7 +3,7 @@
 use crate::finding::Finding;
 use crate::formats::js::{BetterAuthConfig, Flag, JsFacts, PathKind, ValueRef};
 use crate::project::Project;
-use crate::rules::source_util::skip_source_file;
+use crate::rules::source_util::source_files;
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(
@@ -63,10 +63,7 @@ impl Rule for AuthWithoutCaptcha {
         if router_guards_auth(project) {
             return;
         }
-        for (id, file, facts) in project.js_files() {
-            if skip_source_file(project, &file.path) {
-                continue;
-            }
+        for (id, _, facts) in source_files(project) {
             for cfg in &facts.better_auth {
                 // Unknown plugins may hold the captcha: say nothing.
                 if !cfg.plugins_known || has_captcha(project, facts, cfg) {

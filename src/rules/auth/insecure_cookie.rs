@@ -7,7 +7,7 @@
 use crate::finding::{FileId, Finding};
 use crate::formats::js::{CookieAttrs, CookieVia, CookieWrite, Flag, StringSetting};
 use crate::project::Project;
-use crate::rules::source_util::skip_source_file;
+use crate::rules::source_util::source_files;
 use crate::rules::{Rule, RuleMeta};
 use crate::span::Span;
 
@@ -154,10 +154,7 @@ impl Rule for InsecureCookie {
     }
 
     fn check(&self, project: &Project, out: &mut Vec<Finding>) {
-        for (id, file, facts) in project.js_files() {
-            if skip_source_file(project, &file.path) {
-                continue;
-            }
+        for (id, _, facts) in source_files(project) {
             check_better_auth(id, facts, out);
             check_cookie_writes(id, facts, out);
         }

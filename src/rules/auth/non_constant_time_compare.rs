@@ -3,7 +3,7 @@
 use crate::finding::Finding;
 use crate::formats::js::Compared;
 use crate::project::Project;
-use crate::rules::source_util::skip_source_file;
+use crate::rules::source_util::source_files;
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(
@@ -33,10 +33,7 @@ impl Rule for NonConstantTimeCompare {
     }
 
     fn check(&self, project: &Project, out: &mut Vec<Finding>) {
-        for (id, file, facts) in project.js_files() {
-            if skip_source_file(project, &file.path) {
-                continue;
-            }
+        for (id, _, facts) in source_files(project) {
             for (_, cmp) in facts.env_comparisons() {
                 // Credential names only: `origin === env.CORS_ALLOWED_ORIGINS`
                 // compares a confidential but non-secret value.

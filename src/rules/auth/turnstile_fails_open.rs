@@ -3,7 +3,7 @@
 use crate::finding::Finding;
 use crate::formats::js::{JsFacts, MissingOutcome, SecretCheck, UrlSource};
 use crate::project::Project;
-use crate::rules::source_util::skip_source_file;
+use crate::rules::source_util::source_files;
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(
@@ -42,10 +42,7 @@ impl Rule for TurnstileFailsOpen {
     }
 
     fn check(&self, project: &Project, out: &mut Vec<Finding>) {
-        for (id, file, facts) in project.js_files() {
-            if skip_source_file(project, &file.path) {
-                continue;
-            }
+        for (id, _, facts) in source_files(project) {
             for (_, check) in facts.secret_checks() {
                 let name = &check.env_name;
                 if !project.config.turnstile_pattern.is_match(name)

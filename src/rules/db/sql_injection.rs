@@ -7,7 +7,7 @@
 use crate::finding::Finding;
 use crate::formats::js::{JsFacts, SqlClass, SqlSink, UnsafeReason};
 use crate::project::Project;
-use crate::rules::source_util::{ModuleIndex, reachability_note, skip_source_file};
+use crate::rules::source_util::{ModuleIndex, reachability_note, source_files};
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(
@@ -60,10 +60,7 @@ impl Rule for SqlInjection {
 
     fn check(&self, project: &Project, out: &mut Vec<Finding>) {
         let index = ModuleIndex::new(project);
-        for (id, file, facts) in project.js_files() {
-            if skip_source_file(project, &file.path) {
-                continue;
-            }
+        for (id, file, facts) in source_files(project) {
             for sink in &facts.sql_sinks {
                 if !is_reported(&index, &file.path, facts, sink) {
                     continue;

@@ -4,7 +4,7 @@ use crate::finding::Finding;
 use crate::formats::js::{JsFacts, SqlClass, SqlFlow, SqlString, SqlStringKind};
 use crate::project::Project;
 use crate::rules::db::sql_injection;
-use crate::rules::source_util::{ModuleIndex, reachability_note, skip_source_file};
+use crate::rules::source_util::{ModuleIndex, reachability_note, source_files};
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(
@@ -38,10 +38,7 @@ impl Rule for SqlStringInterpolation {
 
     fn check(&self, project: &Project, out: &mut Vec<Finding>) {
         let index = ModuleIndex::new(project);
-        for (id, file, facts) in project.js_files() {
-            if skip_source_file(project, &file.path) {
-                continue;
-            }
+        for (id, file, facts) in source_files(project) {
             for s in &facts.sql_strings {
                 if s.only_descriptive() || covered_by_db003(&index, &file.path, facts, s) {
                     continue;
