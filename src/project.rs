@@ -8,11 +8,15 @@ use std::path::PathBuf;
 mod build;
 mod dev_vars;
 pub mod routes;
+mod sources;
 mod values;
 
 pub use values::{NamedValue, ValueOrigin};
 
 pub use build::scan;
+#[cfg(test)]
+pub use build::scan_with_sources;
+pub use sources::SourceSummary;
 
 use crate::config::Config;
 use crate::discover::{FileKind, Skipped};
@@ -59,6 +63,22 @@ pub struct SourceFile {
     pub tracked: bool,
 }
 
+impl SourceFile {
+    /// A file not read yet.
+    pub fn new(path: String, kind: FileKind) -> Self {
+        SourceFile {
+            path,
+            kind,
+            facts: Facts::None,
+            parse_failure: None,
+            credentials: Vec::new(),
+            suppressions: Vec::new(),
+            worker: None,
+            tracked: false,
+        }
+    }
+}
+
 pub type WorkerId = usize;
 
 #[derive(Debug)]
@@ -82,7 +102,19 @@ pub struct Project {
     /// For each Worker, whether the ignore rules cover `<dir>/.dev.vars`.
     pub dev_vars_ignored: Vec<bool>,
     pub skipped: Vec<Skipped>,
-    /// Cross-file route resolution, computed on first use (`routes.rs`).
+    /// What every source file showed, kept after its facts are dropped.
+    pub summary: SourceSummary,
+    /// The source files (TS/JS, Rust) waiting to be parsed, by file id:
+    /// they are parsed a batch of Workers at a time (`sources.rs`).
+    pub(crate) pending: Vec<(FileId, PathBuf)>,
+    /// Every source file by path, to resolve imports to file ids.
+    pub(crate) source_paths: std::collections::HashMap<String, FileId>,
+    /// The source files whose facts are loaded now, in id order.
+    pub(crate) scope: Vec<FileId>,
+    /// The Workers the loaded batch judges (their entries are resolved).
+    pub(crate) scope_workers: Vec<WorkerId>,
+    /// Cross-file route resolution over the loaded batch, computed on
+    /// first use (`routes.rs`).
     pub(crate) routes: std::sync::OnceLock<routes::RouteAnalysis>,
 }
 
@@ -137,14 +169,38 @@ impl Project {
         })
     }
 
-    /// Every TypeScript/JavaScript source file with its facts.
+    /// Every TypeScript/JavaScript (and Rust) source file of the loaded
+    /// batch, with its facts.
     pub fn js_files(
         &self,
     ) -> impl Iterator<Item = (FileId, &SourceFile, &crate::formats::js::JsFacts)> {
-        self.files().filter_map(|(id, f)| match &f.facts {
-            Facts::Js(j) => Some((id, f, &**j)),
-            _ => None,
+        self.scope.iter().filter_map(|&id| {
+            let f = &self.files[id];
+            match &f.facts {
+                Facts::Js(j) => Some((id, f, &**j)),
+                _ => None,
+            }
         })
+    }
+
+    /// The files of one Worker: found by its directory in the path-sorted
+    /// file list, not by a pass over every file.
+    pub fn worker_files(&self, worker: WorkerId) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        let (start, end) = match self.workers.get(worker) {
+            Some(w) if w.dir.is_empty() => (0, self.files.len()),
+            Some(w) => {
+                let prefix = format!("{}/", w.dir);
+                let start = self
+                    .files
+                    .partition_point(|f| f.path.as_str() < prefix.as_str());
+                let len = self.files[start..].partition_point(|f| f.path.starts_with(&prefix));
+                (start, start + len)
+            }
+            None => (0, 0),
+        };
+        (start..end)
+            .map(|id| (id, &self.files[id]))
+            .filter(move |(_, f)| f.worker == Some(worker))
     }
 
     pub fn worker_config(&self, worker: &Worker) -> Option<&WranglerConfig> {

@@ -11,7 +11,7 @@ use crate::config::{self, Config};
 use crate::finding::{Finding, Severity};
 use crate::project::{self, Project};
 use crate::report::{self, Report};
-use crate::rules;
+use crate::rules::{self, Rule};
 
 /// Exit codes of DESIGN.md.
 pub const EXIT_OK: i32 = 0;
@@ -48,10 +48,7 @@ pub fn check(args: &CheckArgs, color: bool) -> Result<i32, RunError> {
     let several = targets.len() > 1;
     for (index, target) in targets.iter().enumerate() {
         let config = load_config(args, &target.root)?;
-        let project = project::scan(&target.root, config);
-        let phase = crate::timing::Phase::start("rules");
-        let findings = run_rules(&project);
-        phase.end();
+        let (project, findings) = analyze(&target.root, config, rules::all());
         let phase = crate::timing::Phase::start("report");
         let snippets = match args.format {
             OutputFormat::Human => report::Snippets::Keep,
@@ -115,7 +112,14 @@ pub fn check(args: &CheckArgs, color: bool) -> Result<i32, RunError> {
     let phase = crate::timing::Phase::start("render");
     let rendered = match args.format {
         OutputFormat::Human => report::human::render(&report, color),
-        OutputFormat::Json => report::json::render(&report),
+        // JSON is the format of large reports: it is written as it is
+        // serialized rather than built in memory first.
+        OutputFormat::Json => {
+            write_with(args.output.as_deref(), |out| {
+                report::json::render_to(&report, out)
+            })?;
+            return Ok(exit_code(&report, args.fail_on));
+        }
         OutputFormat::Sarif => report::sarif::render(&report),
         OutputFormat::Github => report::github::render(&report),
         OutputFormat::Markdown => report::markdown::render(&report),
@@ -133,8 +137,7 @@ pub fn checklist(args: &ChecklistArgs) -> Result<i32, RunError> {
         return Err(RunError(format!("{}: not a directory", root.display())));
     }
     let config = read_config(args.config.as_deref(), &root)?;
-    let project = project::scan(&root, config);
-    let findings = run_rules(&project);
+    let (project, findings) = analyze(&root, config, rules::all());
     let report = report::build(&project, findings, None, report::Snippets::Drop);
     let list = report::checklist::evaluate(&project, &report);
     let text = match args.format {
@@ -171,25 +174,77 @@ fn relative_prefix(base: &Path, root: &Path) -> Result<String, RunError> {
     Ok(parts.join("/"))
 }
 
-pub fn run_rules(project: &Project) -> Vec<Finding> {
+/// Scans `root` and runs `rules` (those the configuration enables): the
+/// source rules on each batch of Workers while its source files are
+/// loaded, then the whole-project rules.
+pub fn analyze(root: &Path, config: Config, rules: &[&dyn Rule]) -> (Project, Vec<Finding>) {
+    let mut project = project::scan(root, config);
+    let mut times = RuleTimes::default();
+    let phase = crate::timing::Phase::start("sources");
+    let mut findings =
+        project.check_sources(|batch| run_rules(batch, rules, Pass::Sources, &times));
+    phase.end();
+    let phase = crate::timing::Phase::start("rules");
+    findings.extend(run_rules(&project, rules, Pass::Project, &times));
+    phase.end();
+    times.report();
+    (project, findings)
+}
+
+/// Which of a rule's checks runs.
+#[derive(Clone, Copy)]
+enum Pass {
+    /// On each batch of source files.
+    Sources,
+    /// Once, on the whole project.
+    Project,
+}
+
+fn run_rules(
+    project: &Project,
+    rules: &[&dyn Rule],
+    pass: Pass,
+    times: &RuleTimes,
+) -> Vec<Finding> {
     use rayon::prelude::*;
-    rules::all()
+    rules
         .par_iter()
         .filter(|rule| project.config.is_enabled(rule.meta().code))
         .flat_map_iter(|rule| {
             let mut out = Vec::new();
             let started = crate::timing::enabled().then(Instant::now);
-            rule.check(project, &mut out);
+            match pass {
+                Pass::Sources => rule.check_sources(project, &mut out),
+                Pass::Project => rule.check(project, &mut out),
+            }
             if let Some(started) = started {
-                eprintln!(
-                    "preflight: timing rule {:<7} {:>8.1} ms",
-                    rule.meta().code,
-                    started.elapsed().as_secs_f64() * 1000.0
-                );
+                times.add(rule.meta().code, started.elapsed());
             }
             out
         })
         .collect()
+}
+
+/// Time spent in each rule over all batches, for `PREFLIGHT_TIMINGS`.
+#[derive(Default)]
+struct RuleTimes(std::sync::Mutex<std::collections::BTreeMap<&'static str, std::time::Duration>>);
+
+impl RuleTimes {
+    fn add(&self, code: &'static str, time: std::time::Duration) {
+        if let Ok(mut times) = self.0.lock() {
+            *times.entry(code).or_default() += time;
+        }
+    }
+
+    fn report(&mut self) {
+        let Ok(times) = self.0.get_mut() else { return };
+        for (code, time) in times.iter() {
+            eprintln!(
+                "preflight: timing rule {code:<7} {:>8.1} ms",
+                time.as_secs_f64() * 1000.0
+            );
+        }
+    }
 }
 
 fn exit_code(report: &Report, fail_on: FailOn) -> i32 {
@@ -307,24 +362,36 @@ fn display_prefix(path: &Path) -> String {
 }
 
 fn write_output(output: Option<&Path>, text: &str) -> Result<(), RunError> {
+    write_with(output, |out| out.write_all(text.as_bytes()))
+}
+
+/// Runs `write` on the output file, or on stdout, buffered. A closed pipe
+/// (`preflight check | head`) is not an error worth reporting.
+fn write_with(
+    output: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), RunError> {
     match output {
-        Some(path) => std::fs::write(path, text)
-            .map_err(|e| RunError(format!("cannot write {}: {e}", path.display()))),
-        None => write_stdout(text),
+        Some(path) => {
+            let fail =
+                |e: std::io::Error| RunError(format!("cannot write {}: {e}", path.display()));
+            let file = std::fs::File::create(path).map_err(fail)?;
+            let mut out = std::io::BufWriter::new(file);
+            write(&mut out).and_then(|_| out.flush()).map_err(fail)
+        }
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            match write(&mut out).and_then(|_| out.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(RunError(format!("cannot write output: {e}")))
+                }
+                _ => Ok(()),
+            }
+        }
     }
 }
 
-/// Writes to stdout; a closed pipe (`preflight check | head`) is not an
-/// error worth reporting.
+/// Writes to stdout; a closed pipe is not an error.
 pub fn write_stdout(text: &str) -> Result<(), RunError> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-    {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(RunError(format!("cannot write output: {e}")))
-        }
-        _ => Ok(()),
-    }
+    write_with(None, |out| out.write_all(text.as_bytes()))
 }

@@ -1,6 +1,7 @@
 //! The same tree gives byte-identical output whatever the thread count:
 //! parsing and rules run in parallel, so any order that leaks from the
-//! scheduler into the report would show up here.
+//! scheduler into the report would show up here. Nor does the output depend
+//! on how Workers are grouped into the batches their sources are parsed in.
 
 use std::path::Path;
 use std::process::Command;
@@ -23,7 +24,15 @@ fn copy_tree(from: &Path, to: &Path) {
 }
 
 fn run(root: &Path, format: &str, threads: usize) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_preflight"))
+    run_batched(root, format, threads, None)
+}
+
+fn run_batched(root: &Path, format: &str, threads: usize, batch_files: Option<usize>) -> String {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_preflight"));
+    if let Some(n) = batch_files {
+        command.env("PREFLIGHT_BATCH_FILES", n.to_string());
+    }
+    let out = command
         .args(["check", "--fail-on", "never", "--format", format])
         .arg(root)
         .env("RAYON_NUM_THREADS", threads.to_string())
@@ -46,17 +55,42 @@ fn run(root: &Path, format: &str, threads: usize) -> String {
     serde_json::to_string_pretty(&value).unwrap()
 }
 
-#[test]
-fn output_is_identical_with_one_thread_and_with_many() {
+/// Every fixture project (many findings of every family, parse failures,
+/// suppressions) plus a synthetic monorepo (many Workers, many files).
+fn mixed_tree() -> tempfile::TempDir {
     let temp = tempfile::tempdir().unwrap();
     let root = temp.path().join("tree");
-    // Every fixture project (many findings of every family, parse failures,
-    // suppressions) plus a synthetic monorepo (many Workers, many files).
     copy_tree(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
         &root.join("fixtures"),
     );
     corpus::generate(&root.join("corpus"), 600);
+    temp
+}
+
+#[test]
+fn output_does_not_depend_on_how_workers_are_batched() {
+    let temp = mixed_tree();
+    let root = temp.path().join("tree");
+    let default = run_batched(&root, "json", 2, None);
+    assert!(
+        default.contains("\"DB003\""),
+        "the tree has source findings"
+    );
+    // One Worker per batch, and every Worker in one batch.
+    for batch_files in [1, 1_000_000] {
+        let other = run_batched(&root, "json", 2, Some(batch_files));
+        assert!(
+            default == other,
+            "batches of {batch_files} files change the output"
+        );
+    }
+}
+
+#[test]
+fn output_is_identical_with_one_thread_and_with_many() {
+    let temp = mixed_tree();
+    let root = temp.path().join("tree");
 
     for format in ["json", "sarif"] {
         let one = run(&root, format, 1);

@@ -28,6 +28,12 @@ impl FileKind {
     pub fn is_structured(self) -> bool {
         !matches!(self, FileKind::Text)
     }
+
+    /// Program source (TS/JS, Rust): parsed a batch of Workers at a time,
+    /// after the configuration files.
+    pub fn is_source(self) -> bool {
+        matches!(self, FileKind::Script | FileKind::RustSource)
+    }
 }
 
 const TEMPLATE_SUFFIXES: &[&str] = &[".example", ".sample", ".template", ".dist", ".defaults"];

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use super::{Facts, Project, SourceFile, Worker};
 use crate::config::Config;
-use crate::discover::{self, Candidate, FileKind, ReadOutcome, Skipped};
+use crate::discover::{self, FileKind, ReadOutcome, Skipped};
 use crate::formats::ParseFailure;
 use crate::formats::dotenv::DotEnvFile;
 use crate::formats::package_json::PackageJson;
@@ -23,35 +23,42 @@ use crate::suppress;
 /// in each front, so that hostile nesting cannot overflow it.
 const PARSE_STACK: usize = 64 * 1024 * 1024;
 
+/// Discovers the tree, parses every configuration file (wrangler, env,
+/// workflows, scripts, manifests) and links files to Workers. Source files
+/// are only listed: [`Project::check_sources`] parses them a batch of
+/// Workers at a time, so that their facts never all sit in memory at once.
 pub fn scan(root: &Path, config: Config) -> Project {
     let phase = crate::timing::Phase::start("discover");
     let discovery = discover::discover(root, &config);
     phase.end();
     let phase = crate::timing::Phase::start("parse");
     let catalog = Catalog::builtin();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .stack_size(PARSE_STACK)
-        .build();
-    let analyze_all = || {
+    let results = in_parse_pool(|| {
         discovery
             .files
             .par_iter()
-            .map(|c| analyze(c, &config, catalog))
+            .map(|c| {
+                if c.kind.is_source() {
+                    Ok(SourceFile::new(c.rel.clone(), c.kind))
+                } else {
+                    analyze(&c.rel, &c.abs, c.kind, &config, catalog)
+                }
+            })
             .collect::<Vec<_>>()
-    };
-    let results = match &pool {
-        Ok(pool) => pool.install(analyze_all),
-        Err(_) => analyze_all(),
-    };
-
+    });
     phase.end();
+
     let phase = crate::timing::Phase::start("link");
     let mut files = Vec::with_capacity(results.len());
+    let mut pending = Vec::new();
     let mut skipped = discovery.skipped;
-    for result in results {
+    for (result, candidate) in results.into_iter().zip(discovery.files) {
         match result {
             Ok(mut file) => {
                 file.tracked = discovery.tracked.contains(&file.path);
+                if file.kind.is_source() {
+                    pending.push((files.len(), candidate.abs));
+                }
                 files.push(file);
             }
             Err(skip) => skipped.push(skip),
@@ -68,6 +75,10 @@ pub fn scan(root: &Path, config: Config) -> Project {
         .iter()
         .map(|w| super::dev_vars::is_ignored(root, &w.dir))
         .collect();
+    let source_paths = pending
+        .iter()
+        .map(|&(id, _)| (files[id].path.clone(), id))
+        .collect();
     phase.end();
     Project {
         root: root.to_path_buf(),
@@ -79,29 +90,52 @@ pub fn scan(root: &Path, config: Config) -> Project {
         in_git_repo: discovery.in_git_repo,
         dev_vars_ignored,
         skipped,
+        summary: Default::default(),
+        pending,
+        source_paths,
+        scope: Vec::new(),
+        scope_workers: Vec::new(),
         routes: std::sync::OnceLock::new(),
     }
 }
 
+/// Test support: a scan with every source file loaded as one batch, for
+/// tests that look at facts and routes directly.
+#[cfg(test)]
+pub fn scan_with_sources(root: &Path, config: Config) -> Project {
+    let mut project = scan(root, config);
+    project.load_all_sources();
+    project
+}
+
+/// Runs `work` on threads with [`PARSE_STACK`] of stack (on the current
+/// ones when such a pool cannot be built).
+pub(super) fn in_parse_pool<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    let pool = POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .stack_size(PARSE_STACK)
+            .build()
+            .ok()
+    });
+    match pool {
+        Some(pool) => pool.install(work),
+        None => work(),
+    }
+}
+
 /// Reads and parses one file; the parser's model is all that is kept.
-fn analyze(
-    candidate: &Candidate,
+pub(super) fn analyze(
+    rel: &str,
+    abs: &Path,
+    kind: FileKind,
     config: &Config,
     catalog: &Catalog,
 ) -> Result<SourceFile, Skipped> {
-    let mut file = SourceFile {
-        path: candidate.rel.clone(),
-        kind: candidate.kind,
-        facts: Facts::None,
-        parse_failure: None,
-        credentials: Vec::new(),
-        suppressions: Vec::new(),
-        worker: None,
-        tracked: false,
-    };
-    let text = match discover::read_text(&candidate.abs, config.max_file_size) {
+    let mut file = SourceFile::new(rel.to_string(), kind);
+    let text = match discover::read_text(abs, config.max_file_size) {
         ReadOutcome::Text(text) => text,
-        ReadOutcome::InvalidUtf8 { offset } if candidate.kind.is_structured() => {
+        ReadOutcome::InvalidUtf8 { offset } if kind.is_structured() => {
             file.parse_failure = Some(ParseFailure::new(
                 Span::empty_at(offset),
                 format!("not valid UTF-8 (first invalid byte at offset {offset})"),
@@ -110,24 +144,24 @@ fn analyze(
         }
         ReadOutcome::InvalidUtf8 { .. } => {
             return Err(Skipped {
-                path: candidate.rel.clone(),
+                path: rel.to_string(),
                 reason: "not valid UTF-8 text".to_string(),
             });
         }
         ReadOutcome::Skip(reason) => {
             return Err(Skipped {
-                path: candidate.rel.clone(),
+                path: rel.to_string(),
                 reason,
             });
         }
     };
     // Minified code is scanned as text, as a `.min.js` name would be.
-    let kind = match candidate.kind {
+    let kind = match kind {
         FileKind::Script if crate::discover::is_minified_script(&text) => FileKind::Text,
         kind => kind,
     };
     file.kind = kind;
-    let parsed = parse_facts(kind, &text, &candidate.rel, config);
+    let parsed = parse_facts(kind, &text, rel, config);
     match parsed {
         Ok(facts) => file.facts = facts,
         Err(failure) => file.parse_failure = Some(failure),

@@ -37,7 +37,7 @@
 //!   is not treated as middleware; only `use` is.
 //! * A route of a sub-app mounted twice appears twice (rules deduplicate by span).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::finding::FileId;
 use crate::formats::js::{
@@ -175,12 +175,11 @@ pub enum Reachability {
 #[derive(Debug, Default)]
 pub struct RouteAnalysis {
     pub routes: Vec<ResolvedRoute>,
-    /// Per Worker: its entry file, when `main` resolves to a scanned file.
-    pub entries: Vec<Option<FileId>>,
-    /// Per file.
-    pub reachability: Vec<Reachability>,
-    /// Scanned TS/JS files by path.
-    by_path: HashMap<String, FileId>,
+    /// Per Worker of the batch: its entry file, when `main` resolves to a
+    /// scanned file.
+    pub entries: HashMap<WorkerId, FileId>,
+    /// Per file of the batch; the others are `Unknown`.
+    pub reachability: HashMap<FileId, Reachability>,
 }
 
 /// A function whose facts belong to a route's chain; `region` restricts
@@ -254,13 +253,13 @@ impl Project {
 
     /// The Worker's entry file, when its `main` is a scanned TS/JS file.
     pub fn worker_entry(&self, worker: WorkerId) -> Option<FileId> {
-        self.route_analysis().entries.get(worker).copied().flatten()
+        self.route_analysis().entries.get(&worker).copied()
     }
 
     pub fn reachability(&self, file: FileId) -> Reachability {
         self.route_analysis()
             .reachability
-            .get(file)
+            .get(&file)
             .copied()
             .unwrap_or(Reachability::Unknown)
     }
@@ -272,12 +271,11 @@ impl Project {
 
     /// TS/JS files whose Worker entry is known but which no entry reaches.
     pub fn unreachable_files(&self) -> impl Iterator<Item = FileId> + '_ {
-        self.route_analysis()
-            .reachability
+        let analysis = self.route_analysis();
+        self.scope
             .iter()
-            .enumerate()
-            .filter(|(_, r)| **r == Reachability::Unreachable)
-            .map(|(id, _)| id)
+            .copied()
+            .filter(|id| analysis.reachability.get(id) == Some(&Reachability::Unreachable))
     }
 
     /// The functions of a route's chain, then the helpers they call (one
@@ -333,8 +331,7 @@ impl Project {
                 LinkTarget::Name(_) => {}
             }
         }
-        let analysis = self.route_analysis();
-        let resolver = Resolver::new(self, &analysis.by_path);
+        let resolver = Resolver::new(self);
         let direct = out.len();
         for i in 0..direct {
             let (file, callees): (FileId, Vec<String>) = {
@@ -426,10 +423,11 @@ enum Sym {
     Router(FileId, InstanceId),
 }
 
+/// Resolves names and imports over the loaded batch; imports resolve by
+/// path against every source file (`Project::source_paths`), and a file
+/// outside the batch has no facts to follow.
 struct Resolver<'p> {
     project: &'p Project,
-    /// Scanned TS/JS files by path.
-    by_path: &'p HashMap<String, FileId>,
 }
 
 const EXTENSIONS: &[&str] = &["ts", "tsx", "js", "mjs", "cjs", "mts", "jsx", "cts"];
@@ -455,8 +453,8 @@ fn parent_dir(path: &str) -> &str {
 }
 
 impl<'p> Resolver<'p> {
-    fn new(project: &'p Project, by_path: &'p HashMap<String, FileId>) -> Self {
-        Resolver { project, by_path }
+    fn new(project: &'p Project) -> Self {
+        Resolver { project }
     }
 
     fn facts(&self, file: FileId) -> Option<&'p JsFacts> {
@@ -465,7 +463,7 @@ impl<'p> Resolver<'p> {
 
     /// The scanned file a path (without or with an extension) names.
     fn lookup(&self, path: &str) -> Option<FileId> {
-        if let Some(&id) = self.by_path.get(path) {
+        if let Some(&id) = self.project.source_paths.get(path) {
             return Some(id);
         }
         // TypeScript resolves `./x.js` to `./x.ts`.
@@ -478,13 +476,21 @@ impl<'p> Resolver<'p> {
                 _ => &[],
             };
             for alt in alts {
-                if let Some(&id) = self.by_path.get(format!("{stem}.{alt}").as_str()) {
+                if let Some(&id) = self
+                    .project
+                    .source_paths
+                    .get(format!("{stem}.{alt}").as_str())
+                {
                     return Some(id);
                 }
             }
         }
         for ext in EXTENSIONS {
-            if let Some(&id) = self.by_path.get(format!("{path}.{ext}").as_str()) {
+            if let Some(&id) = self
+                .project
+                .source_paths
+                .get(format!("{path}.{ext}").as_str())
+            {
                 return Some(id);
             }
         }
@@ -494,7 +500,7 @@ impl<'p> Resolver<'p> {
             } else {
                 format!("{path}/index.{ext}")
             };
-            if let Some(&id) = self.by_path.get(p.as_str()) {
+            if let Some(&id) = self.project.source_paths.get(p.as_str()) {
                 return Some(id);
             }
         }
@@ -787,42 +793,27 @@ struct Flattener<'p> {
 }
 
 fn analyze(project: &Project) -> RouteAnalysis {
-    let by_path: HashMap<String, FileId> = project
-        .files
+    let resolver = Resolver::new(project);
+    let entries: HashMap<WorkerId, FileId> = project
+        .scope_workers
         .iter()
-        .enumerate()
-        .filter(|(_, f)| matches!(f.facts, Facts::Js(_)))
-        .map(|(id, f)| (f.path.clone(), id))
-        .collect();
-    let resolver = Resolver::new(project, &by_path);
-    let entries: Vec<Option<FileId>> = (0..project.workers.len())
-        .map(|w| resolver.entry(w))
+        .filter_map(|&w| Some((w, resolver.entry(w)?)))
         .collect();
 
     // Reachability over relative imports.
-    let mut reached = vec![false; project.files.len()];
-    for entry in entries.iter().flatten() {
-        let mut queue = vec![*entry];
+    let mut reached: HashSet<FileId> = HashSet::new();
+    let mut ordered: Vec<(WorkerId, FileId)> = entries.iter().map(|(w, f)| (*w, *f)).collect();
+    ordered.sort_unstable();
+    for &(_, entry) in &ordered {
+        let mut queue = vec![entry];
         while let Some(f) = queue.pop() {
-            if reached.get(f).copied().unwrap_or(true) {
+            if !reached.insert(f) {
                 continue;
             }
-            reached[f] = true;
             let Some(facts) = resolver.facts(f) else {
                 continue;
             };
-            let specs = facts
-                .imports
-                .iter()
-                .filter(|i| !i.type_only)
-                .map(|i| i.source.value.as_str())
-                .chain(facts.exports.iter().filter_map(|e| match &e.kind {
-                    ExportKind::ReExport { source } | ExportKind::ReExportAll { source } => {
-                        Some(source.as_str())
-                    }
-                    _ => None,
-                }));
-            for spec in specs {
+            for spec in runtime_specifiers(facts) {
                 if let Some(t) = resolver.resolve_import(f, spec) {
                     queue.push(t);
                 }
@@ -830,30 +821,27 @@ fn analyze(project: &Project) -> RouteAnalysis {
         }
     }
     let reachability = project
-        .files
+        .scope
         .iter()
-        .enumerate()
-        .map(|(id, file)| {
-            if reached[id] {
+        .map(|&id| {
+            let file = &project.files[id];
+            let state = if reached.contains(&id) {
                 Reachability::Reachable
             } else if matches!(file.facts, Facts::Js(_))
-                && file
-                    .worker
-                    .and_then(|w| entries.get(w).copied().flatten())
-                    .is_some()
+                && file.worker.is_some_and(|w| entries.contains_key(&w))
             {
                 Reachability::Unreachable
             } else {
                 Reachability::Unknown
-            }
+            };
+            (id, state)
         })
         .collect();
 
     let mut routes = Vec::new();
-    for (worker, entry) in entries.iter().enumerate() {
-        let Some(entry) = *entry else { continue };
+    for &(worker, entry) in &ordered {
         let mut fl = Flattener {
-            r: Resolver::new(project, &by_path),
+            r: Resolver::new(project),
             worker,
             out: Vec::new(),
             stack: Vec::new(),
@@ -866,7 +854,30 @@ fn analyze(project: &Project) -> RouteAnalysis {
         routes,
         entries,
         reachability,
-        by_path,
+    }
+}
+
+/// The relative modules a file loads at run time: its imports (not
+/// `import type`) and re-exports.
+pub(crate) fn runtime_specifiers(facts: &JsFacts) -> impl Iterator<Item = &str> {
+    facts
+        .imports
+        .iter()
+        .filter(|i| !i.type_only)
+        .map(|i| i.source.value.as_str())
+        .chain(facts.exports.iter().filter_map(|e| match &e.kind {
+            ExportKind::ReExport { source } | ExportKind::ReExportAll { source } => {
+                Some(source.as_str())
+            }
+            _ => None,
+        }))
+}
+
+impl Project {
+    /// The source file a relative specifier imported from `from` names,
+    /// loaded or not.
+    pub(crate) fn resolve_source_import(&self, from: FileId, spec: &str) -> Option<FileId> {
+        Resolver::new(self).resolve_import(from, spec)
     }
 }
 

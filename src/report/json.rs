@@ -61,6 +61,15 @@ struct Summary {
 }
 
 pub fn render(report: &Report) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = render_to(report, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes the report as it is serialized: large reports are never held
+/// whole in memory.
+pub fn render_to(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let doc = Document {
         version: 1,
         tool: Tool {
@@ -87,9 +96,8 @@ pub fn render(report: &Report) -> String {
             elapsed_ms: report.elapsed_ms,
         },
     };
-    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
-    out.push('\n');
-    out
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")
 }
 
 fn entry(d: &Diagnostic, suppressed: bool) -> Entry<'_> {

@@ -39,9 +39,19 @@ impl RuleMeta {
     }
 }
 
+/// One rule. The engine calls [`Rule::check_sources`] on each batch of
+/// Workers while its source files are loaded (`project/sources.rs`), then
+/// [`Rule::check`] once on the whole project, when no source facts are
+/// loaded: configuration rules implement `check`, source rules
+/// `check_sources`, and a rule that judges both implements both.
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
-    fn check(&self, project: &Project, out: &mut Vec<Finding>);
+
+    /// Judges the configuration files (and [`Project::summary`]).
+    fn check(&self, _project: &Project, _out: &mut Vec<Finding>) {}
+
+    /// Judges the loaded batch of source files (with any configuration).
+    fn check_sources(&self, _project: &Project, _out: &mut Vec<Finding>) {}
 }
 
 /// Declares a rule's metadata next to its implementation.

@@ -202,9 +202,7 @@ pub(crate) fn run_rule_on(
         }
         std::fs::write(full, text).expect("write");
     }
-    let project = crate::project::scan(dir.path(), config);
-    let mut out = Vec::new();
-    rule.check(&project, &mut out);
+    let (project, out) = crate::run::analyze(dir.path(), config, &[rule]);
     out.iter()
         .filter_map(|f| match &f.location {
             crate::finding::Location::File { file, span } => {

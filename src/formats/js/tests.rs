@@ -1023,7 +1023,7 @@ fn project_scan_routes_scripts_to_the_js_front() {
     )
     .unwrap();
     std::fs::write(dir.path().join("src/broken.ts"), "const = ;\n").unwrap();
-    let project = crate::project::scan(dir.path(), crate::config::Config::default());
+    let project = crate::project::scan_with_sources(dir.path(), crate::config::Config::default());
     let js: Vec<_> = project
         .js_files()
         .map(|(_, f, facts)| (f.path.clone(), facts.routes.len()))

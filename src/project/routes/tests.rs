@@ -11,7 +11,7 @@ fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, Project) {
         }
         std::fs::write(full, text).expect("write");
     }
-    let p = crate::project::scan(dir.path(), crate::config::Config::default());
+    let p = crate::project::scan_with_sources(dir.path(), crate::config::Config::default());
     (dir, p)
 }
 

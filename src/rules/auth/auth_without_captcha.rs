@@ -2,7 +2,7 @@
 
 use crate::finding::Finding;
 use crate::formats::js::{BetterAuthConfig, Flag, JsFacts, PathKind, ValueRef};
-use crate::project::Project;
+use crate::project::{Project, WorkerId};
 use crate::rules::source_util::source_files;
 use crate::rules::{Rule, RuleMeta};
 
@@ -32,25 +32,27 @@ fn has_captcha(project: &Project, facts: &JsFacts, cfg: &BetterAuthConfig) -> bo
     plugin || in_hooks
 }
 
-/// Whether some router runs Turnstile in front of the auth endpoints: a
-/// middleware or route on `*` or on a path containing `auth` whose
-/// handlers are named like Turnstile or call a Turnstile function.
-fn router_guards_auth(project: &Project) -> bool {
+/// Whether some router of `worker` or of a shared file (any loaded router
+/// when the auth config belongs to no Worker) runs Turnstile in front of the auth
+/// endpoints: a middleware or route on `*` or on a path containing `auth`
+/// whose handlers are named like Turnstile or call a Turnstile function.
+fn router_guards_auth(project: &Project, worker: Option<WorkerId>) -> bool {
     let pattern = &project.config.turnstile_pattern;
-    project.js_files().any(|(_, _, facts)| {
-        facts.routes.iter().any(|r| {
-            let path = &r.path;
-            let covers =
-                path.kind == PathKind::Any || path.text == "*" || path.text.contains("auth");
-            covers
-                && r.handlers.iter().any(|h| match &h.value {
-                    ValueRef::Function(id) => facts
-                        .function_and_nested(*id)
-                        .iter()
-                        .any(|f| f.calls_matching(|c| pattern.is_match(c))),
-                    other => other.name().is_some_and(|n| pattern.is_match(n)),
-                })
-        })
+    project.js_files().any(|(_, file, facts)| {
+        (worker.is_none() || file.worker.is_none() || file.worker == worker)
+            && facts.routes.iter().any(|r| {
+                let path = &r.path;
+                let covers =
+                    path.kind == PathKind::Any || path.text == "*" || path.text.contains("auth");
+                covers
+                    && r.handlers.iter().any(|h| match &h.value {
+                        ValueRef::Function(id) => facts
+                            .function_and_nested(*id)
+                            .iter()
+                            .any(|f| f.calls_matching(|c| pattern.is_match(c))),
+                        other => other.name().is_some_and(|n| pattern.is_match(n)),
+                    })
+            })
     })
 }
 
@@ -59,11 +61,11 @@ impl Rule for AuthWithoutCaptcha {
         &META
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Finding>) {
-        if router_guards_auth(project) {
-            return;
-        }
-        for (id, _, facts) in source_files(project) {
+    fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
+        for (id, file, facts) in source_files(project) {
+            if facts.better_auth.is_empty() || router_guards_auth(project, file.worker) {
+                continue;
+            }
             for cfg in &facts.better_auth {
                 // Unknown plugins may hold the captcha: say nothing.
                 if !cfg.plugins_known || has_captcha(project, facts, cfg) {

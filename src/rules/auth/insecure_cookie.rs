@@ -153,7 +153,7 @@ impl Rule for InsecureCookie {
         &META
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Finding>) {
+    fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
         for (id, _, facts) in source_files(project) {
             check_better_auth(id, facts, out);
             check_cookie_writes(id, facts, out);

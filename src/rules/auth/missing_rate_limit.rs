@@ -20,7 +20,7 @@ impl Rule for MissingRateLimit {
         &META
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Finding>) {
+    fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
         let pattern = &project.config.rate_limit_pattern;
         for (id, worker) in project.workers.iter().enumerate() {
             // Config-only Workers (no source in the scan) cannot be judged.

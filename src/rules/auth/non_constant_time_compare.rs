@@ -32,7 +32,7 @@ impl Rule for NonConstantTimeCompare {
         &META
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Finding>) {
+    fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
         for (id, _, facts) in source_files(project) {
             for (_, cmp) in facts.env_comparisons() {
                 // Credential names only: `origin === env.CORS_ALLOWED_ORIGINS`

@@ -41,7 +41,7 @@ impl Rule for TurnstileFailsOpen {
         &META
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Finding>) {
+    fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
         for (id, _, facts) in source_files(project) {
             for (_, check) in facts.secret_checks() {
                 let name = &check.env_name;

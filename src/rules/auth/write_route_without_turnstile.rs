@@ -41,7 +41,7 @@ impl Rule for WriteRouteWithoutTurnstile {
         &META
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Finding>) {
+    fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
         let config = &project.config;
         let mut seen = HashSet::new();
         for route in project.routes() {

@@ -30,16 +30,13 @@ fn is_sentry_bundler_plugin(name: &str) -> bool {
 }
 
 fn uses_sentry(project: &Project) -> bool {
-    project.js_files().any(|(_, _, facts)| {
-        facts
-            .imports
-            .iter()
-            .any(|i| is_sentry_package(&i.source.value))
-            || facts.env_reads().any(|(_, r)| r.name == "SENTRY_DSN")
-    }) || project.files().any(|(_, f)| match &f.facts {
-        Facts::PackageJson(p) => p.dependencies.iter().any(|d| is_sentry_package(d)),
-        _ => false,
-    })
+    let summary = &project.summary;
+    summary.packages.iter().any(|p| is_sentry_package(p))
+        || summary.env_names.contains("SENTRY_DSN")
+        || project.files().any(|(_, f)| match &f.facts {
+            Facts::PackageJson(p) => p.dependencies.iter().any(|d| is_sentry_package(d)),
+            _ => false,
+        })
 }
 
 /// A command that uploads source maps, or runs a script named for it.

@@ -58,7 +58,7 @@ impl Rule for SqlInjection {
         &META
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Finding>) {
+    fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
         let index = ModuleIndex::new(project);
         for (id, file, facts) in source_files(project) {
             for sink in &facts.sql_sinks {

@@ -36,7 +36,7 @@ impl Rule for SqlStringInterpolation {
         &META
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Finding>) {
+    fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
         let index = ModuleIndex::new(project);
         for (id, file, facts) in source_files(project) {
             for s in &facts.sql_strings {

@@ -27,7 +27,7 @@ impl Rule for CorsReflectsOrigin {
         &META
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Finding>) {
+    fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
         for (file, source, facts) in project.js_files() {
             if util::skip_file(project, file, &source.path) {
                 continue;

@@ -34,7 +34,7 @@ impl Rule for SsrfGuardIncomplete {
         &META
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Finding>) {
+    fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
         // Names that some fetch's URL actually went through.
         let used_as_guard: HashSet<String> = project
             .js_files()

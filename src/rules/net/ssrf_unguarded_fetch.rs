@@ -31,7 +31,7 @@ impl Rule for SsrfUnguardedFetch {
         &META
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Finding>) {
+    fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
         let mut reported: Vec<(FileId, Span)> = Vec::new();
         for (file, source, facts) in project.js_files() {
             if util::skip_file(project, file, &source.path) {

@@ -27,7 +27,7 @@ impl Rule for AuthFailureNotTracked {
         &META
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Finding>) {
+    fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
         let pattern = &project.config.security_event_pattern;
         for (file, source, facts) in project.js_files() {
             // Only a Worker's own code: scripts and tooling outside every

@@ -14,7 +14,7 @@ use crate::finding::Finding;
 use crate::formats::dotenv::DotEnvFile;
 use crate::formats::js::EnvSource;
 use crate::formats::wrangler::WranglerConfig;
-use crate::project::{Project, WorkerId};
+use crate::project::{Facts, Project, WorkerId};
 use crate::rules::net::cors_wildcard::util;
 use crate::rules::{Rule, RuleMeta};
 
@@ -33,15 +33,8 @@ impl Rule for UndeclaredSecret {
         &META
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Finding>) {
+    fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
         let mut declared_by_worker: BTreeMap<WorkerId, Option<HashSet<String>>> = BTreeMap::new();
-        // Env files by Worker, gathered in one pass (not one pass per Worker).
-        let mut env_files: BTreeMap<WorkerId, Vec<&DotEnvFile>> = BTreeMap::new();
-        for (_, source, env) in project.dotenv_files() {
-            if let Some(worker) = source.worker {
-                env_files.entry(worker).or_default().push(env);
-            }
-        }
         for (file, source, facts) in project.js_files() {
             let Some(worker) = source.worker else {
                 continue;
@@ -50,8 +43,14 @@ impl Rule for UndeclaredSecret {
                 continue;
             }
             let declared = declared_by_worker.entry(worker).or_insert_with(|| {
-                let env = env_files.get(&worker).map_or(&[][..], Vec::as_slice);
-                declared_names(project, worker, env)
+                let env: Vec<&DotEnvFile> = project
+                    .worker_files(worker)
+                    .filter_map(|(_, f)| match &f.facts {
+                        Facts::DotEnv(env) => Some(env),
+                        _ => None,
+                    })
+                    .collect();
+                declared_names(project, worker, &env)
             });
             // A Worker whose config could not be read cannot be judged.
             let Some(declared) = declared else { continue };

@@ -1,0 +1,307 @@
+//! Source files (TS/JS, Rust) are parsed a batch of Workers at a time, and
+//! the source rules run on each batch before its facts are dropped: peak
+//! memory follows the largest batch, not the size of the tree.
+//!
+//! A batch holds whole Workers (every source file under their directory)
+//! plus the files those import from outside it (shared packages), loaded
+//! as guests. Source files under no Worker that no batch imported are
+//! checked last, together. What each file showed beyond its facts
+//! (credentials, suppressions, parse failures, skips) is kept for the
+//! whole-project rules and the report.
+
+use std::collections::{BTreeSet, HashSet};
+
+use rayon::prelude::*;
+
+use super::build::{analyze, in_parse_pool};
+use super::{Facts, Project, WorkerId};
+use crate::finding::{FileId, Finding, Location};
+use crate::secrets::Catalog;
+
+/// A batch is closed once it holds this many source files; a Worker is
+/// never split. `PREFLIGHT_BATCH_FILES` overrides it, so that tests can
+/// check that the output does not depend on how Workers are grouped.
+const BATCH_FILES: usize = 1024;
+
+fn batch_files() -> usize {
+    static SIZE: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *SIZE.get_or_init(|| {
+        std::env::var("PREFLIGHT_BATCH_FILES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .filter(|&n| n > 0)
+            .unwrap_or(BATCH_FILES)
+    })
+}
+
+/// What the source files showed, kept after their facts are dropped, for
+/// the rules that judge the whole project.
+#[derive(Debug, Default)]
+pub struct SourceSummary {
+    /// Packages imported (bare specifiers) by some source file.
+    pub packages: BTreeSet<String>,
+    /// Environment variable names some source file reads.
+    pub env_names: BTreeSet<String>,
+}
+
+/// Where each source file stands during the batches.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Seen {
+    /// Not read yet.
+    Never,
+    /// Read; its credentials, suppressions and parse result are recorded.
+    Read,
+    /// Read and skipped (unreadable, too large, binary).
+    Skipped,
+}
+
+impl Project {
+    /// Loads the source files a batch at a time and runs `check` on each
+    /// batch; returns what `check` found, without duplicates, keeping each
+    /// finding only from a batch that owns its file.
+    pub fn check_sources(
+        &mut self,
+        mut check: impl FnMut(&Project) -> Vec<Finding>,
+    ) -> Vec<Finding> {
+        let mut seen = vec![Seen::Never; self.files.len()];
+        let mut findings = Vec::new();
+        let mut run = |project: &mut Project,
+                       seen: &mut Vec<Seen>,
+                       members: Vec<FileId>,
+                       workers: Vec<WorkerId>| {
+            project.load(&members, workers, seen);
+            let owner = |file: FileId| {
+                !project.files[file].kind.is_source()
+                    || project.files[file].worker.is_none()
+                    || members.binary_search(&file).is_ok()
+            };
+            findings.extend(check(project).into_iter().filter(|f| match f.location {
+                Location::File { file, .. } => owner(file),
+                Location::Virtual { .. } => true,
+            }));
+            project.unload();
+        };
+        for (workers, members) in self.worker_batches() {
+            run(self, &mut seen, members, workers);
+        }
+        let orphans: Vec<FileId> = self
+            .pending
+            .iter()
+            .map(|&(id, _)| id)
+            .filter(|&id| self.files[id].worker.is_none() && seen[id] == Seen::Never)
+            .collect();
+        if !orphans.is_empty() {
+            run(self, &mut seen, orphans, Vec::new());
+        }
+        self.drop_skipped_sources(&seen, &mut findings);
+        dedup(&mut findings);
+        findings
+    }
+
+    /// Test support: every source file loaded as one batch that judges
+    /// every Worker.
+    #[cfg(test)]
+    pub(crate) fn load_all_sources(&mut self) {
+        let members = self.pending.iter().map(|&(id, _)| id).collect::<Vec<_>>();
+        let mut seen = vec![Seen::Never; self.files.len()];
+        self.load(&members, (0..self.workers.len()).collect(), &mut seen);
+        let mut none = Vec::new();
+        self.drop_skipped_sources(&seen, &mut none);
+    }
+
+    /// Workers in order, grouped until a group holds [`batch_files`]
+    /// source files, each with its source files.
+    fn worker_batches(&self) -> Vec<(Vec<WorkerId>, Vec<FileId>)> {
+        let mut by_worker: Vec<Vec<FileId>> = vec![Vec::new(); self.workers.len()];
+        for &(id, _) in &self.pending {
+            if let Some(w) = self.files[id].worker {
+                by_worker[w].push(id);
+            }
+        }
+        let mut batches: Vec<(Vec<WorkerId>, Vec<FileId>)> = Vec::new();
+        let mut current: (Vec<WorkerId>, Vec<FileId>) = Default::default();
+        for (worker, files) in by_worker.into_iter().enumerate() {
+            current.0.push(worker);
+            current.1.extend(files);
+            if current.1.len() >= batch_files() {
+                batches.push(std::mem::take(&mut current));
+            }
+        }
+        if !current.1.is_empty() {
+            batches.push(current);
+        }
+        // Workers with no source file have nothing for the source rules.
+        batches.retain(|(_, members)| !members.is_empty());
+        for (_, members) in &mut batches {
+            members.sort_unstable();
+        }
+        batches
+    }
+
+    /// Parses `members` and, transitively, the source files they import,
+    /// and makes them the loaded batch judging `workers`.
+    fn load(&mut self, members: &[FileId], workers: Vec<WorkerId>, seen: &mut [Seen]) {
+        let catalog = Catalog::builtin();
+        let mut in_batch: HashSet<FileId> = members.iter().copied().collect();
+        let mut scope = Vec::with_capacity(members.len());
+        let mut frontier = members.to_vec();
+        while !frontier.is_empty() {
+            let this: &Project = self;
+            let parsed = in_parse_pool(|| {
+                frontier
+                    .par_iter()
+                    .map(|&id| {
+                        let file = &this.files[id];
+                        let abs = this.source_abs(id);
+                        (
+                            id,
+                            analyze(&file.path, abs, file.kind, &this.config, catalog),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            });
+            for (id, result) in parsed {
+                scope.push(id);
+                let first = seen[id] == Seen::Never;
+                match result {
+                    Ok(read) => {
+                        let file = &mut self.files[id];
+                        file.facts = read.facts;
+                        if first {
+                            seen[id] = Seen::Read;
+                            file.kind = read.kind;
+                            file.parse_failure = read.parse_failure;
+                            file.credentials = read.credentials;
+                            file.suppressions = read.suppressions;
+                        }
+                    }
+                    Err(skip) => {
+                        if first {
+                            seen[id] = Seen::Skipped;
+                            self.skipped.push(skip);
+                        }
+                    }
+                }
+            }
+            let mut next = Vec::new();
+            for &id in &frontier {
+                let Facts::Js(facts) = &self.files[id].facts else {
+                    continue;
+                };
+                for spec in super::routes::runtime_specifiers(facts) {
+                    if let Some(target) = self.resolve_source_import(id, spec)
+                        && in_batch.insert(target)
+                    {
+                        next.push(target);
+                    }
+                }
+            }
+            frontier = next;
+        }
+        scope.sort_unstable();
+        self.scope = scope;
+        self.scope_workers = workers;
+        self.routes = std::sync::OnceLock::new();
+    }
+
+    /// Drops the loaded batch's facts, keeping what the whole-project
+    /// rules read from them.
+    fn unload(&mut self) {
+        for &id in &self.scope {
+            if let Facts::Js(facts) = std::mem::take(&mut self.files[id].facts) {
+                for import in &facts.imports {
+                    let source = import.source.value.as_str();
+                    if !source.starts_with('.') && !self.summary.packages.contains(source) {
+                        self.summary.packages.insert(source.to_string());
+                    }
+                }
+                for (_, read) in facts.env_reads() {
+                    if !self.summary.env_names.contains(read.name.as_str()) {
+                        self.summary.env_names.insert(read.name.to_string());
+                    }
+                }
+            }
+        }
+        self.scope.clear();
+        self.scope_workers.clear();
+        self.routes = std::sync::OnceLock::new();
+    }
+
+    fn source_abs(&self, id: FileId) -> &std::path::Path {
+        let index = self
+            .pending
+            .binary_search_by_key(&id, |(pending, _)| *pending)
+            .expect("only listed source files are loaded");
+        &self.pending[index].1
+    }
+
+    /// Removes the source files that could not be read (they are listed as
+    /// skipped), renumbering the files after them.
+    fn drop_skipped_sources(&mut self, seen: &[Seen], findings: &mut [Finding]) {
+        self.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+        if !seen.contains(&Seen::Skipped) {
+            return;
+        }
+        let mut new_id = Vec::with_capacity(self.files.len());
+        let mut next = 0;
+        for state in seen {
+            new_id.push(next);
+            if *state != Seen::Skipped {
+                next += 1;
+            }
+        }
+        let mut index = 0;
+        self.files.retain(|_| {
+            let keep = seen[index] != Seen::Skipped;
+            index += 1;
+            keep
+        });
+        for finding in findings {
+            if let Location::File { file, .. } = &mut finding.location {
+                *file = new_id[*file];
+            }
+        }
+        for worker in &mut self.workers {
+            worker.config_file = new_id[worker.config_file];
+        }
+        self.pending.retain(|(id, _)| seen[*id] != Seen::Skipped);
+        for (id, _) in &mut self.pending {
+            *id = new_id[*id];
+        }
+        self.source_paths.retain(|_, id| seen[*id] != Seen::Skipped);
+        for id in self.source_paths.values_mut() {
+            *id = new_id[*id];
+        }
+        self.scope.retain(|id| seen[*id] != Seen::Skipped);
+        for id in &mut self.scope {
+            *id = new_id[*id];
+        }
+    }
+}
+
+/// Removes findings reported twice (a shared file checked with each
+/// Worker that imports it).
+fn dedup(findings: &mut Vec<Finding>) {
+    let key = |f: &Finding| {
+        let (file, start, end, path) = match &f.location {
+            Location::File { file, span } => (*file, span.start, span.end, ""),
+            Location::Virtual { path } => (usize::MAX, 0, 0, path.as_str()),
+        };
+        (
+            file,
+            start,
+            end,
+            path.to_string(),
+            f.meta.code,
+            f.message.clone(),
+        )
+    };
+    findings.sort_by_cached_key(key);
+    findings.dedup_by(|a, b| {
+        a.location == b.location
+            && a.meta.code == b.meta.code
+            && a.message == b.message
+            && a.help == b.help
+            && a.severity == b.severity
+    });
+}
