@@ -874,6 +874,11 @@ pub(crate) fn runtime_specifiers(facts: &JsFacts) -> impl Iterator<Item = &str> 
 }
 
 impl Project {
+    /// The source file a Worker's `main` names, loaded or not.
+    pub(crate) fn worker_main_file(&self, worker: WorkerId) -> Option<FileId> {
+        Resolver::new(self).entry(worker)
+    }
+
     /// The source file a relative specifier imported from `from` names,
     /// loaded or not.
     pub(crate) fn resolve_source_import(&self, from: FileId, spec: &str) -> Option<FileId> {

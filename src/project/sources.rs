@@ -3,9 +3,11 @@
 //! memory follows the largest batch, not the size of the tree.
 //!
 //! A batch holds whole Workers (every source file under their directory)
-//! plus the files those import from outside it (shared packages), loaded
-//! as guests. Source files under no Worker that no batch imported are
-//! checked last, together. What each file showed beyond its facts
+//! plus the files those import from outside it (shared packages, another
+//! Worker's modules), loaded as guests and checked in the importing
+//! Worker's context too; a finding reported by several batches is kept
+//! once. Source files under no Worker that no batch imported are checked
+//! last, together. What each file showed beyond its facts
 //! (credentials, suppressions, parse failures, skips) is kept for the
 //! whole-project rules and the report.
 
@@ -57,8 +59,8 @@ enum Seen {
 
 impl Project {
     /// Loads the source files a batch at a time and runs `check` on each
-    /// batch; returns what `check` found, without duplicates, keeping each
-    /// finding only from a batch that owns its file.
+    /// batch; returns what `check` found, without duplicates (a file
+    /// imported by Workers of several batches is checked with each).
     pub fn check_sources(
         &mut self,
         mut check: impl FnMut(&Project) -> Vec<Finding>,
@@ -70,15 +72,7 @@ impl Project {
                        members: Vec<FileId>,
                        workers: Vec<WorkerId>| {
             project.load(&members, workers, seen);
-            let owner = |file: FileId| {
-                !project.files[file].kind.is_source()
-                    || project.files[file].worker.is_none()
-                    || members.binary_search(&file).is_ok()
-            };
-            findings.extend(check(project).into_iter().filter(|f| match f.location {
-                Location::File { file, .. } => owner(file),
-                Location::Virtual { .. } => true,
-            }));
+            findings.extend(check(project));
             project.unload();
         };
         for (workers, members) in self.worker_batches() {
@@ -110,7 +104,7 @@ impl Project {
     }
 
     /// Workers in order, grouped until a group holds [`batch_files`]
-    /// source files, each with its source files.
+    /// source files, each with its source files and its entry.
     fn worker_batches(&self) -> Vec<(Vec<WorkerId>, Vec<FileId>)> {
         let mut by_worker: Vec<Vec<FileId>> = vec![Vec::new(); self.workers.len()];
         for &(id, _) in &self.pending {
@@ -120,7 +114,13 @@ impl Project {
         }
         let mut batches: Vec<(Vec<WorkerId>, Vec<FileId>)> = Vec::new();
         let mut current: (Vec<WorkerId>, Vec<FileId>) = Default::default();
-        for (worker, files) in by_worker.into_iter().enumerate() {
+        for (worker, mut files) in by_worker.into_iter().enumerate() {
+            // `main` may lie outside the Worker's directory.
+            if let Some(entry) = self.worker_main_file(worker)
+                && !files.contains(&entry)
+            {
+                files.push(entry);
+            }
             current.0.push(worker);
             current.1.extend(files);
             if current.1.len() >= batch_files() {
@@ -134,6 +134,7 @@ impl Project {
         batches.retain(|(_, members)| !members.is_empty());
         for (_, members) in &mut batches {
             members.sort_unstable();
+            members.dedup();
         }
         batches
     }
@@ -304,4 +305,57 @@ fn dedup(findings: &mut Vec<Finding>) {
             && a.help == b.help
             && a.severity == b.severity
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+    use crate::rules::auth::admin_route_unprotected::AdminRouteUnprotected;
+    use crate::rules::db::sql_injection::SqlInjection;
+    use crate::rules::source_util::run_rule_on;
+
+    const ADMIN_APP: &str = "import { Hono } from 'hono'\nconst app = new Hono()\napp.get('/admin/users', (c) => c.text('all'))\nexport default app\n";
+    const INJECTABLE: &str = "export const find = (db, id) => db.prepare(`SELECT * FROM t WHERE id = '${id}'`).first()\n";
+
+    #[test]
+    fn a_main_outside_the_worker_directory_is_loaded_with_its_worker() {
+        let found = run_rule_on(
+            &AdminRouteUnprotected,
+            &[
+                (
+                    "apps/edge/wrangler.toml",
+                    "name = \"edge\"\nmain = \"../../packages/edge/index.ts\"\n",
+                ),
+                ("packages/edge/index.ts", ADMIN_APP),
+            ],
+            Config::default(),
+        );
+        let at: Vec<_> = found.iter().map(|(p, l, _)| (p.as_str(), *l)).collect();
+        assert_eq!(at, vec![("packages/edge/index.ts", 3)]);
+    }
+
+    #[test]
+    fn a_module_imported_by_a_nested_worker_is_reported_once() {
+        let nested_entry = "import { Hono } from 'hono'\nimport { find } from '../../../src/db'\nconst app = new Hono()\napp.get('/x/:id', (c) => find(c.env.DB, c.req.param('id')))\nexport default app\n";
+        let root_entry = "import { Hono } from 'hono'\nimport { find } from './db'\nconst app = new Hono()\napp.get('/:id', (c) => find(c.env.DB, c.req.param('id')))\nexport default app\n";
+        let found = run_rule_on(
+            &SqlInjection,
+            &[
+                (
+                    "wrangler.toml",
+                    "name = \"root\"\nmain = \"src/index.ts\"\n",
+                ),
+                ("src/index.ts", root_entry),
+                ("src/db.ts", INJECTABLE),
+                (
+                    "examples/demo/wrangler.toml",
+                    "name = \"demo\"\nmain = \"src/index.ts\"\n",
+                ),
+                ("examples/demo/src/index.ts", nested_entry),
+            ],
+            Config::default(),
+        );
+        let at: Vec<_> = found.iter().map(|(p, l, _)| (p.as_str(), *l)).collect();
+        assert_eq!(at, vec![("src/db.ts", 1)]);
+    }
 }
