@@ -63,6 +63,10 @@ impl<'a> Extractor<'a> {
 
     pub(super) fn responses_on_call(&mut self, call: &'a CallExpression<'a>, callee: &str) {
         let args = &call.arguments;
+        // Every form below reads the status from an argument.
+        if args.is_empty() {
+            return;
+        }
         let seg = last_segment(callee);
         let receiver = callee.rfind('.').map(|dot| &callee[..dot]);
         let status = match seg {
