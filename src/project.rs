@@ -1,6 +1,8 @@
 //! The Project: every discovered file with the facts its parser front
 //! extracted (gathered in parallel, each AST dropped as soon as its facts are
 //! taken), the Workers the wrangler configs define, and what git tracks.
+//! Configuration files are parsed up front; source files a batch of Workers
+//! at a time (`sources.rs`), so only one batch's source facts are loaded.
 
 use std::collections::HashSet;
 use std::path::PathBuf;

@@ -23,7 +23,7 @@ use crate::secrets::Catalog;
 /// A batch is closed once it holds this many source files; a Worker is
 /// never split. `PREFLIGHT_BATCH_FILES` overrides it, so that tests can
 /// check that the output does not depend on how Workers are grouped.
-const BATCH_FILES: usize = 1024;
+const BATCH_FILES: usize = 256;
 
 fn batch_files() -> usize {
     static SIZE: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
