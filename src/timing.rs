@@ -38,3 +38,42 @@ impl Drop for Phase {
         }
     }
 }
+
+/// Time summed over many short steps (one per batch), printed as one line
+/// when dropped.
+pub struct Total {
+    name: &'static str,
+    total: std::time::Duration,
+}
+
+impl Total {
+    pub fn new(name: &'static str) -> Total {
+        Total {
+            name,
+            total: std::time::Duration::ZERO,
+        }
+    }
+
+    /// Runs `step`, adding its time to the total when timings are on.
+    pub fn time<T>(&mut self, step: impl FnOnce() -> T) -> T {
+        if !enabled() {
+            return step();
+        }
+        let started = Instant::now();
+        let out = step();
+        self.total += started.elapsed();
+        out
+    }
+}
+
+impl Drop for Total {
+    fn drop(&mut self) {
+        if enabled() {
+            eprintln!(
+                "preflight: timing {:<12} {:>8.1} ms",
+                self.name,
+                self.total.as_secs_f64() * 1000.0
+            );
+        }
+    }
+}

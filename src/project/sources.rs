@@ -19,6 +19,7 @@ use super::build::{analyze, in_parse_pool};
 use super::{Facts, Project, WorkerId};
 use crate::finding::{FileId, Finding, Location};
 use crate::secrets::Catalog;
+use crate::timing::Total;
 
 /// A batch is closed once it holds this many source files; a Worker is
 /// never split. `PREFLIGHT_BATCH_FILES` overrides it, so that tests can
@@ -46,6 +47,22 @@ pub struct SourceSummary {
     pub env_names: BTreeSet<String>,
 }
 
+impl SourceSummary {
+    fn absorb(&mut self, facts: &crate::formats::js::JsFacts) {
+        for import in &facts.imports {
+            let source = import.source.value.as_str();
+            if !source.starts_with('.') && !self.packages.contains(source) {
+                self.packages.insert(source.to_string());
+            }
+        }
+        for (_, read) in facts.env_reads() {
+            if !self.env_names.contains(read.name.as_str()) {
+                self.env_names.insert(read.name.to_string());
+            }
+        }
+    }
+}
+
 /// Where each source file stands during the batches.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Seen {
@@ -61,21 +78,31 @@ impl Project {
     /// Loads the source files a batch at a time and runs `check` on each
     /// batch; returns what `check` found, without duplicates (a file
     /// imported by Workers of several batches is checked with each).
-    pub fn check_sources(
+    pub fn check_sources(&mut self, check: impl FnMut(&Project) -> Vec<Finding>) -> Vec<Finding> {
+        self.check_sources_in_batches_of(batch_files(), check)
+    }
+
+    fn check_sources_in_batches_of(
         &mut self,
+        batch_files: usize,
         mut check: impl FnMut(&Project) -> Vec<Finding>,
     ) -> Vec<Finding> {
         let mut seen = vec![Seen::Never; self.files.len()];
         let mut findings = Vec::new();
+        let (mut load, mut rules, mut unload) = (
+            Total::new("  load"),
+            Total::new("  check"),
+            Total::new("  unload"),
+        );
         let mut run = |project: &mut Project,
                        seen: &mut Vec<Seen>,
                        members: Vec<FileId>,
                        workers: Vec<WorkerId>| {
-            project.load(&members, workers, seen);
-            findings.extend(check(project));
-            project.unload();
+            load.time(|| project.load(&members, workers, seen));
+            findings.extend(rules.time(|| check(project)));
+            unload.time(|| project.unload());
         };
-        for (workers, members) in self.worker_batches() {
+        for (workers, members) in self.worker_batches(batch_files) {
             run(self, &mut seen, members, workers);
         }
         let orphans: Vec<FileId> = self
@@ -103,9 +130,9 @@ impl Project {
         self.drop_skipped_sources(&seen, &mut none);
     }
 
-    /// Workers in order, grouped until a group holds [`batch_files`]
-    /// source files, each with its source files and its entry.
-    fn worker_batches(&self) -> Vec<(Vec<WorkerId>, Vec<FileId>)> {
+    /// Workers in order, grouped until a group holds `batch_files` source
+    /// files, each with its source files and its entry.
+    fn worker_batches(&self, batch_files: usize) -> Vec<(Vec<WorkerId>, Vec<FileId>)> {
         let mut by_worker: Vec<Vec<FileId>> = vec![Vec::new(); self.workers.len()];
         for &(id, _) in &self.pending {
             if let Some(w) = self.files[id].worker {
@@ -123,7 +150,7 @@ impl Project {
             }
             current.0.push(worker);
             current.1.extend(files);
-            if current.1.len() >= batch_files() {
+            if current.1.len() >= batch_files {
                 batches.push(std::mem::take(&mut current));
             }
         }
@@ -147,9 +174,15 @@ impl Project {
         let mut scope = Vec::with_capacity(members.len());
         let mut frontier = members.to_vec();
         while !frontier.is_empty() {
+            // Shared files keep their facts from the batch that read them
+            // first; a file that could not be read is not read again.
+            let (kept, to_read): (Vec<FileId>, Vec<FileId>) = frontier
+                .iter()
+                .partition(|&&id| self.keeps_facts(id, seen) || seen[id] == Seen::Skipped);
+            scope.extend(&kept);
             let this: &Project = self;
             let parsed = in_parse_pool(|| {
-                frontier
+                to_read
                     .par_iter()
                     .map(|&id| {
                         let file = &this.files[id];
@@ -205,22 +238,24 @@ impl Project {
         self.routes = std::sync::OnceLock::new();
     }
 
-    /// Drops the loaded batch's facts, keeping what the whole-project
-    /// rules read from them.
+    /// Whether `id` is a shared source file (under no Worker) already read:
+    /// those keep their facts across batches, since every Worker importing
+    /// them would parse them again, and shared code is a small part of a
+    /// tree.
+    fn keeps_facts(&self, id: FileId, seen: &[Seen]) -> bool {
+        seen[id] == Seen::Read && self.files[id].worker.is_none()
+    }
+
+    /// Drops the loaded batch's facts (but those of shared files), keeping
+    /// what the whole-project rules read from them.
     fn unload(&mut self) {
         for &id in &self.scope {
-            if let Facts::Js(facts) = std::mem::take(&mut self.files[id].facts) {
-                for import in &facts.imports {
-                    let source = import.source.value.as_str();
-                    if !source.starts_with('.') && !self.summary.packages.contains(source) {
-                        self.summary.packages.insert(source.to_string());
-                    }
-                }
-                for (_, read) in facts.env_reads() {
-                    if !self.summary.env_names.contains(read.name.as_str()) {
-                        self.summary.env_names.insert(read.name.to_string());
-                    }
-                }
+            let file = &mut self.files[id];
+            if let Facts::Js(facts) = &file.facts {
+                self.summary.absorb(facts);
+            }
+            if file.worker.is_some() {
+                file.facts = Facts::None;
             }
         }
         self.scope.clear();
@@ -309,6 +344,7 @@ fn dedup(findings: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::config::Config;
     use crate::rules::auth::admin_route_unprotected::AdminRouteUnprotected;
     use crate::rules::db::sql_injection::SqlInjection;
@@ -316,6 +352,67 @@ mod tests {
 
     const ADMIN_APP: &str = "import { Hono } from 'hono'\nconst app = new Hono()\napp.get('/admin/users', (c) => c.text('all'))\nexport default app\n";
     const INJECTABLE: &str = "export const find = (db, id) => db.prepare(`SELECT * FROM t WHERE id = '${id}'`).first()\n";
+
+    #[test]
+    fn shared_files_are_loaded_with_each_worker_and_read_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let entry = "import { find } from '../../../packages/db/index'\nexport default { fetch: (r, env) => find(env.DB, r.url) }\n";
+        for (path, text) in [
+            (
+                "apps/a/wrangler.toml",
+                "name = \"a\"\nmain = \"src/index.ts\"\n",
+            ),
+            ("apps/a/src/index.ts", entry),
+            (
+                "apps/b/wrangler.toml",
+                "name = \"b\"\nmain = \"src/index.ts\"\n",
+            ),
+            ("apps/b/src/index.ts", entry),
+            ("packages/db/index.ts", INJECTABLE),
+        ] {
+            let full = dir.path().join(path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(full, text).unwrap();
+        }
+        let mut project = crate::project::scan(dir.path(), Config::default());
+        let path = |p: &Project, id: FileId| p.files[id].path.clone();
+        let mut batches = Vec::new();
+        let shared = dir.path().join("packages/db/index.ts");
+        project.check_sources_in_batches_of(1, |p| {
+            let loaded: Vec<String> = p.js_files().map(|(id, _, _)| path(p, id)).collect();
+            batches.push((p.scope_workers.clone(), loaded));
+            // Were the second batch to read the shared file again, it
+            // would find it gone.
+            let _ = std::fs::remove_file(&shared);
+            Vec::new()
+        });
+        assert_eq!(
+            batches,
+            vec![
+                (
+                    vec![0],
+                    vec![
+                        "apps/a/src/index.ts".to_string(),
+                        "packages/db/index.ts".to_string()
+                    ]
+                ),
+                (
+                    vec![1],
+                    vec![
+                        "apps/b/src/index.ts".to_string(),
+                        "packages/db/index.ts".to_string()
+                    ]
+                ),
+            ]
+        );
+        // A Worker's facts go with its batch; the shared file's stay.
+        let facts = |p: &str| {
+            let file = project.files.iter().find(|f| f.path == p).unwrap();
+            matches!(file.facts, Facts::Js(_))
+        };
+        assert!(!facts("apps/a/src/index.ts"));
+        assert!(facts("packages/db/index.ts"));
+    }
 
     #[test]
     fn a_main_outside_the_worker_directory_is_loaded_with_its_worker() {
