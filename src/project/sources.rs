@@ -379,30 +379,27 @@ mod tests {
         let mut batches = Vec::new();
         let shared = dir.path().join("packages/db/index.ts");
         project.check_sources_in_batches_of(1, |p| {
-            let loaded: Vec<String> = p.js_files().map(|(id, _, _)| path(p, id)).collect();
+            let loaded: Vec<String> = p
+                .js_files()
+                .map(|(id, _, facts)| format!("{} {}", path(p, id), facts.sql_sinks.len()))
+                .collect();
             batches.push((p.scope_workers.clone(), loaded));
             // Were the second batch to read the shared file again, it
-            // would find it gone.
-            let _ = std::fs::remove_file(&shared);
+            // would see no SQL in it.
+            std::fs::write(&shared, "export const find = () => 1\n").unwrap();
             Vec::new()
         });
+        let expected = |worker: usize, entry: &str| {
+            (
+                vec![worker],
+                vec![entry.to_string(), "packages/db/index.ts 1".to_string()],
+            )
+        };
         assert_eq!(
             batches,
             vec![
-                (
-                    vec![0],
-                    vec![
-                        "apps/a/src/index.ts".to_string(),
-                        "packages/db/index.ts".to_string()
-                    ]
-                ),
-                (
-                    vec![1],
-                    vec![
-                        "apps/b/src/index.ts".to_string(),
-                        "packages/db/index.ts".to_string()
-                    ]
-                ),
+                expected(0, "apps/a/src/index.ts 0"),
+                expected(1, "apps/b/src/index.ts 0")
             ]
         );
         // A Worker's facts go with its batch; the shared file's stay.
