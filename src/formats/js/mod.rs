@@ -139,25 +139,21 @@ impl JsFacts {
     /// callees by pattern, or resolve them to functions through the names
     /// the file defines and imports).
     pub fn compact(mut self, call_matters: impl Fn(&str) -> bool) -> JsFacts {
-        let mut known: std::collections::HashSet<String> = self
+        // Names are short: stored inline, they cost no allocation each.
+        let known: std::collections::HashSet<CompactString> = self
             .module_constants
             .iter()
-            .map(|c| c.name.to_string())
-            .chain(
-                self.functions
-                    .iter()
-                    .filter_map(|f| f.name.as_deref().map(String::from)),
-            )
+            .map(|c| c.name.clone())
+            .chain(self.functions.iter().filter_map(|f| f.name.clone()))
             .chain(
                 self.imports
                     .iter()
-                    .flat_map(|i| i.names.iter().map(|n| n.local.to_string())),
+                    .flat_map(|i| i.names.iter().map(|n| n.local.clone())),
             )
             .collect();
-        known.shrink_to_fit();
         // Callees repeat within a file (`item.trim` in every helper), and
         // asking the rules means running their patterns: once per callee.
-        let mut verdicts: std::collections::HashMap<String, bool> = Default::default();
+        let mut verdicts: std::collections::HashMap<CompactString, bool> = Default::default();
         let mut droppable = |call: &CallFact| {
             let method = call.method();
             if BUILTIN_CALLS.binary_search(&method).is_err() || known.contains(method) {
@@ -171,7 +167,7 @@ impl JsFacts {
                 return verdict;
             }
             let verdict = !call_matters(&call.callee);
-            verdicts.insert(call.callee.to_string(), verdict);
+            verdicts.insert(call.callee.clone(), verdict);
             verdict
         };
         for f in &mut self.functions {

@@ -74,14 +74,17 @@ impl<'a> Extractor<'a> {
             "status" => status_at(args, 0),
             "error" => status_at(args, 0).or_else(|| status_at(args, 1)),
             _ => {
+                // An error status passed to a helper named like a response
+                // (the cheap test first: most calls pass no such number).
                 // Every helper fragment is at least four letters long.
-                let helper =
-                    seg.len() >= 4 && contains_any_ignore_ascii_case(seg, RESPONSE_HELPERS);
-                if helper && receiver != Some("console") {
-                    error_number(args).or_else(|| status_in_object(args))
-                } else {
-                    status_in_object(args)
-                }
+                let helper = || {
+                    seg.len() >= 4
+                        && receiver != Some("console")
+                        && contains_any_ignore_ascii_case(seg, RESPONSE_HELPERS)
+                };
+                error_number(args)
+                    .filter(|_| helper())
+                    .or_else(|| status_in_object(args))
             }
         };
         if let Some(status) = status {
