@@ -129,12 +129,16 @@ fn hostile_inputs_are_bounded_and_accounted_for() {
     {
         use std::os::unix::fs::symlink;
         symlink(&outside, root.join(".env")).unwrap();
+        // Source files are read later than the others (a batch of Workers
+        // at a time): the same guards must hold there.
+        symlink(&outside, root.join("src/escape.ts")).unwrap();
         symlink(root.join("loop-b"), root.join("loop-a")).unwrap();
         symlink(root.join("loop-a"), root.join("loop-b")).unwrap();
         symlink(temp.path(), root.join("escape-dir")).unwrap();
-        let fifo = root.join("pipe.env");
-        let status = Command::new("mkfifo").arg(&fifo).status();
-        assert!(status.is_ok_and(|s| s.success()), "mkfifo");
+        for fifo in ["pipe.env", "src/pipe.ts"] {
+            let status = Command::new("mkfifo").arg(root.join(fifo)).status();
+            assert!(status.is_ok_and(|s| s.success()), "mkfifo {fifo}");
+        }
     }
 
     let (code, report) = run(&root);
@@ -171,6 +175,8 @@ fn hostile_inputs_are_bounded_and_accounted_for() {
         "loop-a",
         "loop-b",
         "pipe.env",
+        "src/escape.ts",
+        "src/pipe.ts",
     ] {
         assert!(
             accounted.contains_key(path),
