@@ -120,6 +120,18 @@ fn hostile_inputs_are_bounded_and_accounted_for() {
         &[0x7f, b'E', b'L', b'F', 0, 0, 1, 2, 3, 0xff, 0xfe, 0],
     );
     write(&root, ".env.local", b"API_KEY=\xff\xfe\xfd broken\n");
+    // Under the size below which the parse threads skip the nesting
+    // pre-scan: as dense as nesting gets.
+    write(
+        &root,
+        "src/dense.ts",
+        format!("const v = {}x;\n", "!".repeat(16_000)).as_bytes(),
+    );
+    write(
+        &root,
+        "src/dense-arrows.ts",
+        format!("const v = {}x;\n", "a=>".repeat(5_400)).as_bytes(),
+    );
     write(
         &root,
         "package.json",
@@ -169,6 +181,8 @@ fn hostile_inputs_are_bounded_and_accounted_for() {
         ".github/workflows/deep.yml",
         "src/huge.js",
         "src/binary.ts",
+        "src/dense.ts",
+        "src/dense-arrows.ts",
         ".env.local",
         "package.json",
         ".env",

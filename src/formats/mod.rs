@@ -32,3 +32,21 @@ impl ParseFailure {
 /// Nesting deeper than this is rejected by our own recursive walks, so that
 /// hostile input cannot overflow the stack.
 pub const MAX_NESTING: usize = 256;
+
+/// Stack of the threads files are parsed on (`project::build`): with the
+/// depth limits in each front, hostile nesting cannot overflow it.
+pub const PARSE_STACK_BYTES: usize = 64 * 1024 * 1024;
+
+thread_local! {
+    static ON_PARSE_STACK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Marks the current thread as one with [`PARSE_STACK_BYTES`] of stack.
+pub fn mark_parse_stack() {
+    ON_PARSE_STACK.with(|on| on.set(true));
+}
+
+/// Whether the current thread has [`PARSE_STACK_BYTES`] of stack.
+pub(crate) fn on_parse_stack() -> bool {
+    ON_PARSE_STACK.with(|on| on.get())
+}

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use super::{Facts, Project, SourceFile, Worker};
 use crate::config::Config;
 use crate::discover::{self, FileKind, ReadOutcome, Skipped};
-use crate::formats::ParseFailure;
+use crate::formats::{PARSE_STACK_BYTES, ParseFailure};
 use crate::formats::dotenv::DotEnvFile;
 use crate::formats::package_json::PackageJson;
 use crate::formats::prisma::PrismaSchema;
@@ -19,9 +19,6 @@ use crate::secrets::{Catalog, SecretNames};
 use crate::span::Span;
 use crate::suppress;
 
-/// Parsers run on threads with this much stack, on top of the depth limits
-/// in each front, so that hostile nesting cannot overflow it.
-const PARSE_STACK: usize = 64 * 1024 * 1024;
 
 /// Discovers the tree, parses every configuration file (wrangler, env,
 /// workflows, scripts, manifests) and links files to Workers. Source files
@@ -108,13 +105,14 @@ pub fn scan_with_sources(root: &Path, config: Config) -> Project {
     project
 }
 
-/// Runs `work` on threads with [`PARSE_STACK`] of stack (on the current
-/// ones when such a pool cannot be built).
+/// Runs `work` on threads with [`PARSE_STACK_BYTES`] of stack (on the
+/// current ones when such a pool cannot be built).
 pub(super) fn in_parse_pool<T: Send>(work: impl FnOnce() -> T + Send) -> T {
     static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
     let pool = POOL.get_or_init(|| {
         rayon::ThreadPoolBuilder::new()
-            .stack_size(PARSE_STACK)
+            .stack_size(PARSE_STACK_BYTES)
+            .start_handler(|_| crate::formats::mark_parse_stack())
             .build()
             .ok()
     });
