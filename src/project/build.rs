@@ -8,17 +8,16 @@ use rayon::prelude::*;
 use super::{Facts, Project, SourceFile, Worker};
 use crate::config::Config;
 use crate::discover::{self, FileKind, ReadOutcome, Skipped};
-use crate::formats::{PARSE_STACK_BYTES, ParseFailure};
 use crate::formats::dotenv::DotEnvFile;
 use crate::formats::package_json::PackageJson;
 use crate::formats::prisma::PrismaSchema;
 use crate::formats::shell::ShellScript;
 use crate::formats::workflow::Workflow;
 use crate::formats::wrangler::{ConfigFormat, WranglerConfig};
+use crate::formats::{PARSE_STACK_BYTES, ParseFailure};
 use crate::secrets::{Catalog, SecretNames};
 use crate::span::Span;
 use crate::suppress;
-
 
 /// Discovers the tree, parses every configuration file (wrangler, env,
 /// workflows, scripts, manifests) and links files to Workers. Source files

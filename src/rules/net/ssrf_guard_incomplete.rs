@@ -14,7 +14,7 @@ use compact_str::CompactString;
 
 use crate::finding::Finding;
 use crate::formats::js::{BUILTIN_CALLS, FunctionFacts, JsFacts, LiteralKind, Redirect, UrlSource};
-use crate::project::Project;
+use crate::project::{Project, WorkerId};
 use crate::rules::net::cors_wildcard::util;
 use crate::rules::net::ssrf_unguarded_fetch::is_guarded;
 use crate::rules::{Rule, RuleMeta};
@@ -35,12 +35,27 @@ impl Rule for SsrfGuardIncomplete {
     }
 
     fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
-        // Names that some fetch's URL actually went through.
-        let used_as_guard: HashSet<String> = project
+        // Names that some fetch's URL actually went through, by the Worker
+        // of the fetch (a shared file's fetches count for every Worker).
+        let used_as_guard: HashSet<(Option<WorkerId>, String)> = project
             .js_files()
-            .flat_map(|(_, _, f)| f.fetches.iter().flat_map(|x| &x.guards))
-            .map(|g| g.value.rsplit('.').next().unwrap_or(&g.value).to_string())
+            .flat_map(|(_, source, f)| {
+                f.fetches.iter().flat_map(|x| &x.guards).map(move |g| {
+                    (
+                        source.worker,
+                        g.value.rsplit('.').next().unwrap_or(&g.value),
+                    )
+                })
+            })
+            .map(|(worker, name)| (worker, name.to_string()))
             .collect();
+        let used = |worker: Option<WorkerId>, name: &str| {
+            used_as_guard.contains(&(None, name.to_string()))
+                || match worker {
+                    Some(_) => used_as_guard.contains(&(worker, name.to_string())),
+                    None => used_as_guard.iter().any(|(_, n)| n == name),
+                }
+        };
         for (file, source, facts) in project.js_files() {
             if util::skip_file(project, file, &source.path) {
                 continue;
@@ -73,9 +88,8 @@ impl Rule for SsrfGuardIncomplete {
                 // `validateUrl` for a form field is not one.
                 let covers_nothing = missing.len() == RANGES.len();
                 let lower = name.to_ascii_lowercase();
-                let plainly_guard = lower.contains("ssrf")
-                    || lower.contains("public")
-                    || used_as_guard.contains(name);
+                let plainly_guard =
+                    lower.contains("ssrf") || lower.contains("public") || used(source.worker, name);
                 if missing.is_empty() || (covers_nothing && (evidence.delegates || !plainly_guard))
                 {
                     continue;
