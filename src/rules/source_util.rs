@@ -26,8 +26,13 @@ pub fn is_test_file(path: &str) -> bool {
     let mut segments = path.split('/').filter(|s| !s.is_empty()).peekable();
     while let Some(seg) = segments.next() {
         if segments.peek().is_none() {
-            let lower = seg.to_ascii_lowercase();
-            return lower.contains(".test.") || lower.contains(".spec.");
+            // Asked for every file by every source rule: no allocation.
+            let has = |marker: &[u8]| {
+                seg.as_bytes()
+                    .windows(marker.len())
+                    .any(|w| w.eq_ignore_ascii_case(marker))
+            };
+            return has(b".test.") || has(b".spec.");
         }
         if matches!(seg, "__tests__" | "test" | "tests") {
             return true;

@@ -141,8 +141,10 @@ impl JsFacts {
     /// callees by pattern, or resolve them to functions through the names
     /// the file defines and imports).
     pub fn compact(mut self, call_matters: impl Fn(&str) -> bool) -> JsFacts {
-        // Names are short: stored inline, they cost no allocation each.
-        let known: std::collections::HashSet<CompactString> = self
+        // Names are short (stored inline, no allocation each) and looked up
+        // once per call and reference: a sorted list answers in a few
+        // comparisons, with no hashing, whatever names the file chooses.
+        let mut names: Vec<CompactString> = self
             .module_constants
             .iter()
             .map(|c| c.name.clone())
@@ -153,16 +155,19 @@ impl JsFacts {
                     .flat_map(|i| i.names.iter().map(|n| n.local.clone())),
             )
             .collect();
+        names.sort_unstable();
+        names.dedup();
+        let known = |name: &str| names.binary_search_by(|n| n.as_str().cmp(name)).is_ok();
         // Callees repeat within a file (`item.trim` in every helper), and
         // asking the rules means running their patterns: once per callee.
         let mut verdicts: std::collections::HashMap<CompactString, bool> = Default::default();
         let mut droppable = |call: &CallFact| {
             let method = call.method();
-            if BUILTIN_CALLS.binary_search(&method).is_err() || known.contains(method) {
+            if BUILTIN_CALLS.binary_search(&method).is_err() || known(method) {
                 return false;
             }
             let root = call.callee.split(['.', '(']).next().unwrap_or(&call.callee);
-            if known.contains(root) {
+            if known(root) {
                 return false;
             }
             if let Some(&verdict) = verdicts.get(call.callee.as_str()) {
@@ -176,7 +181,7 @@ impl JsFacts {
             f.calls.retain(|c| !droppable(c));
             f.params = ThinVec::new();
             f.literals.retain(may_matter_as_literal);
-            f.references.retain(|r| known.contains(r.as_str()));
+            f.references.retain(|r| known(r.as_str()));
             f.shrink_to_fit();
         }
         self.shrink_to_fit();
