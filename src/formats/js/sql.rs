@@ -926,6 +926,8 @@ impl<'a> Extractor<'a> {
         if let Some((recv, m)) = method_call(call)
             && matches!(m, "push" | "unshift")
             && let Some(name) = ident_name(recv)
+            // Only a binding still built from constants can change.
+            && self.lookup(name).is_some_and(|b| b.pushes_constant)
         {
             let ok = call.arguments.iter().all(|a| {
                 a.as_expression()
