@@ -348,16 +348,15 @@ mod tests {
     use crate::config::Config;
     use crate::rules::auth::admin_route_unprotected::AdminRouteUnprotected;
     use crate::rules::db::sql_injection::SqlInjection;
-    use crate::rules::source_util::run_rule_on;
+    use crate::rules::source_util::{run_rule_on, temp_tree};
 
     const ADMIN_APP: &str = "import { Hono } from 'hono'\nconst app = new Hono()\napp.get('/admin/users', (c) => c.text('all'))\nexport default app\n";
     const INJECTABLE: &str = "export const find = (db, id) => db.prepare(`SELECT * FROM t WHERE id = '${id}'`).first()\n";
 
     #[test]
     fn shared_files_are_loaded_with_each_worker_and_read_once() {
-        let dir = tempfile::tempdir().unwrap();
         let entry = "import { find } from '../../../packages/db/index'\nexport default { fetch: (r, env) => find(env.DB, r.url) }\n";
-        for (path, text) in [
+        let dir = temp_tree(&[
             (
                 "apps/a/wrangler.toml",
                 "name = \"a\"\nmain = \"src/index.ts\"\n",
@@ -369,11 +368,7 @@ mod tests {
             ),
             ("apps/b/src/index.ts", entry),
             ("packages/db/index.ts", INJECTABLE),
-        ] {
-            let full = dir.path().join(path);
-            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-            std::fs::write(full, text).unwrap();
-        }
+        ]);
         let mut project = crate::project::scan(dir.path(), Config::default());
         let path = |p: &Project, id: FileId| p.files[id].path.clone();
         let mut batches = Vec::new();

@@ -191,14 +191,9 @@ impl<'p> ModuleIndex<'p> {
     }
 }
 
-/// Test support: scans a temporary project made of `files` (path, text)
-/// and runs `rule`, returning each finding as (path, line, reported text).
+/// Test support: a temporary directory holding `files` (path, text).
 #[cfg(test)]
-pub(crate) fn run_rule_on(
-    rule: &dyn crate::rules::Rule,
-    files: &[(&str, &str)],
-    config: crate::config::Config,
-) -> Vec<(String, usize, String)> {
+pub(crate) fn temp_tree(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     for (path, text) in files {
         let full = dir.path().join(path);
@@ -207,6 +202,18 @@ pub(crate) fn run_rule_on(
         }
         std::fs::write(full, text).expect("write");
     }
+    dir
+}
+
+/// Test support: scans a temporary project made of `files` (path, text)
+/// and runs `rule`, returning each finding as (path, line, reported text).
+#[cfg(test)]
+pub(crate) fn run_rule_on(
+    rule: &dyn crate::rules::Rule,
+    files: &[(&str, &str)],
+    config: crate::config::Config,
+) -> Vec<(String, usize, String)> {
+    let dir = temp_tree(files);
     let (project, out) = crate::run::analyze(dir.path(), config, &[rule]);
     out.iter()
         .filter_map(|f| match &f.location {

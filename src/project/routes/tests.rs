@@ -3,14 +3,7 @@
 use super::*;
 
 fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, Project) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    for (path, text) in files {
-        let full = dir.path().join(path);
-        if let Some(parent) = full.parent() {
-            std::fs::create_dir_all(parent).expect("mkdir");
-        }
-        std::fs::write(full, text).expect("write");
-    }
+    let dir = crate::rules::source_util::temp_tree(files);
     let p = crate::project::scan_with_sources(dir.path(), crate::config::Config::default());
     (dir, p)
 }
