@@ -63,12 +63,16 @@ pub struct SourceFile {
     pub worker: Option<WorkerId>,
     /// In the git index.
     pub tracked: bool,
+    /// A test file by its path ([`crate::rules::source_util::is_test_file`]):
+    /// every source rule asks, for every file of every batch.
+    pub is_test: bool,
 }
 
 impl SourceFile {
     /// A file not read yet.
     pub fn new(path: String, kind: FileKind) -> Self {
         SourceFile {
+            is_test: crate::rules::source_util::is_test_file(&path),
             path,
             kind,
             facts: Facts::None,

@@ -15,6 +15,7 @@ use crate::formats::shell::ShellScript;
 use crate::formats::workflow::Workflow;
 use crate::formats::wrangler::{ConfigFormat, WranglerConfig};
 use crate::formats::{PARSE_STACK_BYTES, ParseFailure};
+use crate::rules::source_util::CalleeVerdicts;
 use crate::secrets::{Catalog, SecretNames};
 use crate::span::Span;
 use crate::suppress;
@@ -33,13 +34,16 @@ pub fn scan(root: &Path, config: Config) -> Project {
         discovery
             .files
             .par_iter()
-            .map(|c| {
-                if c.kind.is_source() {
-                    Ok(SourceFile::new(c.rel.clone(), c.kind))
-                } else {
-                    analyze(&c.rel, &c.abs, c.kind, &config, catalog)
-                }
-            })
+            .map_init(
+                || CalleeVerdicts::new(&config),
+                |verdicts, c| {
+                    if c.kind.is_source() {
+                        Ok(SourceFile::new(c.rel.clone(), c.kind))
+                    } else {
+                        analyze(&c.rel, &c.abs, c.kind, catalog, verdicts)
+                    }
+                },
+            )
             .collect::<Vec<_>>()
     });
     phase.end();
@@ -126,9 +130,10 @@ pub(super) fn analyze(
     rel: &str,
     abs: &Path,
     kind: FileKind,
-    config: &Config,
     catalog: &Catalog,
+    verdicts: &mut CalleeVerdicts,
 ) -> Result<SourceFile, Skipped> {
+    let config = verdicts.config();
     let mut file = SourceFile::new(rel.to_string(), kind);
     let text = match discover::read_text(abs, config.max_file_size) {
         ReadOutcome::Text(text) => text,
@@ -158,7 +163,7 @@ pub(super) fn analyze(
         kind => kind,
     };
     file.kind = kind;
-    let parsed = parse_facts(kind, &text, rel, config);
+    let parsed = parse_facts(kind, &text, rel, verdicts);
     match parsed {
         Ok(facts) => file.facts = facts,
         Err(failure) => file.parse_failure = Some(failure),
@@ -172,9 +177,9 @@ fn parse_facts(
     kind: FileKind,
     text: &str,
     path: &str,
-    config: &Config,
+    verdicts: &mut CalleeVerdicts,
 ) -> Result<Facts, ParseFailure> {
-    let call_matters = |callee: &str| crate::rules::source_util::callee_may_matter(config, callee);
+    let call_matters = |callee: &str| verdicts.matters(callee);
     Ok(match kind {
         FileKind::WranglerToml => {
             Facts::Wrangler(Box::new(WranglerConfig::parse(text, ConfigFormat::Toml)?))

@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use super::build::{analyze, in_parse_pool};
 use super::{Facts, Project, WorkerId};
 use crate::finding::{FileId, Finding, Location};
+use crate::rules::source_util::CalleeVerdicts;
 use crate::secrets::Catalog;
 use crate::timing::Total;
 
@@ -184,14 +185,14 @@ impl Project {
             let parsed = in_parse_pool(|| {
                 to_read
                     .par_iter()
-                    .map(|&id| {
-                        let file = &this.files[id];
-                        let abs = this.source_abs(id);
-                        (
-                            id,
-                            analyze(&file.path, abs, file.kind, &this.config, catalog),
-                        )
-                    })
+                    .map_init(
+                        || CalleeVerdicts::new(&this.config),
+                        |verdicts, &id| {
+                            let file = &this.files[id];
+                            let abs = this.source_abs(id);
+                            (id, analyze(&file.path, abs, file.kind, catalog, verdicts))
+                        },
+                    )
                     .collect::<Vec<_>>()
             });
             for (id, result) in parsed {

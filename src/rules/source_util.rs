@@ -20,6 +20,43 @@ pub fn callee_may_matter(config: &Config, callee: &str) -> bool {
         || crate::rules::net::cors_wildcard::util::is_auth_name_in(config, callee)
 }
 
+/// Remembers [`callee_may_matter`]'s answers for one configuration. The
+/// same callees (`console.log`, `JSON.stringify`) recur in every file, and
+/// each answer runs several patterns: each parse worker keeps one of these.
+pub struct CalleeVerdicts<'c> {
+    config: &'c Config,
+    answers: std::collections::HashMap<compact_str::CompactString, bool>,
+}
+
+impl<'c> CalleeVerdicts<'c> {
+    /// Answers kept before the cache starts over (a bound on its memory).
+    const CAPACITY: usize = 1 << 14;
+
+    pub fn new(config: &'c Config) -> Self {
+        CalleeVerdicts {
+            config,
+            answers: Default::default(),
+        }
+    }
+
+    pub fn config(&self) -> &'c Config {
+        self.config
+    }
+
+    /// [`callee_may_matter`], remembered.
+    pub fn matters(&mut self, callee: &str) -> bool {
+        if let Some(&answer) = self.answers.get(callee) {
+            return answer;
+        }
+        let answer = callee_may_matter(self.config, callee);
+        if self.answers.len() >= Self::CAPACITY {
+            self.answers.clear();
+        }
+        self.answers.insert(callee.into(), answer);
+        answer
+    }
+}
+
 /// Whether `path` (relative, `/`-separated) is a test file: a `*.test.*` or
 /// `*.spec.*` file name, or under a `__tests__`, `test` or `tests` directory.
 pub fn is_test_file(path: &str) -> bool {
@@ -48,13 +85,13 @@ pub fn source_files(
 ) -> impl Iterator<Item = (FileId, &crate::project::SourceFile, &JsFacts)> {
     project
         .js_files()
-        .filter(|(_, file, _)| !skip_source_file(project, &file.path))
+        .filter(|(_, file, _)| !skip_source_file(project, file))
 }
 
-/// Whether a source rule should skip `path`: a test file, unless the
+/// Whether a source rule should skip `file`: a test file, unless the
 /// configuration includes tests.
-pub fn skip_source_file(project: &Project, path: &str) -> bool {
-    !project.config.include_tests && is_test_file(path)
+pub fn skip_source_file(project: &Project, file: &crate::project::SourceFile) -> bool {
+    !project.config.include_tests && file.is_test
 }
 
 /// A note for findings in code that no Worker entry imports: still worth

@@ -140,7 +140,7 @@ impl JsFacts {
     /// `call_matters` says a rule looks for that callee (rules match
     /// callees by pattern, or resolve them to functions through the names
     /// the file defines and imports).
-    pub fn compact(mut self, call_matters: impl Fn(&str) -> bool) -> JsFacts {
+    pub fn compact(mut self, mut call_matters: impl FnMut(&str) -> bool) -> JsFacts {
         // Names are short (stored inline, no allocation each) and looked up
         // once per call and reference: a sorted list answers in a few
         // comparisons, with no hashing, whatever names the file chooses.
@@ -158,24 +158,13 @@ impl JsFacts {
         names.sort_unstable();
         names.dedup();
         let known = |name: &str| names.binary_search_by(|n| n.as_str().cmp(name)).is_ok();
-        // Callees repeat within a file (`item.trim` in every helper), and
-        // asking the rules means running their patterns: once per callee.
-        let mut verdicts: std::collections::HashMap<CompactString, bool> = Default::default();
         let mut droppable = |call: &CallFact| {
             let method = call.method();
-            if BUILTIN_CALLS.binary_search(&method).is_err() || known(method) {
+            if !is_builtin_call(method) || known(method) {
                 return false;
             }
             let root = call.callee.split(['.', '(']).next().unwrap_or(&call.callee);
-            if known(root) {
-                return false;
-            }
-            if let Some(&verdict) = verdicts.get(call.callee.as_str()) {
-                return verdict;
-            }
-            let verdict = !call_matters(&call.callee);
-            verdicts.insert(call.callee.clone(), verdict);
-            verdict
+            !known(root) && !call_matters(&call.callee)
         };
         for f in &mut self.functions {
             f.calls.retain(|c| !droppable(c));
@@ -517,7 +506,7 @@ impl FunctionFacts {
 /// Methods, functions and constructors of JavaScript built-ins (and the
 /// `console` and `Response` APIs) that run no user code: a call to one of
 /// them neither delegates a check elsewhere (NET005) nor names a guard,
-/// rate limiter or tracker. Sorted (binary search).
+/// rate limiter or tracker. Sorted; [`is_builtin_call`] looks names up.
 pub const BUILTIN_CALLS: &[&str] = &[
     "Array",
     "Boolean",
@@ -611,6 +600,16 @@ pub const BUILTIN_CALLS: &[&str] = &[
     "values",
     "warn",
 ];
+
+/// Whether `name` is one of [`BUILTIN_CALLS`]. Asked for every call of
+/// every file: a fixed hash set answers with one hash and one comparison
+/// (its keys are ours, so hashing fast is safe).
+pub fn is_builtin_call(name: &str) -> bool {
+    static SET: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(|| BUILTIN_CALLS.iter().copied().collect())
+        .contains(name)
+}
 
 /// One call (or `new`) expression.
 #[derive(Clone, Debug)]

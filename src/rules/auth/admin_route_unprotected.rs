@@ -48,7 +48,7 @@ impl Rule for AdminRouteUnprotected {
             let is_admin = route
                 .segments()
                 .any(|s| segments.iter().any(|a| s.eq_ignore_ascii_case(a)));
-            if !is_admin || skip_source_file(project, &project.file(route.file).path) {
+            if !is_admin || skip_source_file(project, project.file(route.file)) {
                 continue;
             }
             let span = route.report_span();

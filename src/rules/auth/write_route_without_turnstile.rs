@@ -46,7 +46,7 @@ impl Rule for WriteRouteWithoutTurnstile {
         let mut seen = HashSet::new();
         for route in project.routes() {
             if !route.is_write()
-                || skip_source_file(project, &project.file(route.file).path)
+                || skip_source_file(project, project.file(route.file))
                 || !config
                     .write_routes
                     .iter()

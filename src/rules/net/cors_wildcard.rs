@@ -93,8 +93,8 @@ use crate::formats::js::{
 use crate::span::Span;
 
 fn check_code(project: &Project, out: &mut Vec<Finding>) {
-    for (file, source, facts) in project.js_files() {
-        if util::skip_file(project, file, &source.path) {
+    for (file, _, facts) in project.js_files() {
+        if util::skip_file(project, file) {
             continue;
         }
         let credentials_header = facts
@@ -396,8 +396,8 @@ pub(crate) mod util {
     /// Files these rules skip: test files (unless `include_tests` is set),
     /// and files their Worker's `main` never imports (not deployed code:
     /// a frontend, a build config, a script).
-    pub(crate) fn skip_file(project: &Project, file: crate::finding::FileId, path: &str) -> bool {
-        crate::rules::source_util::skip_source_file(project, path)
+    pub(crate) fn skip_file(project: &Project, file: crate::finding::FileId) -> bool {
+        crate::rules::source_util::skip_source_file(project, project.file(file))
             || project.reachability(file) == crate::project::routes::Reachability::Unreachable
     }
 

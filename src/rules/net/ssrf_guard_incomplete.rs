@@ -57,7 +57,7 @@ impl Rule for SsrfGuardIncomplete {
                 }
         };
         for (file, source, facts) in project.js_files() {
-            if util::skip_file(project, file, &source.path) {
+            if util::skip_file(project, file) {
                 continue;
             }
             for guard in facts.functions.iter().filter(|f| {

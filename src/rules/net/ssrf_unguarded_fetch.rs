@@ -33,8 +33,8 @@ impl Rule for SsrfUnguardedFetch {
 
     fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
         let mut reported: Vec<(FileId, Span)> = Vec::new();
-        for (file, source, facts) in project.js_files() {
-            if util::skip_file(project, file, &source.path) {
+        for (file, _, facts) in project.js_files() {
+            if util::skip_file(project, file) {
                 continue;
             }
             for fetch in &facts.fetches {
@@ -95,8 +95,7 @@ fn resolved_proxy_routes(
             continue;
         }
         for scoped in scoped_fns {
-            let source = project.file(scoped.file);
-            if util::skip_file(project, scoped.file, &source.path) {
+            if util::skip_file(project, scoped.file) {
                 continue;
             }
             for fetch in scoped.fetches() {

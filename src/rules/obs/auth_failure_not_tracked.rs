@@ -32,7 +32,7 @@ impl Rule for AuthFailureNotTracked {
         for (file, source, facts) in project.js_files() {
             // Only a Worker's own code: scripts and tooling outside every
             // wrangler project have no security-event pipeline to feed.
-            if source.worker.is_none() || util::skip_file(project, file, &source.path) {
+            if source.worker.is_none() || util::skip_file(project, file) {
                 continue;
             }
             for function in &facts.functions {

@@ -39,7 +39,7 @@ impl Rule for UndeclaredSecret {
             let Some(worker) = source.worker else {
                 continue;
             };
-            if util::skip_file(project, file, &source.path) {
+            if util::skip_file(project, file) {
                 continue;
             }
             let declared = declared_by_worker.entry(worker).or_insert_with(|| {
