@@ -2,7 +2,7 @@
 //! (`Finding::new(&META, file, span).message(..).help(..)`).
 
 use crate::rules::RuleMeta;
-use crate::span::Span;
+use crate::span::{Place, Span};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -49,6 +49,10 @@ pub struct Finding {
     pub location: Location,
     pub message: String,
     pub help: String,
+    /// The span's place, when it was resolved while the file's text was
+    /// still in memory (source files, a batch at a time); otherwise the
+    /// report reads the file again.
+    pub place: Option<Box<Place>>,
 }
 
 impl Finding {
@@ -59,6 +63,7 @@ impl Finding {
             location: Location::File { file, span },
             message: meta.summary.to_string(),
             help: meta.help.to_string(),
+            place: None,
         }
     }
 
@@ -69,6 +74,7 @@ impl Finding {
             location: Location::Virtual { path: path.into() },
             message: meta.summary.to_string(),
             help: meta.help.to_string(),
+            place: None,
         }
     }
 

@@ -122,6 +122,9 @@ pub struct Project {
     /// Cross-file route resolution over the loaded batch, computed on
     /// first use (`routes.rs`).
     pub(crate) routes: std::sync::OnceLock<routes::RouteAnalysis>,
+    /// The text of each source file the loaded batch read, by file id:
+    /// kept until the batch's findings have their places.
+    pub(crate) batch_texts: Vec<(FileId, String)>,
 }
 
 impl Project {

@@ -77,6 +77,25 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Where a span is, for the report: start and end as (line, column), and
+/// the text it covers (the finding's fingerprint is made from it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    pub start: (usize, usize),
+    pub end: (usize, usize),
+    pub excerpt: String,
+}
+
+impl Place {
+    pub fn of(text: &str, lines: &LineStarts, span: Span) -> Place {
+        Place {
+            start: lines.line_col(text, span.start as usize),
+            end: lines.line_col(text, span.end as usize),
+            excerpt: text.get(span.range()).unwrap_or("").to_string(),
+        }
+    }
+}
+
 /// 1-based line number of every byte offset, computed once per file.
 #[derive(Clone, Debug, Default)]
 pub struct LineStarts(Vec<u32>);

@@ -96,6 +96,7 @@ pub fn scan(root: &Path, config: Config) -> Project {
         scope: Vec::new(),
         scope_workers: Vec::new(),
         routes: std::sync::OnceLock::new(),
+        batch_texts: Vec::new(),
     }
 }
 
@@ -133,6 +134,18 @@ pub(super) fn analyze(
     catalog: &Catalog,
     verdicts: &mut CalleeVerdicts,
 ) -> Result<SourceFile, Skipped> {
+    analyze_keeping_text(rel, abs, kind, catalog, verdicts).map(|(file, _)| file)
+}
+
+/// [`analyze`], also returning the text read (none when it was not text):
+/// a batch of source files resolves its findings' places with it.
+pub(super) fn analyze_keeping_text(
+    rel: &str,
+    abs: &Path,
+    kind: FileKind,
+    catalog: &Catalog,
+    verdicts: &mut CalleeVerdicts,
+) -> Result<(SourceFile, Option<String>), Skipped> {
     let config = verdicts.config();
     let mut file = SourceFile::new(rel.to_string(), kind);
     let text = match discover::read_text(abs, config.max_file_size) {
@@ -142,7 +155,7 @@ pub(super) fn analyze(
                 Span::empty_at(offset),
                 format!("not valid UTF-8 (first invalid byte at offset {offset})"),
             ));
-            return Ok(file);
+            return Ok((file, None));
         }
         ReadOutcome::InvalidUtf8 { .. } => {
             return Err(Skipped {
@@ -170,7 +183,7 @@ pub(super) fn analyze(
     }
     file.credentials = catalog.scan(&text);
     file.suppressions = suppress::parse_comments(&text);
-    Ok(file)
+    Ok((file, Some(text)))
 }
 
 fn parse_facts(

@@ -15,11 +15,12 @@ use std::collections::{BTreeSet, HashSet};
 
 use rayon::prelude::*;
 
-use super::build::{analyze, in_parse_pool};
+use super::build::{analyze_keeping_text, in_parse_pool};
 use super::{Facts, Project, WorkerId};
 use crate::finding::{FileId, Finding, Location};
 use crate::rules::source_util::CalleeVerdicts;
 use crate::secrets::Catalog;
+use crate::span::{LineStarts, Place};
 use crate::timing::Total;
 
 /// A batch is closed once it holds this many source files; a Worker is
@@ -100,7 +101,9 @@ impl Project {
                        members: Vec<FileId>,
                        workers: Vec<WorkerId>| {
             load.time(|| project.load(&members, workers, seen));
-            findings.extend(rules.time(|| check(project)));
+            let mut found = rules.time(|| check(project));
+            project.resolve_places(&mut found);
+            findings.extend(found);
             unload.time(|| project.unload());
         };
         for (workers, members) in self.worker_batches(batch_files) {
@@ -190,7 +193,9 @@ impl Project {
                         |verdicts, &id| {
                             let file = &this.files[id];
                             let abs = this.source_abs(id);
-                            (id, analyze(&file.path, abs, file.kind, catalog, verdicts))
+                            let read =
+                                analyze_keeping_text(&file.path, abs, file.kind, catalog, verdicts);
+                            (id, read)
                         },
                     )
                     .collect::<Vec<_>>()
@@ -199,7 +204,10 @@ impl Project {
                 scope.push(id);
                 let first = seen[id] == Seen::Never;
                 match result {
-                    Ok(read) => {
+                    Ok((read, text)) => {
+                        if let Some(text) = text {
+                            self.batch_texts.push((id, text));
+                        }
                         let file = &mut self.files[id];
                         file.facts = read.facts;
                         if first {
@@ -239,6 +247,24 @@ impl Project {
         self.routes = std::sync::OnceLock::new();
     }
 
+    /// Gives the findings in files this batch read their places, while the
+    /// texts are at hand: the report need not read those files again.
+    fn resolve_places(&mut self, findings: &mut [Finding]) {
+        self.batch_texts.sort_unstable_by_key(|(id, _)| *id);
+        let mut lines: Vec<Option<LineStarts>> = vec![None; self.batch_texts.len()];
+        for finding in findings.iter_mut().filter(|f| f.place.is_none()) {
+            let Location::File { file, span } = finding.location else {
+                continue;
+            };
+            let Ok(index) = self.batch_texts.binary_search_by_key(&file, |(id, _)| *id) else {
+                continue;
+            };
+            let text = &self.batch_texts[index].1;
+            let lines = lines[index].get_or_insert_with(|| LineStarts::new(text));
+            finding.place = Some(Box::new(Place::of(text, lines, span)));
+        }
+    }
+
     /// Whether `id` is a shared source file (under no Worker) already read:
     /// those keep their facts across batches, since every Worker importing
     /// them would parse them again, and shared code is a small part of a
@@ -261,6 +287,7 @@ impl Project {
         }
         self.scope.clear();
         self.scope_workers.clear();
+        self.batch_texts.clear();
         self.routes = std::sync::OnceLock::new();
     }
 

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use crate::finding::{FileId, Finding, Location, Severity};
 use crate::project::Project;
-use crate::span::{LineStarts, Span};
+use crate::span::{LineStarts, Place, Span};
 
 /// A finding with its location resolved, ready for any output format.
 #[derive(Clone, Debug)]
@@ -348,43 +348,32 @@ fn resolve_file(
     snippets: Snippets,
 ) -> ResolvedFile {
     let path = &project.files[id].path;
-    let text = load_source(project, path);
+    // Source files' findings come with their places; other files, and
+    // snippets, need the text again.
+    let needs_text = snippets == Snippets::Keep || findings.iter().any(|f| f.place.is_none());
+    let text = needs_text.then(|| load_source(project, path));
     // One line index per file: a file with thousands of findings must not
     // be rescanned from its start for each one.
-    let lines = LineStarts::new(&text);
+    let lines = text.as_deref().map(|t| LineStarts::new(t));
     let diagnostics = findings
         .into_iter()
-        .map(|finding| {
+        .map(|mut finding| {
             let span = match finding.location {
                 Location::File { span, .. } => span,
                 Location::Virtual { .. } => Span::default(),
             };
-            let place = Place::of(&text, &lines, span);
-            diagnostic(project, finding, path.clone(), Some(span), Some(place))
+            let place = finding
+                .place
+                .take()
+                .map(|place| *place)
+                .or_else(|| Some(Place::of(text.as_deref()?, lines.as_ref()?, span)));
+            diagnostic(project, finding, path.clone(), Some(span), place)
         })
         .collect();
     ResolvedFile {
         id,
         diagnostics,
-        text: (snippets == Snippets::Keep).then_some(text),
-    }
-}
-
-/// Where a finding's span is: start and end as (line, column), and the
-/// text it covers (for the fingerprint).
-struct Place {
-    start: (usize, usize),
-    end: (usize, usize),
-    excerpt: String,
-}
-
-impl Place {
-    fn of(text: &str, lines: &LineStarts, span: Span) -> Place {
-        Place {
-            start: lines.line_col(text, span.start as usize),
-            end: lines.line_col(text, span.end as usize),
-            excerpt: text.get(span.range()).unwrap_or("").to_string(),
-        }
+        text: text.filter(|_| snippets == Snippets::Keep),
     }
 }
 
@@ -475,6 +464,28 @@ pub fn fnv1a(parts: &[&[u8]]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn places_resolved_in_batches_match_those_the_report_resolves() {
+        // Source findings get their places while their batch's texts are in
+        // memory; the report resolves the others by reading the file again.
+        // Both ways must give the same report.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let config = crate::config::Config::default();
+        let (project, findings) = crate::run::analyze(&root, config, crate::rules::all());
+        let resolved = findings.iter().filter(|f| f.place.is_some()).count();
+        assert!(resolved > 50, "{resolved} of {} resolved", findings.len());
+        let mut unresolved = findings.clone();
+        for finding in &mut unresolved {
+            finding.place = None;
+        }
+        let json = |findings| {
+            let report = build(&project, findings, None, Snippets::Keep);
+            assert!(!report.findings.is_empty());
+            json::render(&report)
+        };
+        assert_eq!(json(findings), json(unresolved));
+    }
 
     fn pieces(text: &str, spans: &[Span]) -> Vec<String> {
         spans
