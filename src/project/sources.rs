@@ -11,12 +11,15 @@
 //! (credentials, suppressions, parse failures, skips) is kept for the
 //! whole-project rules and the report.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 
 use super::build::{analyze_keeping_text, in_parse_pool};
-use super::{Facts, Project, WorkerId};
+use super::{Facts, Project, SourceFile, WorkerId};
+use crate::config::Config;
+use crate::discover::{FileKind, Skipped};
 use crate::finding::{FileId, Finding, Location};
 use crate::rules::source_util::CalleeVerdicts;
 use crate::secrets::Catalog;
@@ -96,28 +99,41 @@ impl Project {
             Total::new("  check"),
             Total::new("  unload"),
         );
-        let mut run = |project: &mut Project,
-                       seen: &mut Vec<Seen>,
-                       members: Vec<FileId>,
-                       workers: Vec<WorkerId>| {
-            load.time(|| project.load(&members, workers, seen));
-            let mut found = rules.time(|| check(project));
-            project.resolve_places(&mut found);
-            findings.extend(found);
-            unload.time(|| project.unload());
-        };
-        for (workers, members) in self.worker_batches(batch_files) {
-            run(self, &mut seen, members, workers);
-        }
-        let orphans: Vec<FileId> = self
-            .pending
-            .iter()
-            .map(|&(id, _)| id)
-            .filter(|&id| self.files[id].worker.is_none() && seen[id] == Seen::Never)
-            .collect();
-        if !orphans.is_empty() {
-            run(self, &mut seen, orphans, Vec::new());
-        }
+        let batches = self.worker_batches(batch_files);
+        // A prefetch reads the next batch on its own thread while the rules
+        // check this one, so the cores stay busy; it owns what it needs.
+        let config = self.config.clone();
+        std::thread::scope(|threads| {
+            let mut prefetch = None;
+            let mut batches = batches.into_iter().peekable();
+            let mut orphans_done = false;
+            loop {
+                let (members, workers) = match batches.next() {
+                    Some((workers, members)) => (members, workers),
+                    // Shared files no Worker imported come last, together.
+                    None if !orphans_done => {
+                        orphans_done = true;
+                        let orphans = self.orphan_sources(&seen);
+                        if orphans.is_empty() {
+                            break;
+                        }
+                        (orphans, Vec::new())
+                    }
+                    None => break,
+                };
+                let ready = prefetch.take().map(join_read).unwrap_or_default();
+                load.time(|| self.load(&members, workers, &mut seen, ready));
+                if let Some((_, next)) = batches.peek() {
+                    let jobs = self.read_jobs(next, &seen);
+                    let config = &config;
+                    prefetch = Some(threads.spawn(move || read_sources(&jobs, config)));
+                }
+                let mut found = rules.time(|| check(self));
+                self.resolve_places(&mut found);
+                findings.extend(found);
+                unload.time(|| self.unload());
+            }
+        });
         self.drop_skipped_sources(&seen, &mut findings);
         dedup(&mut findings);
         findings
@@ -129,7 +145,12 @@ impl Project {
     pub(crate) fn load_all_sources(&mut self) {
         let members = self.pending.iter().map(|&(id, _)| id).collect::<Vec<_>>();
         let mut seen = vec![Seen::Never; self.files.len()];
-        self.load(&members, (0..self.workers.len()).collect(), &mut seen);
+        self.load(
+            &members,
+            (0..self.workers.len()).collect(),
+            &mut seen,
+            Vec::new(),
+        );
         let mut none = Vec::new();
         self.drop_skipped_sources(&seen, &mut none);
     }
@@ -172,8 +193,14 @@ impl Project {
 
     /// Parses `members` and, transitively, the source files they import,
     /// and makes them the loaded batch judging `workers`.
-    fn load(&mut self, members: &[FileId], workers: Vec<WorkerId>, seen: &mut [Seen]) {
-        let catalog = Catalog::builtin();
+    fn load(
+        &mut self,
+        members: &[FileId],
+        workers: Vec<WorkerId>,
+        seen: &mut [Seen],
+        prefetched: Vec<(FileId, ReadResult)>,
+    ) {
+        let mut prefetched: HashMap<FileId, ReadResult> = prefetched.into_iter().collect();
         let mut in_batch: HashSet<FileId> = members.iter().copied().collect();
         let mut scope = Vec::with_capacity(members.len());
         let mut frontier = members.to_vec();
@@ -184,23 +211,20 @@ impl Project {
                 .iter()
                 .partition(|&&id| self.keeps_facts(id, seen) || seen[id] == Seen::Skipped);
             scope.extend(&kept);
-            let this: &Project = self;
-            let parsed = in_parse_pool(|| {
-                to_read
-                    .par_iter()
-                    .map_init(
-                        || CalleeVerdicts::new(&this.config),
-                        |verdicts, &id| {
-                            let file = &this.files[id];
-                            let abs = this.source_abs(id);
-                            let read =
-                                analyze_keeping_text(&file.path, abs, file.kind, catalog, verdicts);
-                            (id, read)
-                        },
-                    )
-                    .collect::<Vec<_>>()
+            let missing: Vec<FileId> = to_read
+                .iter()
+                .copied()
+                .filter(|id| !prefetched.contains_key(id))
+                .collect();
+            let mut fresh: HashMap<FileId, ReadResult> =
+                read_sources(&self.read_jobs(&missing, seen), &self.config)
+                    .into_iter()
+                    .collect();
+            let parsed = to_read.iter().filter_map(|id| {
+                let result = prefetched.remove(id).or_else(|| fresh.remove(id))?;
+                Some((*id, result))
             });
-            for (id, result) in parsed {
+            for (id, result) in parsed.collect::<Vec<_>>() {
                 scope.push(id);
                 let first = seen[id] == Seen::Never;
                 match result {
@@ -245,6 +269,29 @@ impl Project {
         self.scope = scope;
         self.scope_workers = workers;
         self.routes = std::sync::OnceLock::new();
+    }
+
+    /// What reading `ids` needs, leaving out the files a batch does not
+    /// read again: shared files already read, and unreadable ones.
+    fn read_jobs(&self, ids: &[FileId], seen: &[Seen]) -> Vec<ReadJob> {
+        ids.iter()
+            .filter(|&&id| !(self.keeps_facts(id, seen) || seen[id] == Seen::Skipped))
+            .map(|&id| ReadJob {
+                id,
+                path: self.files[id].path.clone(),
+                abs: self.source_abs(id).to_path_buf(),
+                kind: self.files[id].kind,
+            })
+            .collect()
+    }
+
+    /// Source files under no Worker that no batch imported.
+    fn orphan_sources(&self, seen: &[Seen]) -> Vec<FileId> {
+        self.pending
+            .iter()
+            .map(|&(id, _)| id)
+            .filter(|&id| self.files[id].worker.is_none() && seen[id] == Seen::Never)
+            .collect()
     }
 
     /// Gives the findings in files this batch read their places, while the
@@ -345,6 +392,48 @@ impl Project {
 
 /// Removes findings reported twice (a shared file checked with each
 /// Worker that imports it).
+/// One source file read: its facts and its text, or why it was skipped.
+type ReadResult = Result<(SourceFile, Option<String>), Skipped>;
+
+/// What reading one source file needs, owned, so that a prefetch can read
+/// on its own thread while the batch before it still uses the project.
+struct ReadJob {
+    id: FileId,
+    path: String,
+    abs: PathBuf,
+    kind: FileKind,
+}
+
+/// Reads and parses `jobs` in parallel, on the parse threads.
+fn read_sources(jobs: &[ReadJob], config: &Config) -> Vec<(FileId, ReadResult)> {
+    if jobs.is_empty() {
+        return Vec::new();
+    }
+    let catalog = Catalog::builtin();
+    in_parse_pool(|| {
+        jobs.par_iter()
+            .map_init(
+                || CalleeVerdicts::new(config),
+                |verdicts, job| {
+                    let read =
+                        analyze_keeping_text(&job.path, &job.abs, job.kind, catalog, verdicts);
+                    (job.id, read)
+                },
+            )
+            .collect()
+    })
+}
+
+/// A prefetch's reads; a panic on its thread goes on in the caller's, as it
+/// would have had the files been read there.
+fn join_read(
+    handle: std::thread::ScopedJoinHandle<'_, Vec<(FileId, ReadResult)>>,
+) -> Vec<(FileId, ReadResult)> {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
 fn dedup(findings: &mut Vec<Finding>) {
     let key = |f: &Finding| {
         let (file, start, end, path) = match &f.location {
