@@ -11,6 +11,7 @@ pub mod config;
 pub mod discover;
 pub mod finding;
 pub mod formats;
+pub mod hashing;
 pub mod project;
 pub mod report;
 pub mod rules;

@@ -242,7 +242,7 @@ fn link_workers(files: &mut [SourceFile]) -> Vec<Worker> {
 
     // The nearest Worker is found by walking up each file's directories
     // (a few map lookups per file) rather than testing every Worker.
-    let by_dir: std::collections::HashMap<&str, usize> = workers
+    let by_dir: crate::hashing::HashMap<&str, usize> = workers
         .iter()
         .enumerate()
         .map(|(id, w)| (w.dir.as_str(), id))

@@ -37,7 +37,7 @@
 //!   is not treated as middleware; only `use` is.
 //! * A route of a sub-app mounted twice appears twice (rules deduplicate by span).
 
-use std::collections::{HashMap, HashSet};
+use crate::hashing::{HashMap, HashSet};
 
 use crate::finding::FileId;
 use crate::formats::js::{
@@ -801,7 +801,7 @@ fn analyze(project: &Project) -> RouteAnalysis {
         .collect();
 
     // Reachability over relative imports.
-    let mut reached: HashSet<FileId> = HashSet::new();
+    let mut reached: HashSet<FileId> = HashSet::default();
     let mut ordered: Vec<(WorkerId, FileId)> = entries.iter().map(|(w, f)| (*w, *f)).collect();
     ordered.sort_unstable();
     for &(_, entry) in &ordered {

@@ -11,7 +11,8 @@
 //! (credentials, suppressions, parse failures, skips) is kept for the
 //! whole-project rules and the report.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use crate::hashing::{HashMap, HashSet};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use rayon::prelude::*;

@@ -1,7 +1,7 @@
 //! Helpers shared by the source (TS/JS) rules: which files count as tests,
 //! and resolving a relative import to the module constant it names.
 
-use std::collections::HashMap;
+use crate::hashing::HashMap;
 
 use crate::config::Config;
 use crate::finding::FileId;
@@ -25,7 +25,7 @@ pub fn callee_may_matter(config: &Config, callee: &str) -> bool {
 /// each answer runs several patterns: each parse worker keeps one of these.
 pub struct CalleeVerdicts<'c> {
     config: &'c Config,
-    answers: std::collections::HashMap<compact_str::CompactString, bool>,
+    answers: crate::hashing::HashMap<compact_str::CompactString, bool>,
 }
 
 impl<'c> CalleeVerdicts<'c> {

@@ -326,7 +326,7 @@ impl<'a> Extractor<'a> {
                 guards.push(Spanned::new(name.clone(), sp(*span)));
             }
         }
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = crate::hashing::HashSet::default();
         guards.retain(|g| seen.insert(g.value.clone()));
 
         let redirect = match init {

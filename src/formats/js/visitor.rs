@@ -7,11 +7,11 @@
 //! allocated in the arena by `extract`, so every node outlives the walk.
 
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, HashSet};
 
 // Span-keyed tables use FxHash: the keys are source offsets, which an
-// attacker cannot usefully steer into collisions; name-keyed ones keep
-// std's keyed hasher.
+// attacker cannot usefully steer into collisions; name-keyed ones use
+// randomly seeded maps (`crate::hashing`).
+use crate::hashing::{HashMap, HashSet};
 use compact_str::CompactString;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -143,11 +143,11 @@ impl FnCtx<'_> {
         FnCtx {
             id,
             end,
-            bindings: HashMap::new(),
+            bindings: HashMap::default(),
             allowlisted: Vec::new(),
             router_params: Vec::new(),
             sql_watch: Vec::new(),
-            uses: HashMap::new(),
+            uses: HashMap::default(),
             refs: Vec::new(),
         }
     }
@@ -231,7 +231,7 @@ impl<'a> Extractor<'a> {
             fn_ids: FxHashMap::default(),
             hints: FxHashMap::default(),
             instances: FxHashMap::default(),
-            router_names: HashMap::new(),
+            router_names: HashMap::default(),
             route_order: Vec::new(),
             open_branches: Vec::new(),
             method_scopes: Vec::new(),

@@ -1,6 +1,6 @@
 //! The single walk over a syn `File` that fills [`JsFacts`].
 
-use std::collections::{HashMap, HashSet};
+use crate::hashing::{HashMap, HashSet};
 
 use proc_macro2::TokenStream;
 use syn::parse::Parser;
@@ -178,10 +178,10 @@ impl<'a> Extractor<'a> {
             index,
             facts: JsFacts::default(),
             scopes: Vec::new(),
-            closure_ids: HashMap::new(),
-            inner: HashSet::new(),
-            module_literal_consts: HashSet::new(),
-            router_vars: HashSet::new(),
+            closure_ids: HashMap::default(),
+            inner: HashSet::default(),
+            module_literal_consts: HashSet::default(),
+            router_vars: HashSet::default(),
             pending_sql: Vec::new(),
             ctx: Ctx::Other,
             impl_name: None,
@@ -199,7 +199,7 @@ impl<'a> Extractor<'a> {
         );
         ex.scopes.push(Scope {
             id: module,
-            bindings: HashMap::new(),
+            bindings: HashMap::default(),
         });
         ex.collect_module_items(&file.items);
         ex.visit_file(file);
@@ -312,7 +312,7 @@ impl<'a> Extractor<'a> {
         params: &[(String, Option<&Type>)],
         body: impl FnOnce(&mut Self),
     ) {
-        let mut bindings = HashMap::new();
+        let mut bindings = HashMap::default();
         for (name, ty) in params {
             let ty_text = ty.map(type_text).unwrap_or_default();
             bindings.insert(

@@ -1,6 +1,6 @@
 //! AUTH003 admin-route-unprotected: the doc lives in rules/AUTH003.md.
 
-use std::collections::HashSet;
+use crate::hashing::HashSet;
 
 use crate::finding::Finding;
 use crate::project::Project;
@@ -43,7 +43,7 @@ impl Rule for AdminRouteUnprotected {
 
     fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
         let segments = &project.config.admin_segments;
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         for route in project.routes() {
             let is_admin = route
                 .segments()

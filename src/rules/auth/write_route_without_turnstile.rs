@@ -1,6 +1,6 @@
 //! AUTH002 write-route-without-turnstile: the doc lives in rules/AUTH002.md.
 
-use std::collections::HashSet;
+use crate::hashing::HashSet;
 
 use crate::finding::Finding;
 use crate::formats::js::UrlSource;
@@ -43,7 +43,7 @@ impl Rule for WriteRouteWithoutTurnstile {
 
     fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
         let config = &project.config;
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         for route in project.routes() {
             if !route.is_write()
                 || skip_source_file(project, project.file(route.file))

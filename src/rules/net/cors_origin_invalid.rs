@@ -4,7 +4,7 @@
 //! into its entries; each entry that is not an exact origin as a browser
 //! sends it is reported at the entry itself. Entries holding `*` are NET001's.
 
-use std::collections::HashSet;
+use crate::hashing::HashSet;
 
 use crate::finding::Finding;
 use crate::project::Project;
@@ -28,7 +28,7 @@ impl Rule for CorsOriginInvalid {
     }
 
     fn check(&self, project: &Project, out: &mut Vec<Finding>) {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         for value in project.named_values() {
             // An empty or template value says nothing about the real list.
             if !cors::is_origins_name(value.name)

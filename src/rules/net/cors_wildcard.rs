@@ -6,7 +6,7 @@
 //! workflow env). From a value alone the routes it reaches cannot be told, so
 //! a production-scope `*` is an error and one outside production a warning.
 
-use std::collections::HashSet;
+use crate::hashing::HashSet;
 
 use crate::finding::{Finding, Severity};
 use crate::project::Project;
@@ -33,7 +33,7 @@ impl Rule for CorsWildcard {
     }
 
     fn check(&self, project: &Project, out: &mut Vec<Finding>) {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         for value in project.named_values() {
             if !cors::is_origins_name(value.name) {
                 continue;

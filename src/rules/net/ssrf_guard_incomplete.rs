@@ -8,7 +8,7 @@
 //! calls something else is taken to delegate (to `ipaddr.js` and the like)
 //! and is not judged.
 
-use std::collections::HashSet;
+use crate::hashing::HashSet;
 
 use compact_str::CompactString;
 
@@ -168,7 +168,7 @@ impl Evidence {
             scopes.extend(facts.function_and_nested(f.id));
         }
         let mut texts = Vec::new();
-        let mut numbers = HashSet::new();
+        let mut numbers = HashSet::default();
         let mut add = |kind: LiteralKind, value: &str| match kind {
             LiteralKind::Number => {
                 numbers.insert(value.to_string());

@@ -8,7 +8,8 @@
 //! `secrets.required`, or preflight.toml `[secrets] required`. One finding
 //! per (file, name), at the first read.
 
-use std::collections::{BTreeMap, HashSet};
+use crate::hashing::HashSet;
+use std::collections::BTreeMap;
 
 use crate::finding::Finding;
 use crate::formats::dotenv::DotEnvFile;
@@ -111,7 +112,7 @@ fn declared_names(
 ) -> Option<HashSet<String>> {
     let w = project.workers.get(worker)?;
     let config: &WranglerConfig = project.worker_config(w)?;
-    let mut names = HashSet::new();
+    let mut names = HashSet::default();
     for (_, scope) in config.scopes() {
         names.extend(scope.bindings.iter().map(|b| b.name.value.clone()));
         names.extend(scope.hyperdrive.iter().map(|h| h.binding.value.clone()));
