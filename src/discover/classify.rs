@@ -100,10 +100,12 @@ pub fn is_minified_script(text: &str) -> bool {
         return false;
     }
     let (mut dense_bytes, mut other_bytes) = (0, 0);
-    for line in text.split('\n') {
+    // Split on the byte: `split('\n')`'s char searcher is several times
+    // slower on the short lines of ordinary code.
+    for line in text.as_bytes().split(|&b| b == b'\n') {
         let dense = line.len() > LONG_LINE && {
             let punctuation = line
-                .bytes()
+                .iter()
                 .filter(|b| matches!(b, b';' | b'{' | b'}' | b'(' | b','))
                 .count();
             punctuation * 50 >= line.len()

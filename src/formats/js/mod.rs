@@ -163,7 +163,10 @@ impl JsFacts {
             if !is_builtin_call(method) || known(method) {
                 return false;
             }
-            let root = call.callee.split(['.', '(']).next().unwrap_or(&call.callee);
+            let root = match call.callee.bytes().position(|b| b == b'.' || b == b'(') {
+                Some(end) => &call.callee[..end],
+                None => &call.callee,
+            };
             !known(root) && !call_matters(&call.callee)
         };
         for f in &mut self.functions {

@@ -68,7 +68,10 @@ impl<'a> Extractor<'a> {
             return;
         }
         let seg = last_segment(callee);
-        let receiver = callee.rfind('.').map(|dot| &callee[..dot]);
+        let receiver = callee
+            .bytes()
+            .rposition(|b| b == b'.')
+            .map(|dot| &callee[..dot]);
         let status = match seg {
             "json" | "text" | "html" | "body" | "newResponse" | "redirect" => status_at(args, 1),
             "status" => status_at(args, 0),

@@ -204,6 +204,14 @@ fn is_sql_escape_function(callee: &str) -> bool {
     ) {
         return true;
     }
+    // Asked of most calls: the name's start settles nearly all of them.
+    let starts = |prefix: &str| {
+        name.get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+    };
+    if !(starts("quote") || starts("escape")) {
+        return false;
+    }
     let lower = name.to_ascii_lowercase();
     let quoting = lower.starts_with("quote") || lower.starts_with("escape");
     let for_sql = ["ident", "literal", "sql", "column", "table"]
