@@ -109,21 +109,46 @@ pub fn scan_with_sources(root: &Path, config: Config) -> Project {
     project
 }
 
-/// Runs `work` on threads with [`PARSE_STACK_BYTES`] of stack (on the
-/// current ones when such a pool cannot be built).
-pub(super) fn in_parse_pool<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+/// The threads with [`PARSE_STACK_BYTES`] of stack that parse files; `None`
+/// when such a pool cannot be built.
+fn parse_pool() -> Option<&'static rayon::ThreadPool> {
     static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
-    let pool = POOL.get_or_init(|| {
+    POOL.get_or_init(|| {
         rayon::ThreadPoolBuilder::new()
             .stack_size(PARSE_STACK_BYTES)
             .start_handler(|_| crate::formats::mark_parse_stack())
             .build()
             .ok()
-    });
-    match pool {
+    })
+    .as_ref()
+}
+
+/// Runs `work` on the parse threads (on the current ones when there are
+/// none).
+pub(super) fn in_parse_pool<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    match parse_pool() {
         Some(pool) => pool.install(work),
         None => work(),
     }
+}
+
+/// Starts `work` on the parse threads and returns at once; its result (or
+/// its panic) arrives on the channel. Runs it here when there are no parse
+/// threads. No thread is created: each new thread would bring its own
+/// allocator heap.
+pub(super) fn spawn_in_parse_pool<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> std::sync::mpsc::Receiver<std::thread::Result<T>> {
+    let (done, result) = std::sync::mpsc::sync_channel(1);
+    let job = move || {
+        // A panic must reach the caller: rayon would abort on it.
+        let _ = done.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)));
+    };
+    match parse_pool() {
+        Some(pool) => pool.spawn(job),
+        None => job(),
+    }
+    result
 }
 
 /// Reads and parses one file; the parser's model is all that is kept.

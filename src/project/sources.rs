@@ -17,7 +17,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use super::build::{analyze_keeping_text, in_parse_pool};
+use super::build::{analyze_keeping_text, in_parse_pool, spawn_in_parse_pool};
 use super::{Facts, Project, SourceFile, WorkerId};
 use crate::config::Config;
 use crate::discover::{FileKind, Skipped};
@@ -101,10 +101,10 @@ impl Project {
             Total::new("  unload"),
         );
         let batches = self.worker_batches(batch_files);
-        // A prefetch reads the next batch on its own thread while the rules
-        // check this one, so the cores stay busy; it owns what it needs.
-        let config = self.config.clone();
-        std::thread::scope(|threads| {
+        // A prefetch reads the next batch on the parse threads while the
+        // rules check this one, so the cores stay busy; it owns what it needs.
+        let config = std::sync::Arc::new(self.config.clone());
+        {
             let mut prefetch = None;
             let mut batches = batches.into_iter().peekable();
             let mut orphans_done = false;
@@ -126,15 +126,15 @@ impl Project {
                 load.time(|| self.load(&members, workers, &mut seen, ready));
                 if let Some((_, next)) = batches.peek() {
                     let jobs = self.read_jobs(next, &seen);
-                    let config = &config;
-                    prefetch = Some(threads.spawn(move || read_sources(&jobs, config)));
+                    let config = config.clone();
+                    prefetch = Some(spawn_in_parse_pool(move || read_sources(&jobs, &config)));
                 }
                 let mut found = rules.time(|| check(self));
                 self.resolve_places(&mut found);
                 findings.extend(found);
                 unload.time(|| self.unload());
             }
-        });
+        }
         self.drop_skipped_sources(&seen, &mut findings);
         dedup(&mut findings);
         findings
@@ -425,14 +425,17 @@ fn read_sources(jobs: &[ReadJob], config: &Config) -> Vec<(FileId, ReadResult)> 
     })
 }
 
-/// A prefetch's reads; a panic on its thread goes on in the caller's, as it
-/// would have had the files been read there.
+/// A prefetch's reads; a panic while reading goes on in the caller, as it
+/// would have had the files been read there. A prefetch that never answered
+/// leaves its files to be read by the batch itself.
 fn join_read(
-    handle: std::thread::ScopedJoinHandle<'_, Vec<(FileId, ReadResult)>>,
+    prefetch: std::sync::mpsc::Receiver<std::thread::Result<Vec<(FileId, ReadResult)>>>,
 ) -> Vec<(FileId, ReadResult)> {
-    handle
-        .join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    match prefetch.recv() {
+        Ok(Ok(read)) => read,
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        Err(_) => Vec::new(),
+    }
 }
 
 fn dedup(findings: &mut Vec<Finding>) {

@@ -10,7 +10,7 @@ pub mod markdown;
 pub mod rules_list;
 pub mod sarif;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::finding::{FileId, Finding, Location, Severity};
@@ -246,20 +246,30 @@ pub fn build(
 
     // Each file's text is read once, on whichever thread resolves its
     // findings; virtual findings (no file) need no text.
-    let mut per_file: Vec<Vec<Finding>> = Vec::new();
-    per_file.resize_with(project.files.len(), Vec::new);
-    let mut virtual_findings = Vec::new();
-    for finding in findings {
-        match finding.location {
-            Location::File { file, .. } if file < per_file.len() => per_file[file].push(finding),
-            _ => virtual_findings.push(finding),
+    let file_of = |finding: &Finding| match finding.location {
+        Location::File { file, .. } if file < project.files.len() => Some(file),
+        _ => None,
+    };
+    let (mut in_files, virtual_findings): (Vec<Finding>, Vec<Finding>) =
+        findings.into_iter().partition(|f| file_of(f).is_some());
+    in_files.sort_by_key(|f| file_of(f));
+    // Grouped by file into lists of their exact size: large trees have
+    // tens of thousands of files with one finding each.
+    let mut per_file: Vec<(FileId, Vec<Finding>)> = Vec::new();
+    let mut rest = in_files.into_iter().peekable();
+    while let Some(first) = rest.next() {
+        let id = file_of(&first).unwrap_or_default();
+        let mut group = vec![first];
+        while let Some(next) = rest.next_if(|f| file_of(f) == Some(id)) {
+            group.push(next);
         }
+        per_file.push((id, group));
     }
+    drop(rest);
     let allowed = |path: &str| restrict.is_none_or(|only| only.iter().any(|p| p == path));
     let resolved: Vec<ResolvedFile> = per_file
         .into_par_iter()
-        .enumerate()
-        .filter(|(id, findings)| !findings.is_empty() && allowed(&project.files[*id].path))
+        .filter(|(id, _)| allowed(&project.files[*id].path))
         .map(|(id, findings)| resolve_file(project, id, findings, snippets))
         .collect();
 
@@ -434,14 +444,24 @@ fn fingerprint_seed(code: &str, excerpt: &str) -> String {
 
 fn finish_fingerprints(diags: &mut [Diagnostic]) {
     diags.sort_by(order);
-    let mut seen: BTreeMap<(String, String), u32> = BTreeMap::new();
-    for d in diags.iter_mut() {
-        let key = (d.path.clone(), std::mem::take(&mut d.fingerprint));
-        let n = seen.entry(key.clone()).or_insert(0);
-        *n += 1;
+    // Occurrence numbers first, counted on borrowed keys: large reports
+    // would otherwise hold a copy of every path and seed.
+    let occurrences: Vec<u32> = {
+        let mut seen: crate::hashing::HashMap<(&str, &str), u32> = Default::default();
+        diags
+            .iter()
+            .map(|d| {
+                let n = seen.entry((&d.path, &d.fingerprint)).or_insert(0);
+                *n += 1;
+                *n
+            })
+            .collect()
+    };
+    for (d, n) in diags.iter_mut().zip(occurrences) {
+        let seed = std::mem::take(&mut d.fingerprint);
         d.fingerprint = format!(
             "{:016x}",
-            fnv1a(&[key.0.as_bytes(), key.1.as_bytes(), &n.to_le_bytes()])
+            fnv1a(&[d.path.as_bytes(), seed.as_bytes(), &n.to_le_bytes()])
         );
     }
 }
