@@ -141,10 +141,9 @@ impl JsFacts {
     /// callees by pattern, or resolve them to functions through the names
     /// the file defines and imports).
     pub fn compact(mut self, mut call_matters: impl FnMut(&str) -> bool) -> JsFacts {
-        // Names are short (stored inline, no allocation each) and looked up
-        // once per call and reference: a sorted list answers in a few
-        // comparisons, with no hashing, whatever names the file chooses.
-        let mut names: Vec<CompactString> = self
+        // Looked up for every call and reference: a set of the names, seeded
+        // at random since the file chooses them (`crate::hashing`).
+        let names: crate::hashing::HashSet<CompactString> = self
             .module_constants
             .iter()
             .map(|c| c.name.clone())
@@ -155,9 +154,7 @@ impl JsFacts {
                     .flat_map(|i| i.names.iter().map(|n| n.local.clone())),
             )
             .collect();
-        names.sort_unstable();
-        names.dedup();
-        let known = |name: &str| names.binary_search_by(|n| n.as_str().cmp(name)).is_ok();
+        let known = |name: &str| names.contains(name);
         let mut droppable = |call: &CallFact| {
             let method = call.method();
             if !is_builtin_call(method) || known(method) {
