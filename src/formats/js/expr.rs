@@ -3,8 +3,8 @@
 use std::borrow::Cow;
 
 use oxc_ast::ast::{
-    Argument, CallExpression, ChainElement, Expression, FormalParameters, ObjectExpression,
-    ObjectProperty, ObjectPropertyKind, PropertyKey, Statement, TemplateLiteral,
+    Argument, CallExpression, ChainElement, Expression, ObjectExpression, ObjectProperty,
+    ObjectPropertyKind, PropertyKey, Statement, TemplateLiteral,
 };
 use oxc_span::GetSpan;
 
@@ -184,26 +184,6 @@ pub(super) fn function_span(e: &Expression<'_>) -> Option<oxc_span::Span> {
         Expression::FunctionExpression(f) => Some(f.span),
         _ => None,
     }
-}
-
-/// Parameter names of a function: simple names, `{...}`/`[...]` for patterns.
-pub(super) fn param_names(params: &FormalParameters<'_>) -> Vec<String> {
-    let mut out: Vec<String> = params
-        .items
-        .iter()
-        .map(|p| match p.pattern.get_identifier_name() {
-            Some(n) => n.to_string(),
-            None if p.pattern.is_object_pattern() => "{...}".to_string(),
-            None => "[...]".to_string(),
-        })
-        .collect();
-    if let Some(rest) = &params.rest {
-        out.push(match rest.rest.argument.get_identifier_name() {
-            Some(n) => format!("...{n}"),
-            None => "...".to_string(),
-        });
-    }
-    out
 }
 
 enum Step<'b, 'a> {

@@ -134,8 +134,7 @@ impl JsFacts {
     /// every file keeps for the cross-file rules stay small: string
     /// literals that cannot be an address, host or the siteverify URL
     /// (NET005 and AUTH002 read only those), references to names this file
-    /// neither defines nor imports, parameter names (read during extraction
-    /// only), and calls to JavaScript built-ins
+    /// neither defines nor imports, and calls to JavaScript built-ins
     /// ([`BUILTIN_CALLS`]) on values this file does not name, unless
     /// `call_matters` says a rule looks for that callee (rules match
     /// callees by pattern, or resolve them to functions through the names
@@ -168,7 +167,6 @@ impl JsFacts {
         };
         for f in &mut self.functions {
             f.calls.retain(|c| !droppable(c));
-            f.params = ThinVec::new();
             f.literals.retain(may_matter_as_literal);
             f.references.retain(|r| known(r.as_str()));
             f.shrink_to_fit();
@@ -367,9 +365,6 @@ pub struct FunctionFacts {
     /// The lexically enclosing function (module scope for top-level ones);
     /// `None` only for module scope itself.
     pub parent: Option<FunctionId>,
-    /// Parameter names; destructured parameters appear as `{...}`/`[...]`.
-    /// Emptied by [`JsFacts::compact`]: no rule reads them.
-    pub params: ThinVec<String>,
     /// `async` function.
     pub is_async: bool,
     /// Every call and `new` in the body.
@@ -420,7 +415,6 @@ impl FunctionFacts {
             name_span: None,
             span,
             parent,
-            params: ThinVec::new(),
             is_async: false,
             calls: ThinVec::new(),
             literals: ThinVec::new(),
@@ -476,7 +470,6 @@ impl FunctionFacts {
 
     /// Drops the slack capacity building left in this function's lists.
     fn shrink_to_fit(&mut self) {
-        self.params.shrink_to_fit();
         self.calls.shrink_to_fit();
         if let Some(rare) = &mut self.rare {
             rare.env_reads.shrink_to_fit();

@@ -482,7 +482,6 @@ impl<'a> Extractor<'a> {
             } else {
                 kind
             };
-            f.params = expr::param_names(params).into();
             f.is_async = is_async;
             if let Some((name, name_span)) = own_name {
                 f.name = Some(name.into());

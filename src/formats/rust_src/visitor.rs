@@ -194,7 +194,6 @@ impl<'a> Extractor<'a> {
             None,
             Span::new(0, src.len()),
             None,
-            Vec::new(),
             false,
         );
         ex.scopes.push(Scope {
@@ -248,14 +247,12 @@ impl<'a> Extractor<'a> {
         name_span: Option<Span>,
         span: Span,
         parent: Option<FunctionId>,
-        params: Vec<String>,
         is_async: bool,
     ) -> FunctionId {
         let id = self.facts.functions.len();
         let mut function = FunctionFacts::new(id, kind, span, parent);
         function.name = name.map(Into::into);
         function.name_span = name_span;
-        function.params = params.into();
         function.is_async = is_async;
         if kind == FunctionKind::Method && self.impl_name.is_some() {
             function.rare_mut().class_name = self.impl_name.clone();
@@ -288,19 +285,10 @@ impl<'a> Extractor<'a> {
         if let Some(&id) = self.closure_ids.get(&key) {
             return id;
         }
-        let params: Vec<String> = c.inputs.iter().map(pat_name).collect();
         let is_async = c.asyncness.is_some() || matches!(&*c.body, Expr::Async(_));
         let span = self.span_of(c);
         let parent = Some(self.cur());
-        let id = self.new_function(
-            FunctionKind::Arrow,
-            None,
-            None,
-            span,
-            parent,
-            params,
-            is_async,
-        );
+        let id = self.new_function(FunctionKind::Arrow, None, None, span, parent, is_async);
         self.closure_ids.insert(key, id);
         id
     }
@@ -360,7 +348,6 @@ impl<'a> Extractor<'a> {
             Some(name_span),
             whole,
             parent,
-            params.iter().map(|(n, _)| n.clone()).collect(),
             sig.asyncness.is_some(),
         );
         if let Some(event) = event_attr(attrs) {
