@@ -113,8 +113,6 @@ pub struct Project {
     /// The source files (TS/JS, Rust) waiting to be parsed, by file id:
     /// they are parsed a batch of Workers at a time (`sources.rs`).
     pub(crate) pending: Vec<(FileId, PathBuf)>,
-    /// Every source file by path, to resolve imports to file ids.
-    pub(crate) source_paths: std::collections::HashMap<String, FileId>,
     /// The source files whose facts are loaded now, in id order.
     pub(crate) scope: Vec<FileId>,
     /// The Workers the loaded batch judges (their entries are resolved).
@@ -128,6 +126,20 @@ pub struct Project {
 }
 
 impl Project {
+    /// The source file (TS/JS or Rust, as discovered) at `path`, to resolve
+    /// imports: files are sorted by path, and `pending` lists the source
+    /// files by id.
+    pub fn source_file_at(&self, path: &str) -> Option<FileId> {
+        let id = self
+            .files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .ok()?;
+        self.pending
+            .binary_search_by_key(&id, |(pending, _)| *pending)
+            .is_ok()
+            .then_some(id)
+    }
+
     pub fn file(&self, id: FileId) -> &SourceFile {
         &self.files[id]
     }

@@ -75,10 +75,6 @@ pub fn scan(root: &Path, config: Config) -> Project {
         .iter()
         .map(|w| super::dev_vars::is_ignored(root, &w.dir))
         .collect();
-    let source_paths = pending
-        .iter()
-        .map(|&(id, _)| (files[id].path.clone(), id))
-        .collect();
     phase.end();
     Project {
         root: root.to_path_buf(),
@@ -92,7 +88,6 @@ pub fn scan(root: &Path, config: Config) -> Project {
         skipped,
         summary: Default::default(),
         pending,
-        source_paths,
         scope: Vec::new(),
         scope_workers: Vec::new(),
         routes: std::sync::OnceLock::new(),

@@ -424,7 +424,7 @@ enum Sym {
 }
 
 /// Resolves names and imports over the loaded batch; imports resolve by
-/// path against every source file (`Project::source_paths`), and a file
+/// path against every source file (`Project::source_file_at`), and a file
 /// outside the batch has no facts to follow.
 struct Resolver<'p> {
     project: &'p Project,
@@ -463,7 +463,7 @@ impl<'p> Resolver<'p> {
 
     /// The scanned file a path (without or with an extension) names.
     fn lookup(&self, path: &str) -> Option<FileId> {
-        if let Some(&id) = self.project.source_paths.get(path) {
+        if let Some(id) = self.project.source_file_at(path) {
             return Some(id);
         }
         // TypeScript resolves `./x.js` to `./x.ts`.
@@ -476,21 +476,13 @@ impl<'p> Resolver<'p> {
                 _ => &[],
             };
             for alt in alts {
-                if let Some(&id) = self
-                    .project
-                    .source_paths
-                    .get(format!("{stem}.{alt}").as_str())
-                {
+                if let Some(id) = self.project.source_file_at(&format!("{stem}.{alt}")) {
                     return Some(id);
                 }
             }
         }
         for ext in EXTENSIONS {
-            if let Some(&id) = self
-                .project
-                .source_paths
-                .get(format!("{path}.{ext}").as_str())
-            {
+            if let Some(id) = self.project.source_file_at(&format!("{path}.{ext}")) {
                 return Some(id);
             }
         }
@@ -500,7 +492,7 @@ impl<'p> Resolver<'p> {
             } else {
                 format!("{path}/index.{ext}")
             };
-            if let Some(&id) = self.project.source_paths.get(p.as_str()) {
+            if let Some(id) = self.project.source_file_at(&p) {
                 return Some(id);
             }
         }

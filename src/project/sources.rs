@@ -380,10 +380,6 @@ impl Project {
         for (id, _) in &mut self.pending {
             *id = new_id[*id];
         }
-        self.source_paths.retain(|_, id| seen[*id] != Seen::Skipped);
-        for id in self.source_paths.values_mut() {
-            *id = new_id[*id];
-        }
         self.scope.retain(|id| seen[*id] != Seen::Skipped);
         for id in &mut self.scope {
             *id = new_id[*id];
