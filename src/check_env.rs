@@ -98,7 +98,7 @@ mod tests {
         check(&config, |name| env.get(name).cloned())
             .into_iter()
             .map(|f| match f.location {
-                crate::finding::Location::Virtual { path } => (path, f.message),
+                crate::finding::Location::Virtual { path } => (path, f.message.into_owned()),
                 _ => unreachable!(),
             })
             .collect()

@@ -1,6 +1,8 @@
 //! What a rule reports: a finding at one primary location, built fluently
 //! (`Finding::new(&META, file, span).message(..).help(..)`).
 
+use std::borrow::Cow;
+
 use crate::rules::RuleMeta;
 use crate::span::{Place, Span};
 
@@ -47,8 +49,10 @@ pub struct Finding {
     pub meta: &'static RuleMeta,
     pub severity: Severity,
     pub location: Location,
-    pub message: String,
-    pub help: String,
+    /// Most helps, and some messages, are fixed text: borrowed, not copied
+    /// into every finding.
+    pub message: Cow<'static, str>,
+    pub help: Cow<'static, str>,
     /// The span's place, when it was resolved while the file's text was
     /// still in memory (source files, a batch at a time); otherwise the
     /// report reads the file again.
@@ -61,8 +65,8 @@ impl Finding {
             meta,
             severity: meta.severity,
             location: Location::File { file, span },
-            message: meta.summary.to_string(),
-            help: meta.help.to_string(),
+            message: Cow::Borrowed(meta.summary),
+            help: Cow::Borrowed(meta.help),
             place: None,
         }
     }
@@ -72,18 +76,18 @@ impl Finding {
             meta,
             severity: meta.severity,
             location: Location::Virtual { path: path.into() },
-            message: meta.summary.to_string(),
-            help: meta.help.to_string(),
+            message: Cow::Borrowed(meta.summary),
+            help: Cow::Borrowed(meta.help),
             place: None,
         }
     }
 
-    pub fn message(mut self, message: impl Into<String>) -> Self {
+    pub fn message(mut self, message: impl Into<Cow<'static, str>>) -> Self {
         self.message = message.into();
         self
     }
 
-    pub fn help(mut self, help: impl Into<String>) -> Self {
+    pub fn help(mut self, help: impl Into<Cow<'static, str>>) -> Self {
         self.help = help.into();
         self
     }

@@ -42,7 +42,7 @@ pub fn command(d: &Diagnostic) -> String {
         format!("{} {}", d.code, d.name)
     };
     props.push(format!("title={}", escape_property(&title)));
-    let mut message = d.message.clone();
+    let mut message = d.message.to_string();
     if !d.help.is_empty() {
         message.push_str("\nhelp: ");
         message.push_str(&d.help);

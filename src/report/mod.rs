@@ -28,8 +28,8 @@ pub struct Diagnostic {
     pub column: usize,
     pub end_line: usize,
     pub end_column: usize,
-    pub message: String,
-    pub help: String,
+    pub message: std::borrow::Cow<'static, str>,
+    pub help: std::borrow::Cow<'static, str>,
     pub fingerprint: String,
     /// Byte span into `Report::sources[path]`, for snippets.
     pub span: Option<Span>,

@@ -67,7 +67,7 @@ struct Out<'a> {
 }
 
 impl Out<'_> {
-    fn push(&mut self, span: Span, message: String, help: &str) {
+    fn push(&mut self, span: Span, message: String, help: &'static str) {
         if self.seen.insert(span) {
             self.out.push(
                 Finding::new(&META, self.file, span)
