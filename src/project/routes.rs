@@ -466,6 +466,13 @@ impl<'p> Resolver<'p> {
         if let Some(id) = self.project.source_file_at(path) {
             return Some(id);
         }
+        // Up to twenty names are tried for each import: built in one buffer.
+        let mut probe = String::with_capacity(path.len() + 16);
+        let mut try_name = |parts: &[&str]| {
+            probe.clear();
+            parts.iter().for_each(|p| probe.push_str(p));
+            self.project.source_file_at(&probe)
+        };
         // TypeScript resolves `./x.js` to `./x.ts`.
         if let Some((stem, ext)) = path.rsplit_once('.') {
             let alts: &[&str] = match ext {
@@ -476,23 +483,19 @@ impl<'p> Resolver<'p> {
                 _ => &[],
             };
             for alt in alts {
-                if let Some(id) = self.project.source_file_at(&format!("{stem}.{alt}")) {
+                if let Some(id) = try_name(&[stem, ".", alt]) {
                     return Some(id);
                 }
             }
         }
         for ext in EXTENSIONS {
-            if let Some(id) = self.project.source_file_at(&format!("{path}.{ext}")) {
+            if let Some(id) = try_name(&[path, ".", ext]) {
                 return Some(id);
             }
         }
         for ext in EXTENSIONS {
-            let p = if path.is_empty() {
-                format!("index.{ext}")
-            } else {
-                format!("{path}/index.{ext}")
-            };
-            if let Some(id) = self.project.source_file_at(&p) {
+            let dir = if path.is_empty() { "" } else { "/" };
+            if let Some(id) = try_name(&[path, dir, "index.", ext]) {
                 return Some(id);
             }
         }
