@@ -100,40 +100,37 @@ impl Project {
             Total::new("  check"),
             Total::new("  unload"),
         );
-        let batches = self.worker_batches(batch_files);
         // A prefetch reads the next batch on the parse threads while the
         // rules check this one, so the cores stay busy; it owns what it needs.
         let config = std::sync::Arc::new(self.config.clone());
-        {
-            let mut prefetch = None;
-            let mut batches = batches.into_iter().peekable();
-            let mut orphans_done = false;
-            loop {
-                let (members, workers) = match batches.next() {
-                    Some((workers, members)) => (members, workers),
-                    // Shared files no Worker imported come last, together.
-                    None if !orphans_done => {
-                        orphans_done = true;
-                        let orphans = self.orphan_sources(&seen);
-                        if orphans.is_empty() {
-                            break;
-                        }
-                        (orphans, Vec::new())
-                    }
-                    None => break,
-                };
-                let ready = prefetch.take().map(join_read).unwrap_or_default();
-                load.time(|| self.load(&members, workers, &mut seen, ready));
-                if let Some((_, next)) = batches.peek() {
-                    let jobs = self.read_jobs(next, &seen);
-                    let config = config.clone();
-                    prefetch = Some(spawn_in_parse_pool(move || read_sources(&jobs, &config)));
-                }
-                let mut found = rules.time(|| check(self));
-                self.resolve_places(&mut found);
-                findings.extend(found);
-                unload.time(|| self.unload());
-            }
+        let mut run = |project: &mut Project,
+                       seen: &mut Vec<Seen>,
+                       (workers, members): (Vec<WorkerId>, Vec<FileId>),
+                       ready: Vec<(FileId, ReadResult)>,
+                       next: Option<&[FileId]>| {
+            load.time(|| project.load(&members, workers, seen, ready));
+            let prefetch = next.map(|next| {
+                let jobs = project.read_jobs(next, seen);
+                let config = config.clone();
+                spawn_in_parse_pool(move || read_sources(&jobs, &config))
+            });
+            let mut found = rules.time(|| check(project));
+            project.resolve_places(&mut found);
+            findings.extend(found);
+            unload.time(|| project.unload());
+            prefetch
+        };
+        let mut batches = self.worker_batches(batch_files).into_iter().peekable();
+        let mut prefetch = None;
+        while let Some(batch) = batches.next() {
+            let ready = prefetch.take().map(join_read).unwrap_or_default();
+            let next = batches.peek().map(|(_, members)| members.as_slice());
+            prefetch = run(self, &mut seen, batch, ready, next);
+        }
+        // Shared files no Worker imported come last, together.
+        let orphans = self.orphan_sources(&seen);
+        if !orphans.is_empty() {
+            run(self, &mut seen, (Vec::new(), orphans), Vec::new(), None);
         }
         self.drop_skipped_sources(&seen, &mut findings);
         dedup(&mut findings);
@@ -387,8 +384,6 @@ impl Project {
     }
 }
 
-/// Removes findings reported twice (a shared file checked with each
-/// Worker that imports it).
 /// One source file read: its facts and its text, or why it was skipped.
 type ReadResult = Result<(SourceFile, Option<String>), Skipped>;
 
@@ -434,6 +429,8 @@ fn join_read(
     }
 }
 
+/// Removes findings reported twice (a shared file checked with each
+/// Worker that imports it).
 fn dedup(findings: &mut Vec<Finding>) {
     let key = |f: &Finding| {
         let (file, start, end, path) = match &f.location {
