@@ -15,6 +15,7 @@ use preflight::run::{self, EXIT_ERROR, RunError};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    decline_huge_pages();
     let cli = Cli::parse();
     let code = match execute(&cli) {
         Ok(code) => code,
@@ -24,6 +25,21 @@ fn main() -> ExitCode {
         }
     };
     ExitCode::from(code as u8)
+}
+
+/// A run allocates a batch of facts, drops it and allocates the next: with
+/// transparent huge pages on, each first touch of fresh heap makes the
+/// kernel zero a whole 2 MiB page, which cost about a seventh of the CPU
+/// time and a fifth of the peak memory of a 10k-file run. Ordinary 4 KiB
+/// pages are zeroed only as they are used. Best effort: a kernel without
+/// the setting leaves things as they were.
+fn decline_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes plain integers and touches no memory
+    // of ours; it only sets a flag on this process.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
 }
 
 fn execute(cli: &Cli) -> Result<i32, RunError> {
