@@ -32,6 +32,9 @@ use crate::timing::Total;
 /// check that the output does not depend on how Workers are grouped.
 const BATCH_FILES: usize = 256;
 
+/// Batches being read ahead of the one the rules check.
+const PREFETCH_DEPTH: usize = 2;
+
 fn batch_files() -> usize {
     static SIZE: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     *SIZE.get_or_init(|| {
@@ -100,37 +103,49 @@ impl Project {
             Total::new("  check"),
             Total::new("  unload"),
         );
-        // A prefetch reads the next batch on the parse threads while the
-        // rules check this one, so the cores stay busy; it owns what it needs.
+        // Prefetches read the next batches on the parse threads while the
+        // rules check this one, so the cores stay busy; each owns what it
+        // needs. Two are kept in flight: the parse threads start on the
+        // second while the last, largest files of the first finish, instead
+        // of idling until this batch is checked.
         let config = std::sync::Arc::new(self.config.clone());
         let mut run = |project: &mut Project,
                        seen: &mut Vec<Seen>,
                        (workers, members): (Vec<WorkerId>, Vec<FileId>),
                        ready: Vec<(FileId, ReadResult)>,
-                       next: Option<&[FileId]>| {
+                       ahead: &[Vec<FileId>]| {
             load.time(|| project.load(&members, workers, seen, ready));
-            let prefetch = next.map(|next| {
-                let jobs = project.read_jobs(next, seen);
-                let config = config.clone();
-                spawn_in_parse_pool(move || read_sources(&jobs, &config))
-            });
+            let prefetches: Vec<_> = ahead
+                .iter()
+                .map(|next| {
+                    let jobs = project.read_jobs(next, seen);
+                    let config = config.clone();
+                    spawn_in_parse_pool(move || read_sources(&jobs, &config))
+                })
+                .collect();
             let mut found = rules.time(|| check(project));
             project.resolve_places(&mut found);
             findings.extend(found);
             unload.time(|| project.unload());
-            prefetch
+            prefetches
         };
-        let mut batches = self.worker_batches(batch_files).into_iter().peekable();
-        let mut prefetch = None;
-        while let Some(batch) = batches.next() {
-            let ready = prefetch.take().map(join_read).unwrap_or_default();
-            let next = batches.peek().map(|(_, members)| members.as_slice());
-            prefetch = run(self, &mut seen, batch, ready, next);
+        let mut batches = self.worker_batches(batch_files);
+        let members: Vec<Vec<FileId>> = batches.iter().map(|(_, m)| m.clone()).collect();
+        let mut in_flight = std::collections::VecDeque::new();
+        for (index, batch) in batches.drain(..).enumerate() {
+            // The first batch reads its own files; later ones were prefetched.
+            let ready = match index {
+                0 => Vec::new(),
+                _ => in_flight.pop_front().map(join_read).unwrap_or_default(),
+            };
+            let first_unspawned = (index + 1 + in_flight.len()).min(members.len());
+            let ahead = &members[first_unspawned..(index + 1 + PREFETCH_DEPTH).min(members.len())];
+            in_flight.extend(run(self, &mut seen, batch, ready, ahead));
         }
         // Shared files no Worker imported come last, together.
         let orphans = self.orphan_sources(&seen);
         if !orphans.is_empty() {
-            run(self, &mut seen, (Vec::new(), orphans), Vec::new(), None);
+            run(self, &mut seen, (Vec::new(), orphans), Vec::new(), &[]);
         }
         self.drop_skipped_sources(&seen, &mut findings);
         dedup(&mut findings);
