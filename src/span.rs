@@ -138,12 +138,10 @@ impl LineStarts {
     }
 }
 
+/// Every newline's offset. Found for each file with a finding: the SIMD
+/// search is several times faster than a byte loop.
 fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n')
-        .map(|(i, _)| i)
+    memchr::memchr_iter(b'\n', bytes)
 }
 
 #[cfg(test)]

@@ -186,120 +186,117 @@ pub(super) fn function_span(e: &Expression<'_>) -> Option<oxc_span::Span> {
     }
 }
 
-enum Step<'b, 'a> {
-    /// `.name` on the next expression.
-    Seg(Cow<'b, str>, &'b Expression<'a>),
-    /// A call of the next expression.
-    Call(&'b Expression<'a>),
-    /// Continue into the next expression without a segment.
-    Skip(&'b Expression<'a>),
-    /// The root of the path.
-    Root(Cow<'b, str>),
-    Stop,
+/// One piece of a member/call path, read from the outermost expression in.
+#[derive(Clone, Copy)]
+enum Piece<'b> {
+    /// `.name`
+    Seg(&'b str),
+    /// `.#name`
+    Private(&'b str),
+    /// `()`
+    Call,
+    /// The root name (`c`, `this`, `super`).
+    Root(&'b str),
+    /// The root `new Name()`.
+    NewRoot(&'b str),
 }
 
-fn step<'b, 'a>(e: &'b Expression<'a>) -> Step<'b, 'a> {
+/// The piece `e` contributes and the expression inside it; `None` when `e`
+/// cannot be part of a path.
+fn step<'b, 'a>(e: &'b Expression<'a>) -> Option<(Option<Piece<'b>>, Option<&'b Expression<'a>>)> {
+    let seg = |name: &'b str, next| Some((Some(Piece::Seg(name)), Some(next)));
+    let computed = |key: &'b Expression<'a>, next| seg(string_value(key).unwrap_or("[]"), next);
     match e {
-        Expression::Identifier(id) => Step::Root(Cow::Borrowed(id.name.as_str())),
-        Expression::ThisExpression(_) => Step::Root(Cow::Borrowed("this")),
-        Expression::Super(_) => Step::Root(Cow::Borrowed("super")),
-        Expression::StaticMemberExpression(m) => {
-            Step::Seg(Cow::Borrowed(m.property.name.as_str()), &m.object)
-        }
-        Expression::ComputedMemberExpression(m) => Step::Seg(
-            string_value(&m.expression).map_or(Cow::Borrowed("[]"), Cow::Borrowed),
-            &m.object,
-        ),
+        Expression::Identifier(id) => Some((Some(Piece::Root(id.name.as_str())), None)),
+        Expression::ThisExpression(_) => Some((Some(Piece::Root("this")), None)),
+        Expression::Super(_) => Some((Some(Piece::Root("super")), None)),
+        Expression::StaticMemberExpression(m) => seg(m.property.name.as_str(), &m.object),
+        Expression::ComputedMemberExpression(m) => computed(&m.expression, &m.object),
         Expression::PrivateFieldExpression(m) => {
-            Step::Seg(Cow::Owned(format!("#{}", m.field.name)), &m.object)
+            Some((Some(Piece::Private(m.field.name.as_str())), Some(&m.object)))
         }
-        Expression::CallExpression(c) => Step::Call(&c.callee),
-        Expression::AwaitExpression(a) => Step::Skip(&a.argument),
+        Expression::CallExpression(c) => Some((Some(Piece::Call), Some(&c.callee))),
+        Expression::AwaitExpression(a) => Some((None, Some(&a.argument))),
         Expression::NewExpression(n) => match unwrap(&n.callee) {
-            Expression::Identifier(id) => Step::Root(Cow::Owned(format!("new {}()", id.name))),
-            _ => Step::Stop,
+            Expression::Identifier(id) => Some((Some(Piece::NewRoot(id.name.as_str())), None)),
+            _ => None,
         },
         Expression::ChainExpression(ch) => match &ch.expression {
-            ChainElement::CallExpression(c) => Step::Call(&c.callee),
-            ChainElement::StaticMemberExpression(m) => {
-                Step::Seg(Cow::Borrowed(m.property.name.as_str()), &m.object)
-            }
-            ChainElement::ComputedMemberExpression(m) => Step::Seg(
-                string_value(&m.expression).map_or(Cow::Borrowed("[]"), Cow::Borrowed),
-                &m.object,
-            ),
+            ChainElement::CallExpression(c) => Some((Some(Piece::Call), Some(&c.callee))),
+            ChainElement::StaticMemberExpression(m) => seg(m.property.name.as_str(), &m.object),
+            ChainElement::ComputedMemberExpression(m) => computed(&m.expression, &m.object),
             ChainElement::PrivateFieldExpression(m) => {
-                Step::Seg(Cow::Owned(format!("#{}", m.field.name)), &m.object)
+                Some((Some(Piece::Private(m.field.name.as_str())), Some(&m.object)))
             }
-            ChainElement::TSNonNullExpression(x) => Step::Skip(&x.expression),
+            ChainElement::TSNonNullExpression(x) => Some((None, Some(&x.expression))),
         },
         Expression::ParenthesizedExpression(_)
         | Expression::TSAsExpression(_)
         | Expression::TSSatisfiesExpression(_)
         | Expression::TSNonNullExpression(_)
         | Expression::TSTypeAssertion(_)
-        | Expression::TSInstantiationExpression(_) => Step::Skip(unwrap(e)),
-        _ => Step::Stop,
+        | Expression::TSInstantiationExpression(_) => Some((None, Some(unwrap(e)))),
+        _ => None,
     }
 }
 
 /// Dotted text of a member/call path: `c.env.DB.prepare`,
 /// `c.req.header().trim`, `this.env.X`; `None` if the root is not a name.
 pub(super) fn path_text(e: &Expression<'_>) -> Option<String> {
-    // Called for most calls and member expressions of every file: the text
-    // is measured first, then written backwards (the walk goes from the
-    // outermost piece in) into one allocation of the exact size.
-    let mut len = 0;
+    let mut out = String::new();
+    write_path(e, &mut out).then_some(out)
+}
+
+/// [`path_text`] into `out` (cleared first), which callers reuse: it runs
+/// for every call of every file. `false` (and `out` unspecified) when the
+/// root is not a name.
+pub(super) fn write_path(e: &Expression<'_>, out: &mut String) -> bool {
+    out.clear();
+    // The walk goes from the outermost piece in; the text is written from
+    // the root out.
+    let mut pieces = [Piece::Call; MAX_PATH_SEGMENTS * 2];
+    let mut count = 0;
     let mut cur = e;
     let mut rooted = false;
-    for _ in 0..MAX_PATH_SEGMENTS * 2 {
-        match step(cur) {
-            Step::Seg(name, next) => {
-                len += 1 + name.len();
-                cur = next;
-            }
-            Step::Call(next) => {
-                len += 2;
-                cur = next;
-            }
-            Step::Skip(next) => cur = next,
-            Step::Root(name) => {
-                len += name.len();
+    for _ in 0..pieces.len() {
+        let Some((piece, next)) = step(cur) else {
+            return false;
+        };
+        if let Some(piece) = piece {
+            pieces[count] = piece;
+            count += 1;
+        }
+        match next {
+            Some(next) => cur = next,
+            None => {
                 rooted = true;
                 break;
             }
-            Step::Stop => return None,
         }
     }
     if !rooted {
-        return None;
+        return false;
     }
-    let mut out = vec![0u8; len];
-    let mut end = len;
-    let mut cur = e;
-    for _ in 0..MAX_PATH_SEGMENTS * 2 {
-        match step(cur) {
-            Step::Seg(name, next) => {
-                let start = end - name.len();
-                out[start..end].copy_from_slice(name.as_bytes());
-                out[start - 1] = b'.';
-                end = start - 1;
-                cur = next;
+    for piece in pieces[..count].iter().rev() {
+        match *piece {
+            Piece::Root(name) => out.push_str(name),
+            Piece::NewRoot(name) => {
+                out.push_str("new ");
+                out.push_str(name);
+                out.push_str("()");
             }
-            Step::Call(next) => {
-                out[end - 2..end].copy_from_slice(b"()");
-                end -= 2;
-                cur = next;
+            Piece::Seg(name) => {
+                out.push('.');
+                out.push_str(name);
             }
-            Step::Skip(next) => cur = next,
-            Step::Root(name) => {
-                out[..end].copy_from_slice(name.as_bytes());
-                break;
+            Piece::Private(name) => {
+                out.push_str(".#");
+                out.push_str(name);
             }
-            Step::Stop => return None,
+            Piece::Call => out.push_str("()"),
         }
     }
-    String::from_utf8(out).ok()
+    true
 }
 
 /// The callee text of a call, `?` when it is not a path.

@@ -131,11 +131,9 @@ pub struct JsFacts {
 
 impl JsFacts {
     /// Drops what no rule reads once extraction is done, so that the facts
-    /// every file keeps for the cross-file rules stay small: string
-    /// literals that cannot be an address, host or the siteverify URL
-    /// (NET005 and AUTH002 read only those), references to names this file
-    /// neither defines nor imports, and calls to JavaScript built-ins
-    /// ([`BUILTIN_CALLS`]) on values this file does not name, unless
+    /// every file keeps for the cross-file rules stay small: references to
+    /// names this file neither defines nor imports, and calls to JavaScript
+    /// built-ins ([`BUILTIN_CALLS`]) on values this file does not name, unless
     /// `call_matters` says a rule looks for that callee (rules match
     /// callees by pattern, or resolve them to functions through the names
     /// the file defines and imports).
@@ -167,7 +165,6 @@ impl JsFacts {
         };
         for f in &mut self.functions {
             f.calls.retain(|c| !droppable(c));
-            f.literals.retain(may_matter_as_literal);
             f.references.retain(|r| known(r.as_str()));
             f.shrink_to_fit();
         }
@@ -370,7 +367,8 @@ pub struct FunctionFacts {
     /// Every call and `new` in the body.
     pub calls: ThinVec<CallFact>,
     /// String, template, regex and number literals in the body, for guard
-    /// coverage checks (NET005).
+    /// coverage checks (NET005) and the siteverify URL (AUTH002): only
+    /// those [`literal_may_matter`] keeps.
     pub literals: ThinVec<LiteralFact>,
     /// Identifier names the body reads (sorted, deduplicated): lets a rule
     /// follow module-level constants a function uses.
@@ -694,14 +692,14 @@ pub struct LiteralFact {
 
 /// Whether a literal may matter to a rule: numbers and regexes (address
 /// checks), and short strings that could be an address, a host or a URL.
-fn may_matter_as_literal(l: &LiteralFact) -> bool {
-    match l.kind {
+/// The extractors ask before they copy a literal: most are neither.
+pub(crate) fn literal_may_matter(kind: LiteralKind, value: &str) -> bool {
+    match kind {
         LiteralKind::Number | LiteralKind::Regex => true,
         LiteralKind::String | LiteralKind::TemplateChunk => {
-            let v = l.value.as_str();
-            v.contains("siteverify")
-                || v.contains("localhost")
-                || (v.len() <= 128 && (v.contains('.') || v.contains(':')))
+            value.contains("siteverify")
+                || value.contains("localhost")
+                || (value.len() <= 128 && (value.contains('.') || value.contains(':')))
         }
     }
 }

@@ -202,6 +202,8 @@ pub(super) struct Extractor<'a> {
     /// call's end: `fetch` guard detection looks for earlier calls that
     /// mention the URL (`isPublicUrl(new URL(target).hostname)`).
     pub call_args: Vec<(FunctionId, u32, &'a [Argument<'a>])>,
+    /// Buffer for the callee text of the call being entered.
+    callee_text: String,
     depth: usize,
     too_deep: Option<u32>,
 }
@@ -247,6 +249,7 @@ impl<'a> Extractor<'a> {
             fuel: Cell::new(0),
             assumed_imports: RefCell::new(None),
             call_args: Vec::new(),
+            callee_text: String::new(),
             depth: 0,
             too_deep: None,
         };
@@ -441,14 +444,20 @@ impl<'a> Extractor<'a> {
         out
     }
 
+    /// Records a call and writes its callee text (`?` when it is not a
+    /// path) into `callee`.
     fn record_call(
         &mut self,
         callee_expr: &'a Expression<'a>,
         args: &'a [Argument<'a>],
         span: oxc_span::Span,
         is_new: bool,
-    ) -> String {
-        let callee = path_text(callee_expr).unwrap_or_else(|| "?".to_string());
+        callee: &mut String,
+    ) {
+        if !expr::write_path(callee_expr, callee) {
+            callee.clear();
+            callee.push('?');
+        }
         let fact = CallFact {
             callee: callee.as_str().into(),
             callee_span: sp(callee_expr.span()),
@@ -458,7 +467,6 @@ impl<'a> Extractor<'a> {
         let function = self.cur_id();
         self.facts.functions[function].calls.push(fact);
         self.call_args.push((function, span.end, args));
-        callee
     }
 
     // -- functions -------------------------------------------------------
@@ -759,17 +767,16 @@ impl<'a> Extractor<'a> {
 
     // -- literals and references ------------------------------------------
 
-    fn push_literal(
-        &mut self,
-        kind: LiteralKind,
-        value: String,
-        flags: String,
-        span: oxc_span::Span,
-    ) {
+    /// Records a literal, when it may matter to a rule (most do not, and
+    /// are not copied).
+    fn push_literal(&mut self, kind: LiteralKind, value: &str, flags: &str, span: oxc_span::Span) {
+        if !super::literal_may_matter(kind, value) {
+            return;
+        }
         self.cur_fn().literals.push(LiteralFact {
             kind,
             value: value.into(),
-            flags,
+            flags: flags.to_string(),
             span: sp(span),
         });
     }
@@ -805,7 +812,9 @@ impl<'a> Extractor<'a> {
     // -- calls ------------------------------------------------------------
 
     fn enter_call(&mut self, call: &'a CallExpression<'a>) {
-        let callee = self.record_call(&call.callee, &call.arguments, call.span, false);
+        // The text buffer is reused from call to call.
+        let mut callee = std::mem::take(&mut self.callee_text);
+        self.record_call(&call.callee, &call.arguments, call.span, false, &mut callee);
         self.routes_on_call(call);
         self.sql_on_call(call, &callee);
         self.fetch_on_call(call, &callee);
@@ -814,12 +823,15 @@ impl<'a> Extractor<'a> {
         self.betterauth_on_call(call, &callee);
         self.responses_on_call(call, &callee);
         self.imports_on_call(call, &callee);
+        self.callee_text = callee;
     }
 
     fn enter_new(&mut self, n: &'a NewExpression<'a>) {
-        let callee = self.record_call(&n.callee, &n.arguments, n.span, true);
+        let mut callee = std::mem::take(&mut self.callee_text);
+        self.record_call(&n.callee, &n.arguments, n.span, true, &mut callee);
         self.sql_contexts_for_args(&callee, &n.arguments, true, None);
         self.responses_on_new(n, &callee);
+        self.callee_text = callee;
     }
 
     fn enter_class(&mut self, c: &'a Class<'a>) {
@@ -953,26 +965,21 @@ impl<'a> Visit<'a> for Extractor<'a> {
             }
             AstKind::IdentifierReference(id) => self.enter_identifier(id.name.as_str()),
             AstKind::StringLiteral(s) => {
-                self.push_literal(
-                    LiteralKind::String,
-                    s.value.to_string(),
-                    String::new(),
-                    s.span,
-                );
+                self.push_literal(LiteralKind::String, s.value.as_str(), "", s.span);
             }
             AstKind::NumericLiteral(n) => {
                 let raw = self
                     .src
                     .get(n.span.start as usize..n.span.end as usize)
-                    .unwrap_or("")
-                    .to_string();
-                self.push_literal(LiteralKind::Number, raw, String::new(), n.span);
+                    .unwrap_or("");
+                self.push_literal(LiteralKind::Number, raw, "", n.span);
             }
             AstKind::RegExpLiteral(r) => {
+                let flags = r.regex.flags.to_string();
                 self.push_literal(
                     LiteralKind::Regex,
-                    r.regex.pattern.text.to_string(),
-                    r.regex.flags.to_string(),
+                    r.regex.pattern.text.as_str(),
+                    &flags,
                     r.span,
                 );
             }
@@ -983,12 +990,7 @@ impl<'a> Visit<'a> for Extractor<'a> {
                     .as_ref()
                     .map_or(t.value.raw.as_str(), |c| c.as_str());
                 if !text.is_empty() {
-                    self.push_literal(
-                        LiteralKind::TemplateChunk,
-                        text.to_string(),
-                        String::new(),
-                        t.span,
-                    );
+                    self.push_literal(LiteralKind::TemplateChunk, text, "", t.span);
                 }
             }
             AstKind::ImportDeclaration(d) => self.on_import(d),

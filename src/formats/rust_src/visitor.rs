@@ -1427,6 +1427,9 @@ impl<'ast> Visit<'ast> for Extractor<'_> {
     fn visit_lit_str(&mut self, s: &'ast syn::LitStr) {
         let span = self.span_of(s);
         let value = s.value();
+        if !crate::formats::js::literal_may_matter(LiteralKind::String, &value) {
+            return;
+        }
         if let Some(f) = self.cur_fn() {
             f.literals.push(LiteralFact {
                 kind: LiteralKind::String,
