@@ -186,8 +186,7 @@ pub(super) fn function_span(e: &Expression<'_>) -> Option<oxc_span::Span> {
     }
 }
 
-/// One piece of a member/call path, read from the outermost expression in.
-#[derive(Clone, Copy)]
+/// One piece of a member/call path.
 enum Piece<'b> {
     /// `.name`
     Seg(&'b str),
@@ -252,49 +251,40 @@ pub(super) fn path_text(e: &Expression<'_>) -> Option<String> {
 /// root is not a name.
 pub(super) fn write_path(e: &Expression<'_>, out: &mut String) -> bool {
     out.clear();
-    // The walk goes from the outermost piece in; the text is written from
-    // the root out.
-    let mut pieces = [Piece::Call; MAX_PATH_SEGMENTS * 2];
-    let mut count = 0;
-    let mut cur = e;
-    let mut rooted = false;
-    for _ in 0..pieces.len() {
-        let Some((piece, next)) = step(cur) else {
-            return false;
-        };
-        if let Some(piece) = piece {
-            pieces[count] = piece;
-            count += 1;
-        }
-        match next {
-            Some(next) => cur = next,
-            None => {
-                rooted = true;
-                break;
-            }
-        }
-    }
-    if !rooted {
+    write_from_root(e, out, MAX_PATH_SEGMENTS * 2)
+}
+
+/// Writes the path inside `e` (from its root out), then `e`'s own piece;
+/// at most `budget` steps deep.
+fn write_from_root(e: &Expression<'_>, out: &mut String, budget: usize) -> bool {
+    let Some(budget) = budget.checked_sub(1) else {
+        return false;
+    };
+    let Some((piece, inner)) = step(e) else {
+        return false;
+    };
+    if let Some(inner) = inner
+        && !write_from_root(inner, out, budget)
+    {
         return false;
     }
-    for piece in pieces[..count].iter().rev() {
-        match *piece {
-            Piece::Root(name) => out.push_str(name),
-            Piece::NewRoot(name) => {
-                out.push_str("new ");
-                out.push_str(name);
-                out.push_str("()");
-            }
-            Piece::Seg(name) => {
-                out.push('.');
-                out.push_str(name);
-            }
-            Piece::Private(name) => {
-                out.push_str(".#");
-                out.push_str(name);
-            }
-            Piece::Call => out.push_str("()"),
+    match piece {
+        Some(Piece::Root(name)) => out.push_str(name),
+        Some(Piece::NewRoot(name)) => {
+            out.push_str("new ");
+            out.push_str(name);
+            out.push_str("()");
         }
+        Some(Piece::Seg(name)) => {
+            out.push('.');
+            out.push_str(name);
+        }
+        Some(Piece::Private(name)) => {
+            out.push_str(".#");
+            out.push_str(name);
+        }
+        Some(Piece::Call) => out.push_str("()"),
+        None => {}
     }
     true
 }

@@ -52,6 +52,7 @@ mod imports;
 mod prescan;
 mod responses;
 mod routes;
+mod scope;
 mod sql;
 mod visitor;
 

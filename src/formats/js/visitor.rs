@@ -124,7 +124,7 @@ pub(super) enum UseCtx<'a> {
 pub(super) struct FnCtx<'a> {
     pub id: FunctionId,
     pub end: u32,
-    pub bindings: HashMap<&'a str, Binding<'a>>,
+    pub bindings: super::scope::Bindings<'a>,
     /// Identifiers checked against a literal allowlist: (name, valid from, valid to).
     pub allowlisted: Vec<(&'a str, u32, u32)>,
     /// Parameters typed as a Hono router.
@@ -143,7 +143,7 @@ impl FnCtx<'_> {
         FnCtx {
             id,
             end,
-            bindings: HashMap::default(),
+            bindings: Default::default(),
             allowlisted: Vec::new(),
             router_params: Vec::new(),
             sql_watch: Vec::new(),
@@ -322,7 +322,7 @@ impl<'a> Extractor<'a> {
         names.dedup();
         let refs: Vec<CompactString> = names
             .into_iter()
-            .filter(|name| module_scope || !ctx.bindings.contains_key(*name))
+            .filter(|name| module_scope || !ctx.bindings.contains_key(name))
             .map(CompactString::from)
             .collect();
         if let Some(f) = self.facts.functions.get_mut(ctx.id) {
