@@ -96,20 +96,51 @@ pub fn has_placeholder_marker(text: &str) -> bool {
 
 /// Every placeholder form except the connection-string clause.
 fn is_template(value: &str) -> bool {
-    let lower = value.to_ascii_lowercase();
+    let ends_with = |suffix: &str| {
+        value.len() >= suffix.len()
+            && value.as_bytes()[value.len() - suffix.len()..]
+                .eq_ignore_ascii_case(suffix.as_bytes())
+    };
     turnstile::test_key(value).is_some()
         || value.contains('…')
-        || CONTAINED_MARKERS.iter().any(|m| lower.contains(m))
+        || has_marker(value)
         || has_angle_template(value)
         || has_brace_template(value)
         || is_shell_reference(value)
-        || starts_word(&lower, "your-")
-        || starts_word(&lower, "your_")
-        || starts_word(&lower, "replace-with")
-        || starts_word(&lower, "replace_with")
-        || lower.ends_with("-here")
-        || lower.ends_with("_here")
+        || ends_with("-here")
+        || ends_with("_here")
         || has_x_run(value)
+}
+
+/// Prefixes that mark a template at the start of a word: `your-domain.com`
+/// and `https://app.your-domain.com`, but not `flyour-app`.
+const WORD_START_MARKERS: &[&str] = &["your-", "your_", "replace-with", "replace_with"];
+
+/// One of [`CONTAINED_MARKERS`] anywhere, or of [`WORD_START_MARKERS`] at
+/// the start of a word (ASCII case-insensitive). Asked of every value of
+/// every config and env file: one automaton pass instead of a substring
+/// search per marker.
+fn has_marker(value: &str) -> bool {
+    static MARKERS: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    let markers = MARKERS.get_or_init(|| {
+        // Fixed patterns, built by every test of this module: cannot fail.
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(CONTAINED_MARKERS.iter().chain(WORD_START_MARKERS))
+            .expect("placeholder markers")
+    });
+    markers.find_overlapping_iter(value).any(|found| {
+        found.pattern().as_usize() < CONTAINED_MARKERS.len() || starts_word_at(value, found.start())
+    })
+}
+
+/// Whether `at` starts a word: the text's start, or after a character that
+/// is not alphanumeric.
+fn starts_word_at(text: &str, at: usize) -> bool {
+    text[..at]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !c.is_alphanumeric())
 }
 
 fn is_database_scheme(value: &str) -> bool {
@@ -117,18 +148,6 @@ fn is_database_scheme(value: &str) -> bool {
         return false;
     };
     conn_url::is_database_scheme(scheme)
-}
-
-/// `needle` at the start of `haystack` or right after a non-alphanumeric
-/// character: `your-domain.com` and `https://app.your-domain.com`, but not
-/// `flyour-app`.
-fn starts_word(haystack: &str, needle: &str) -> bool {
-    haystack.match_indices(needle).any(|(at, _)| {
-        haystack[..at]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !c.is_alphanumeric())
-    })
 }
 
 /// `<name>` somewhere: a `<`, then letters/digits/spaces/`_-.:/`, with at
