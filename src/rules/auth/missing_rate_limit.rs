@@ -22,7 +22,11 @@ impl Rule for MissingRateLimit {
 
     fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
         let pattern = &project.config.rate_limit_pattern;
-        for (id, worker) in project.workers.iter().enumerate() {
+        // Only the Workers this batch judges: the others have no entry here.
+        for &id in &project.scope_workers {
+            let Some(worker) = project.workers.get(id) else {
+                continue;
+            };
             // Config-only Workers (no source in the scan) cannot be judged.
             if project.worker_entry(id).is_none() {
                 continue;
