@@ -242,7 +242,9 @@ fn step<'b, 'a>(e: &'b Expression<'a>) -> Option<(Option<Piece<'b>>, Option<&'b 
 /// Dotted text of a member/call path: `c.env.DB.prepare`,
 /// `c.req.header().trim`, `this.env.X`; `None` if the root is not a name.
 pub(super) fn path_text(e: &Expression<'_>) -> Option<String> {
-    let mut out = String::new();
+    // Room for most paths at once: growing from empty reallocates several
+    // times, and measuring first costs a second walk.
+    let mut out = String::with_capacity(32);
     write_path(e, &mut out).then_some(out)
 }
 

@@ -42,6 +42,12 @@ impl<'a> Bindings<'a> {
         }
     }
 
+    /// Unbinds every name, keeping the list's allocation.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.index = None;
+    }
+
     pub fn get(&self, name: &str) -> Option<&Binding<'a>> {
         self.position(name).map(|at| &self.entries[at].1)
     }

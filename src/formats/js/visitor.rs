@@ -138,7 +138,29 @@ pub(super) struct FnCtx<'a> {
     pub refs: Vec<&'a str>,
 }
 
-impl FnCtx<'_> {
+impl<'a> FnCtx<'a> {
+    /// A context for a new function, reusing a finished one's allocations.
+    fn reuse(spare: &mut Vec<FnCtx<'a>>, id: FunctionId, end: u32) -> Self {
+        match spare.pop() {
+            Some(mut ctx) => {
+                ctx.id = id;
+                ctx.end = end;
+                ctx
+            }
+            None => FnCtx::new(id, end),
+        }
+    }
+
+    /// Empties the context for [`FnCtx::reuse`], keeping its allocations.
+    fn clear(&mut self) {
+        self.bindings.clear();
+        self.allowlisted.clear();
+        self.router_params.clear();
+        self.sql_watch.clear();
+        self.uses.clear();
+        self.refs.clear();
+    }
+
     fn new(id: FunctionId, end: u32) -> Self {
         FnCtx {
             id,
@@ -166,6 +188,8 @@ pub(super) struct Extractor<'a> {
     pub src: &'a str,
     pub facts: JsFacts,
     pub stack: Vec<FnCtx<'a>>,
+    /// Finished contexts, kept for their allocations.
+    spare_ctxs: Vec<FnCtx<'a>>,
     pub fn_ids: FxHashMap<Key, FunctionId>,
     pub hints: FxHashMap<Key, Hint>,
     /// Router instances by creating expression.
@@ -230,6 +254,7 @@ impl<'a> Extractor<'a> {
             src,
             facts,
             stack: vec![FnCtx::new(MODULE_SCOPE, program.span.end)],
+            spare_ctxs: Vec::new(),
             fn_ids: FxHashMap::default(),
             hints: FxHashMap::default(),
             instances: FxHashMap::default(),
@@ -304,7 +329,7 @@ impl<'a> Extractor<'a> {
         self.facts
     }
 
-    fn finish_ctx(&mut self, ctx: FnCtx<'a>) {
+    fn finish_ctx(&mut self, mut ctx: FnCtx<'a>) {
         for (name, idx) in &ctx.sql_watch {
             let (seen, attributed) = ctx.uses.get(name).copied().unwrap_or((0, 0));
             if seen > attributed
@@ -317,17 +342,19 @@ impl<'a> Extractor<'a> {
         // References let rules follow the module-level constants a function
         // uses: a function's own parameters and locals are not those.
         let module_scope = ctx.id == MODULE_SCOPE;
-        let mut names = ctx.refs;
-        names.sort_unstable();
-        names.dedup();
-        let refs: Vec<CompactString> = names
-            .into_iter()
+        ctx.refs.sort_unstable();
+        ctx.refs.dedup();
+        let refs: Vec<CompactString> = ctx
+            .refs
+            .iter()
             .filter(|name| module_scope || !ctx.bindings.contains_key(name))
-            .map(CompactString::from)
+            .map(|name| CompactString::from(*name))
             .collect();
         if let Some(f) = self.facts.functions.get_mut(ctx.id) {
             f.references = refs.into();
         }
+        ctx.clear();
+        self.spare_ctxs.push(ctx);
     }
 
     // -- small accessors -------------------------------------------------
@@ -505,7 +532,7 @@ impl<'a> Extractor<'a> {
                 f.rare_mut().wrapper = hint.wrapper;
             }
         }
-        let mut ctx = FnCtx::new(id, span.end);
+        let mut ctx = FnCtx::reuse(&mut self.spare_ctxs, id, span.end);
         let cors_callback = self.cors_callbacks.contains(&key(span));
         let is_handler = self.handler_fns.contains(&key(span));
         for (i, p) in params.items.iter().enumerate() {
