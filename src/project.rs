@@ -10,6 +10,7 @@ use std::path::PathBuf;
 mod build;
 mod dev_vars;
 pub mod routes;
+mod source_index;
 mod sources;
 mod values;
 
@@ -113,6 +114,8 @@ pub struct Project {
     /// The source files (TS/JS, Rust) waiting to be parsed, by file id:
     /// they are parsed a batch of Workers at a time (`sources.rs`).
     pub(crate) pending: Vec<(FileId, PathBuf)>,
+    /// The pending source files by path.
+    pub(crate) source_index: source_index::SourceIndex,
     /// The source files whose facts are loaded now, in id order.
     pub(crate) scope: Vec<FileId>,
     /// The Workers the loaded batch judges (their entries are resolved).
@@ -127,17 +130,9 @@ pub struct Project {
 
 impl Project {
     /// The source file (TS/JS or Rust, as discovered) at `path`, to resolve
-    /// imports: files are sorted by path, and `pending` lists the source
-    /// files by id.
+    /// imports.
     pub fn source_file_at(&self, path: &str) -> Option<FileId> {
-        let id = self
-            .files
-            .binary_search_by(|f| f.path.as_str().cmp(path))
-            .ok()?;
-        self.pending
-            .binary_search_by_key(&id, |(pending, _)| *pending)
-            .is_ok()
-            .then_some(id)
+        self.source_index.get(&self.files, path)
     }
 
     pub fn file(&self, id: FileId) -> &SourceFile {

@@ -76,6 +76,8 @@ pub fn scan(root: &Path, config: Config) -> Project {
         .map(|w| super::dev_vars::is_ignored(root, &w.dir))
         .collect();
     phase.end();
+    let source_index =
+        super::source_index::SourceIndex::new(&files, pending.iter().map(|(id, _)| *id));
     Project {
         root: root.to_path_buf(),
         config,
@@ -88,6 +90,7 @@ pub fn scan(root: &Path, config: Config) -> Project {
         skipped,
         summary: Default::default(),
         pending,
+        source_index,
         scope: Vec::new(),
         scope_workers: Vec::new(),
         routes: std::sync::OnceLock::new(),

@@ -392,6 +392,10 @@ impl Project {
         for (id, _) in &mut self.pending {
             *id = new_id[*id];
         }
+        self.source_index = super::source_index::SourceIndex::new(
+            &self.files,
+            self.pending.iter().map(|(id, _)| *id),
+        );
         self.scope.retain(|id| seen[*id] != Seen::Skipped);
         for id in &mut self.scope {
             *id = new_id[*id];

@@ -63,7 +63,13 @@ impl<'a> Bindings<'a> {
     fn position(&self, name: &str) -> Option<usize> {
         match &self.index {
             Some(index) => index.get(name).copied(),
-            None => self.entries.iter().position(|(bound, _)| *bound == name),
+            // The lengths and first bytes turn away nearly every other
+            // name before a full comparison.
+            None => self.entries.iter().position(|(bound, _)| {
+                bound.len() == name.len()
+                    && bound.as_bytes().first() == name.as_bytes().first()
+                    && *bound == name
+            }),
         }
     }
 }
