@@ -73,7 +73,10 @@ pub fn scan(root: &Path, config: Config) -> Project {
     };
     let dev_vars_ignored = workers
         .iter()
-        .map(|w| super::dev_vars::is_ignored(root, &w.dir))
+        .map({
+            let mut ignore = super::dev_vars::DevVarsIgnore::new(root);
+            move |w| ignore.is_ignored(&w.dir)
+        })
         .collect();
     phase.end();
     let source_index =
