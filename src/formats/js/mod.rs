@@ -153,16 +153,27 @@ impl JsFacts {
             )
             .collect();
         let known = |name: &str| names.contains(name);
-        let mut droppable = |call: &CallFact| {
-            let method = call.method();
+        let mut decide = |callee: &str| {
+            let method = expr::last_segment(callee);
             if !is_builtin_call(method) || known(method) {
                 return false;
             }
-            let root = match call.callee.bytes().position(|b| b == b'.' || b == b'(') {
-                Some(end) => &call.callee[..end],
-                None => &call.callee,
+            let root = match callee.bytes().position(|b| b == b'.' || b == b'(') {
+                Some(end) => &callee[..end],
+                None => callee,
             };
-            !known(root) && !call_matters(&call.callee)
+            !known(root) && !call_matters(callee)
+        };
+        // A file calls the same few callees (`c.json`, `c.req.param`) over
+        // and over: each is decided once.
+        let mut decided: crate::hashing::HashMap<CompactString, bool> = Default::default();
+        let mut droppable = |call: &CallFact| match decided.get(call.callee.as_str()) {
+            Some(&drop) => drop,
+            None => {
+                let drop = decide(&call.callee);
+                decided.insert(call.callee.clone(), drop);
+                drop
+            }
         };
         for f in &mut self.functions {
             f.calls.retain(|c| !droppable(c));
