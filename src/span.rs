@@ -103,8 +103,11 @@ pub struct LineStarts(Vec<u32>);
 impl LineStarts {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0u32];
+        // Built for every file with a finding: memchr's SIMD search is
+        // several times faster than a byte loop.
         starts.extend(
-            memchr_newlines(text.as_bytes()).map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+            memchr::memchr_iter(b'\n', text.as_bytes())
+                .map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
         );
         LineStarts(starts)
     }
@@ -136,12 +139,6 @@ impl LineStarts {
         let start = self.start_of_line(line).unwrap_or(0).min(offset);
         (line, text[start..offset].chars().count() + 1)
     }
-}
-
-/// Every newline's offset. Found for each file with a finding: the SIMD
-/// search is several times faster than a byte loop.
-fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    memchr::memchr_iter(b'\n', bytes)
 }
 
 #[cfg(test)]

@@ -71,13 +71,8 @@ pub fn scan(root: &Path, config: Config) -> Project {
         extra_secrets: config.secret_names.clone(),
         extra_public: config.public_names.clone(),
     };
-    let dev_vars_ignored = workers
-        .iter()
-        .map({
-            let mut ignore = super::dev_vars::DevVarsIgnore::new(root);
-            move |w| ignore.is_ignored(&w.dir)
-        })
-        .collect();
+    let mut ignore = super::dev_vars::DevVarsIgnore::new(root);
+    let dev_vars_ignored = workers.iter().map(|w| ignore.is_ignored(&w.dir)).collect();
     phase.end();
     let source_index =
         super::source_index::SourceIndex::new(&files, pending.iter().map(|(id, _)| *id));

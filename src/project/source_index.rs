@@ -1,9 +1,10 @@
 //! Source files by path, for resolving imports: every batch resolves each
 //! import more than once, trying up to twenty names for it. A binary search
 //! over the path-sorted files compares a dozen paths, each behind its own
-//! pointer; on a large tree those misses cost more than the parse of the
-//! importing file's imports. Here a lookup is one hash and one comparison.
+//! pointer, a cache miss apiece on a large tree; here a lookup is one hash
+//! and one comparison.
 
+use std::collections::hash_map::Entry;
 use std::hash::BuildHasher;
 
 use rustc_hash::FxHashMap;
@@ -26,12 +27,12 @@ impl SourceIndex {
         let mut index = SourceIndex::default();
         for id in sources {
             let hash = index.hasher.hash_one(files[id].path.as_str());
-            if index.by_hash.insert(hash, id).is_some_and(|other| {
-                // Keep the first; the later one is found by a scan.
-                index.by_hash.insert(hash, other);
-                true
-            }) {
-                index.collided.push(id);
+            match index.by_hash.entry(hash) {
+                Entry::Vacant(slot) => {
+                    slot.insert(id);
+                }
+                // The first path keeps the slot; a later one is found by a scan.
+                Entry::Occupied(_) => index.collided.push(id),
             }
         }
         index

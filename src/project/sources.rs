@@ -113,11 +113,11 @@ impl Project {
                        seen: &mut Vec<Seen>,
                        (workers, members): (Vec<WorkerId>, Vec<FileId>),
                        ready: Vec<(FileId, ReadResult)>,
-                       ahead: &[Vec<FileId>]| {
+                       ahead: &[(Vec<WorkerId>, Vec<FileId>)]| {
             load.time(|| project.load(&members, workers, seen, ready));
             let prefetches: Vec<_> = ahead
                 .iter()
-                .map(|next| {
+                .map(|(_, next)| {
                     let jobs = project.read_jobs(next, seen);
                     let config = config.clone();
                     spawn_in_parse_pool(move || read_sources(&jobs, &config))
@@ -130,16 +130,13 @@ impl Project {
             prefetches
         };
         let mut batches = self.worker_batches(batch_files);
-        let members: Vec<Vec<FileId>> = batches.iter().map(|(_, m)| m.clone()).collect();
         let mut in_flight = std::collections::VecDeque::new();
-        for (index, batch) in batches.drain(..).enumerate() {
+        for index in 0..batches.len() {
             // The first batch reads its own files; later ones were prefetched.
-            let ready = match index {
-                0 => Vec::new(),
-                _ => in_flight.pop_front().map(join_read).unwrap_or_default(),
-            };
-            let first_unspawned = (index + 1 + in_flight.len()).min(members.len());
-            let ahead = &members[first_unspawned..(index + 1 + PREFETCH_DEPTH).min(members.len())];
+            let ready = in_flight.pop_front().map(join_read).unwrap_or_default();
+            let batch = std::mem::take(&mut batches[index]);
+            let first_unspawned = (index + 1 + in_flight.len()).min(batches.len());
+            let ahead = &batches[first_unspawned..(index + 1 + PREFETCH_DEPTH).min(batches.len())];
             in_flight.extend(run(self, &mut seen, batch, ready, ahead));
         }
         // Shared files no Worker imported come last, together.
@@ -237,7 +234,7 @@ impl Project {
                 let result = prefetched.remove(id).or_else(|| fresh.remove(id))?;
                 Some((*id, result))
             });
-            for (id, result) in parsed.collect::<Vec<_>>() {
+            for (id, result) in parsed {
                 scope.push(id);
                 let first = seen[id] == Seen::Never;
                 match result {

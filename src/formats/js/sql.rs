@@ -213,11 +213,9 @@ fn is_sql_escape_function(callee: &str) -> bool {
         return false;
     }
     let lower = name.to_ascii_lowercase();
-    let quoting = lower.starts_with("quote") || lower.starts_with("escape");
-    let for_sql = ["ident", "literal", "sql", "column", "table"]
+    ["ident", "literal", "sql", "column", "table"]
         .iter()
-        .any(|what| lower.contains(what));
-    quoting && for_sql
+        .any(|what| lower.contains(what))
 }
 
 impl<'a> Extractor<'a> {
