@@ -8,11 +8,10 @@ use preflight::report::rules_list;
 use preflight::rules;
 use preflight::run::{self, EXIT_ERROR, RunError};
 
-// Extraction makes and drops many small allocations per file on every
-// thread; mimalloc's per-thread free lists handle that faster than glibc's
-// arenas, and return freed batches' memory with less fragmentation.
+mod allocator;
+
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: allocator::Allocator = allocator::Allocator;
 
 fn main() -> ExitCode {
     decline_huge_pages();
