@@ -64,3 +64,30 @@ unsafe impl GlobalAlloc for Allocator {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    // The binary's tests run with this allocator as the global one.
+
+    #[repr(align(64))]
+    #[derive(Clone, Copy)]
+    struct Wide(#[allow(dead_code)] u8);
+
+    #[test]
+    fn every_alignment_is_honoured_through_growth() {
+        let mut small: Vec<u8> = Vec::new();
+        let mut wide: Vec<Wide> = Vec::new();
+        for i in 0..4096 {
+            small.push(i as u8);
+            wide.push(Wide(i as u8));
+            assert_eq!(small.as_ptr() as usize % std::mem::align_of::<u8>(), 0);
+            assert_eq!(wide.as_ptr() as usize % 64, 0);
+        }
+        let words: Box<[u64]> = vec![7u64; 3].into_boxed_slice();
+        assert_eq!(words.as_ptr() as usize % 8, 0);
+        // `vec![0; n]` allocates through `alloc_zeroed`.
+        let zeroed = vec![0u128; std::hint::black_box(5)];
+        assert_eq!(zeroed.as_ptr() as usize % std::mem::align_of::<u128>(), 0);
+        assert!(zeroed.iter().all(|&x| x == 0));
+    }
+}
