@@ -78,27 +78,33 @@ pub fn discover(root: &Path, config: &Config) -> Discovery {
         });
 
     // The walk runs on several threads (directory reads dominate on large
-    // trees); what it finds is sorted below, so the order is the same
-    // whatever the threads did.
+    // trees); each thread keeps what it finds and hands it over once, when
+    // the walk ends. It is sorted below, so the order is the same whatever
+    // the threads did.
     let found = std::sync::Mutex::new(Vec::new());
     walker.build_parallel().run(|| {
-        let found = &found;
+        let mut mine = ThreadFinds {
+            found: Vec::new(),
+            shared: &found,
+        };
         let exclude = exclude.as_ref();
         let canonical_root = canonical_root.as_path();
         Box::new(move |entry| {
-            if let Some(outcome) = visit(entry, root, canonical_root, exclude)
-                && let Ok(mut found) = found.lock()
-            {
-                found.push(outcome);
+            if let Some(outcome) = visit(entry, root, canonical_root, exclude) {
+                mine.found.push(outcome);
             }
             ignore::WalkState::Continue
         })
     });
+    // Only env files can be tracked but hidden (below): the walked ones
+    // are all the set needs.
     let mut seen = HashSet::new();
     for outcome in found.into_inner().unwrap_or_default() {
         match outcome {
             Walked::File(candidate) => {
-                seen.insert(candidate.rel.clone());
+                if is_local_env_file(file_name(&candidate.rel)) {
+                    seen.insert(candidate.rel.clone());
+                }
                 discovery.files.push(candidate);
             }
             Walked::Skipped(skipped) => discovery.skipped.push(skipped),
@@ -131,9 +137,25 @@ pub fn discover(root: &Path, config: &Config) -> Discovery {
         }
     }
 
-    discovery.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    // Paths are unique: an unstable sort gives the one order.
+    discovery.files.sort_unstable_by(|a, b| a.rel.cmp(&b.rel));
     discovery.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     discovery
+}
+
+/// One walk thread's finds, added to the shared list when the thread's
+/// visitor is dropped at the end of the walk.
+struct ThreadFinds<'s> {
+    found: Vec<Walked>,
+    shared: &'s std::sync::Mutex<Vec<Walked>>,
+}
+
+impl Drop for ThreadFinds<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut shared) = self.shared.lock() {
+            shared.append(&mut self.found);
+        }
+    }
 }
 
 /// What the walk makes of one entry.
