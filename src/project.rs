@@ -126,6 +126,9 @@ pub struct Project {
     /// The text of each source file the loaded batch read, by file id:
     /// kept until the batch's findings have their places.
     pub(crate) batch_texts: Vec<(FileId, String)>,
+    /// Every named value of the configuration files, collected on first
+    /// use (`values.rs`).
+    pub(crate) values: std::sync::OnceLock<Vec<values::StoredValue>>,
 }
 
 impl Project {

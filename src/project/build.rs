@@ -93,6 +93,7 @@ pub fn scan(root: &Path, config: Config) -> Project {
         scope_workers: Vec::new(),
         routes: std::sync::OnceLock::new(),
         batch_texts: Vec::new(),
+        values: std::sync::OnceLock::new(),
     }
 }
 

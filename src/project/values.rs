@@ -44,8 +44,67 @@ pub struct NamedValue<'a> {
     pub production: bool,
 }
 
+/// A [`NamedValue`] with its texts copied, so that the project can keep
+/// the list it collected.
+#[derive(Debug)]
+pub(crate) struct StoredValue {
+    file: FileId,
+    name: String,
+    name_span: Span,
+    value: String,
+    value_span: Span,
+    literal: bool,
+    origin: ValueOrigin,
+    production: bool,
+}
+
+impl StoredValue {
+    fn new(v: NamedValue<'_>) -> Self {
+        StoredValue {
+            file: v.file,
+            name: v.name.to_string(),
+            name_span: v.name_span,
+            value: v.value.to_string(),
+            value_span: v.value_span,
+            literal: v.literal,
+            origin: v.origin,
+            production: v.production,
+        }
+    }
+
+    fn named(&self) -> NamedValue<'_> {
+        NamedValue {
+            file: self.file,
+            name: &self.name,
+            name_span: self.name_span,
+            value: &self.value,
+            value_span: self.value_span,
+            literal: self.literal,
+            origin: self.origin,
+            production: self.production,
+        }
+    }
+}
+
 impl Project {
+    /// Every named value of the configuration files (env files, wrangler
+    /// vars, scripts, package scripts, workflows), in file order. Several
+    /// rules ask for them; they are collected once, since the files they
+    /// come from never change after the scan.
     pub fn named_values(&self) -> Vec<NamedValue<'_>> {
+        self.values
+            .get_or_init(|| {
+                self.collect_named_values()
+                    .into_iter()
+                    .map(StoredValue::new)
+                    .collect()
+            })
+            .iter()
+            .map(StoredValue::named)
+            .collect()
+    }
+
+    fn collect_named_values(&self) -> Vec<NamedValue<'_>> {
         let mut out = Vec::new();
         for (id, file) in self.files() {
             match &file.facts {
