@@ -435,17 +435,30 @@ const EXTENSIONS: &[&str] = &["ts", "tsx", "js", "mjs", "cjs", "mts", "jsx", "ct
 /// Joins `base` (a directory, "" for the root) and a relative path,
 /// resolving `.` and `..`; `None` when it climbs above the root.
 fn join_rel(base: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
+    // Built in place: every import of every batch comes through here.
+    let mut out = String::with_capacity(base.len() + rel.len() + 1);
+    let push = |out: &mut String, seg: &str| {
+        if !out.is_empty() {
+            out.push('/');
+        }
+        out.push_str(seg);
+    };
+    for seg in base.split('/').filter(|s| !s.is_empty()) {
+        push(&mut out, seg);
+    }
     for seg in rel.split('/') {
         match seg {
             "" | "." => {}
             ".." => {
-                parts.pop()?;
+                if out.is_empty() {
+                    return None;
+                }
+                out.truncate(out.rfind('/').unwrap_or(0));
             }
-            s => parts.push(s),
+            s => push(&mut out, s),
         }
     }
-    Some(parts.join("/"))
+    Some(out)
 }
 
 fn parent_dir(path: &str) -> &str {

@@ -291,3 +291,19 @@ fn mount_trees_are_bounded() {
     assert!(!p.routes().is_empty());
     assert!(p.routes().len() <= MAX_ROUTES + 64);
 }
+
+#[test]
+fn relative_paths_join_onto_their_directory() {
+    assert_eq!(join_rel("src", "./lib/db").as_deref(), Some("src/lib/db"));
+    assert_eq!(join_rel("", "./index.ts").as_deref(), Some("index.ts"));
+    assert_eq!(
+        join_rel("apps/a/src/routes", "../lib/./util0").as_deref(),
+        Some("apps/a/src/lib/util0")
+    );
+    assert_eq!(join_rel("a/b", "../../c").as_deref(), Some("c"));
+    assert_eq!(join_rel("a/b", "../..").as_deref(), Some(""));
+    assert_eq!(join_rel("a", "//x//y/").as_deref(), Some("a/x/y"));
+    // Above the root.
+    assert_eq!(join_rel("a", "../../x"), None);
+    assert_eq!(join_rel("", ".."), None);
+}
