@@ -296,6 +296,7 @@ impl<'a> Extractor<'a> {
             });
         }
         if let Some((recv, m)) = method_call(call)
+            && matches!(m, "set" | "append" | "header")
             && let (Some(name_expr), Some(value)) =
                 (arg(&call.arguments, 0), arg(&call.arguments, 1))
             && let Some(name) = string_value(name_expr)
