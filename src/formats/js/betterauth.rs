@@ -5,15 +5,15 @@ use oxc_span::GetSpan;
 
 use super::cookies::attrs_from_object;
 use super::expr::{
-    arg, as_call, flag_prop, has_spread, key_name, last_segment, object_prop, path_text, sp,
+    Callee, arg, as_call, flag_prop, has_spread, key_name, object_prop, path_text, sp,
 };
 use super::visitor::Extractor;
 use super::{BetterAuthConfig, NamedCookieAttrs};
 use crate::span::Spanned;
 
 impl<'a> Extractor<'a> {
-    pub(super) fn betterauth_on_call(&mut self, call: &'a CallExpression<'a>, callee: &str) {
-        if last_segment(callee) != "betterAuth" {
+    pub(super) fn betterauth_on_call(&mut self, call: &'a CallExpression<'a>, callee: Callee) {
+        if callee.method != "betterAuth" {
             return;
         }
         let obj = arg(&call.arguments, 0).and_then(|o| self.resolve_object(o));

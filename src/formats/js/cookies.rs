@@ -4,9 +4,7 @@
 use oxc_ast::ast::{CallExpression, Expression, ObjectExpression};
 use oxc_span::GetSpan;
 
-use super::expr::{
-    arg, flag_prop, has_spread, last_segment, object_prop, sp, string_value, unwrap,
-};
+use super::expr::{Callee, arg, flag_prop, has_spread, object_prop, sp, string_value, unwrap};
 use super::visitor::Extractor;
 use super::{CookieAttrs, CookieVia, CookieWrite, Flag, FlagSetting, StringSetting};
 use crate::span::{Span, Spanned};
@@ -81,8 +79,8 @@ fn parse_cookie_source(
 }
 
 impl<'a> Extractor<'a> {
-    pub(super) fn cookies_on_call(&mut self, call: &'a CallExpression<'a>, callee: &str) {
-        let (via, name_idx, opts_idx, min_args) = match last_segment(callee) {
+    pub(super) fn cookies_on_call(&mut self, call: &'a CallExpression<'a>, callee: Callee) {
+        let (via, name_idx, opts_idx, min_args) = match callee.method {
             "setCookie" => (CookieVia::SetCookie, 1, 3, 3),
             "setSignedCookie" => (CookieVia::SetCookie, 1, 4, 4),
             "serialize" | "serializeCookie" => (CookieVia::Serialize, 0, 2, 2),

@@ -9,8 +9,8 @@ use oxc_span::GetSpan;
 
 use super::env_reads::is_equality;
 use super::expr::{
-    arg, as_call, flag_prop, function_span, ident_name, key_name, last_segment, member_parts,
-    method_call, object_prop, path_text, sp, string_value, unwrap, unwrap_await,
+    Callee, arg, as_call, flag_prop, function_span, ident_name, key_name, last_segment,
+    member_parts, method_call, object_prop, path_text, sp, string_value, unwrap, unwrap_await,
 };
 use super::visitor::{Extractor, OriginBinding, key};
 use super::{
@@ -287,7 +287,7 @@ impl<'a> Extractor<'a> {
         );
     }
 
-    pub(super) fn cors_on_call(&mut self, call: &'a CallExpression<'a>, callee: &str) {
+    pub(super) fn cors_on_call(&mut self, call: &'a CallExpression<'a>, callee: Callee) {
         if let Some((name, name_span)) = self.header_read_of(call) {
             self.cur_fn().rare_mut().header_reads.push(HeaderRead {
                 name: name.to_string(),
@@ -318,10 +318,10 @@ impl<'a> Extractor<'a> {
                 self.push_header_write(name, name_expr.span(), value, call.span, via);
             }
         }
-        if matches!(last_segment(callee), "cors" | "createCors") {
-            self.cors_config(call, callee);
+        if matches!(callee.method, "cors" | "createCors") {
+            self.cors_config(call, callee.text);
         }
-        self.origin_checks_on_call(call, callee);
+        self.origin_checks_on_call(call, callee.text);
     }
 
     fn cors_config(&mut self, call: &'a CallExpression<'a>, callee: &str) {

@@ -316,6 +316,31 @@ pub(super) fn contains_any_ignore_ascii_case(haystack: &str, needles: &[&str]) -
     needles.iter().any(|n| lower.contains(n))
 }
 
+/// A call's callee text with its last segment found once: every handler of
+/// a call (SQL, CORS, cookies, responses, ...) asks for it.
+#[derive(Clone, Copy)]
+pub(super) struct Callee<'t> {
+    /// The whole dotted text ([`write_path`]).
+    pub text: &'t str,
+    /// Its last segment ([`last_segment`]).
+    pub method: &'t str,
+}
+
+impl<'t> Callee<'t> {
+    pub(super) fn new(text: &'t str) -> Self {
+        Callee {
+            text,
+            method: last_segment(text),
+        }
+    }
+
+    /// Everything before the last segment (`c.req` for `c.req.json`).
+    pub(super) fn receiver(&self) -> Option<&'t str> {
+        let end = self.text.len() - self.method.len();
+        end.checked_sub(1).map(|dot| &self.text[..dot])
+    }
+}
+
 /// The last dotted segment of a path.
 pub(super) fn last_segment(path: &str) -> &str {
     // Runs several times for every call of every file, on short paths: a

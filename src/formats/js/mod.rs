@@ -141,17 +141,23 @@ impl JsFacts {
     pub fn compact(mut self, mut call_matters: impl FnMut(&str) -> bool) -> JsFacts {
         // Looked up for every call and reference: a set of the names, seeded
         // at random since the file chooses them (`crate::hashing`).
-        let names: crate::hashing::HashSet<CompactString> = self
-            .module_constants
-            .iter()
-            .map(|c| c.name.clone())
-            .chain(self.functions.iter().filter_map(|f| f.name.clone()))
-            .chain(
-                self.imports
-                    .iter()
-                    .flat_map(|i| i.names.iter().map(|n| n.local.clone())),
-            )
-            .collect();
+        let mut names: crate::hashing::HashSet<CompactString> = Default::default();
+        names.reserve(
+            self.module_constants.len()
+                + self.functions.len()
+                + self.imports.iter().map(|i| i.names.len()).sum::<usize>(),
+        );
+        names.extend(
+            self.module_constants
+                .iter()
+                .map(|c| c.name.clone())
+                .chain(self.functions.iter().filter_map(|f| f.name.clone()))
+                .chain(
+                    self.imports
+                        .iter()
+                        .flat_map(|i| i.names.iter().map(|n| n.local.clone())),
+                ),
+        );
         let known = |name: &str| names.contains(name);
         let mut decide = |callee: &str| {
             let method = expr::last_segment(callee);
@@ -167,6 +173,13 @@ impl JsFacts {
         // A file calls the same few callees (`c.json`, `c.req.param`) over
         // and over: each is decided once.
         let mut decided: crate::hashing::HashMap<CompactString, bool> = Default::default();
+        decided.reserve(
+            self.functions
+                .iter()
+                .map(|f| f.calls.len())
+                .sum::<usize>()
+                .min(64),
+        );
         let mut droppable = |call: &CallFact| match decided.get(call.callee.as_str()) {
             Some(&drop) => drop,
             None => {

@@ -5,7 +5,7 @@ use oxc_ast::ast::{Argument, CallExpression, NewExpression};
 
 use super::ResponseFact;
 use super::expr::{
-    arg, as_object, contains_any_ignore_ascii_case, last_segment, number_value, object_prop, sp,
+    Callee, arg, as_object, contains_any_ignore_ascii_case, number_value, object_prop, sp,
 };
 use super::visitor::Extractor;
 
@@ -61,17 +61,14 @@ impl<'a> Extractor<'a> {
         });
     }
 
-    pub(super) fn responses_on_call(&mut self, call: &'a CallExpression<'a>, callee: &str) {
+    pub(super) fn responses_on_call(&mut self, call: &'a CallExpression<'a>, callee: Callee) {
         let args = &call.arguments;
         // Every form below reads the status from an argument.
         if args.is_empty() {
             return;
         }
-        let seg = last_segment(callee);
-        let receiver = callee
-            .bytes()
-            .rposition(|b| b == b'.')
-            .map(|dot| &callee[..dot]);
+        let seg = callee.method;
+        let receiver = callee.receiver();
         let status = match seg {
             "json" | "text" | "html" | "body" | "newResponse" | "redirect" => status_at(args, 1),
             "status" => status_at(args, 0),
@@ -91,13 +88,13 @@ impl<'a> Extractor<'a> {
             }
         };
         if let Some(status) = status {
-            self.push_response(status, call.span, callee);
+            self.push_response(status, call.span, callee.text);
         }
     }
 
-    pub(super) fn responses_on_new(&mut self, n: &'a NewExpression<'a>, callee: &str) {
+    pub(super) fn responses_on_new(&mut self, n: &'a NewExpression<'a>, callee: Callee) {
         let args = &n.arguments;
-        let seg = last_segment(callee);
+        let seg = callee.method;
         let status = if seg == "Response" {
             status_at(args, 1)
         } else if seg.ends_with("Exception") || seg.ends_with("Error") {
@@ -106,7 +103,7 @@ impl<'a> Extractor<'a> {
             status_in_object(args)
         };
         if let Some(status) = status {
-            self.push_response(status, n.span, callee);
+            self.push_response(status, n.span, callee.text);
         }
     }
 }

@@ -9,7 +9,7 @@ use oxc_ast::ast::{
 use oxc_span::GetSpan;
 
 use super::expr::{
-    MAX_HELPER_DEPTH, arg, as_call, as_object, chunk_text, exits, ident_name, last_segment,
+    Callee, MAX_HELPER_DEPTH, arg, as_call, as_object, chunk_text, exits, ident_name, last_segment,
     member_parts, method_call, object_prop, path_text, sp, unwrap, unwrap_await,
 };
 use super::visitor::{BindKind, Extractor, UseCtx, key};
@@ -171,9 +171,9 @@ fn combine(a: SqlClass, b: SqlClass) -> SqlClass {
     }
 }
 
-fn flow_for_callee(callee: &str, is_new: bool) -> SqlFlow {
-    let seg = last_segment(callee);
-    if callee.starts_with("console.") {
+fn flow_for_callee(callee: Callee, is_new: bool) -> SqlFlow {
+    let seg = callee.method;
+    if callee.text.starts_with("console.") {
         SqlFlow::Console
     } else if seg == "html" {
         SqlFlow::Html
@@ -900,7 +900,7 @@ impl<'a> Extractor<'a> {
     /// Records how each argument of a call/`new` is used, for DB004 flows.
     pub(super) fn sql_contexts_for_args(
         &mut self,
-        callee: &str,
+        callee: Callee,
         args: &'a [Argument<'a>],
         is_new: bool,
         sink_arg: Option<oxc_span::Span>,
@@ -928,7 +928,7 @@ impl<'a> Extractor<'a> {
         }
     }
 
-    pub(super) fn sql_on_call(&mut self, call: &'a CallExpression<'a>, callee: &str) {
+    pub(super) fn sql_on_call(&mut self, call: &'a CallExpression<'a>, callee: Callee) {
         if let Some((recv, m)) = method_call(call)
             && matches!(m, "push" | "unshift")
             && let Some(name) = ident_name(recv)
@@ -971,7 +971,7 @@ impl<'a> Extractor<'a> {
         }
         self.facts.sql_sinks.push(SqlSink {
             span: sp(call.span),
-            callee: callee.to_string(),
+            callee: callee.text.to_string(),
             method: method.to_string(),
             arg_span: sp(sql_arg.span()),
             class,

@@ -842,22 +842,24 @@ impl<'a> Extractor<'a> {
         // The text buffer is reused from call to call.
         let mut callee = std::mem::take(&mut self.callee_text);
         self.record_call(&call.callee, &call.arguments, call.span, false, &mut callee);
+        let text = expr::Callee::new(&callee);
         self.routes_on_call(call);
-        self.sql_on_call(call, &callee);
-        self.fetch_on_call(call, &callee);
-        self.cors_on_call(call, &callee);
-        self.cookies_on_call(call, &callee);
-        self.betterauth_on_call(call, &callee);
-        self.responses_on_call(call, &callee);
-        self.imports_on_call(call, &callee);
+        self.sql_on_call(call, text);
+        self.fetch_on_call(call, text.text);
+        self.cors_on_call(call, text);
+        self.cookies_on_call(call, text);
+        self.betterauth_on_call(call, text);
+        self.responses_on_call(call, text);
+        self.imports_on_call(call, text.text);
         self.callee_text = callee;
     }
 
     fn enter_new(&mut self, n: &'a NewExpression<'a>) {
         let mut callee = std::mem::take(&mut self.callee_text);
         self.record_call(&n.callee, &n.arguments, n.span, true, &mut callee);
-        self.sql_contexts_for_args(&callee, &n.arguments, true, None);
-        self.responses_on_new(n, &callee);
+        let text = expr::Callee::new(&callee);
+        self.sql_contexts_for_args(text, &n.arguments, true, None);
+        self.responses_on_new(n, text);
         self.callee_text = callee;
     }
 
