@@ -146,6 +146,11 @@ impl<'a> Extractor<'a> {
         let u = unwrap(e);
         if let Expression::Identifier(id) = u {
             let name = id.name.as_str();
+            // Runs for every `x.y` of the file: only a name bound to an env
+            // object, or `env` itself, can be one.
+            if name != "env" && !self.stack.iter().any(|c| c.bindings.any_env_object()) {
+                return None;
+            }
             if let Some(b) = self.lookup(name) {
                 if let Some(source) = b.env_object {
                     return Some((name.to_string(), source));

@@ -12,6 +12,9 @@ use crate::hashing::HashMap;
 pub(super) struct Bindings<'a> {
     entries: Vec<(&'a str, Binding<'a>)>,
     index: Option<HashMap<&'a str, usize>>,
+    /// Some name was bound to an env object (`const env = c.env`): until
+    /// then, a member read on a name other than `env` needs no lookup.
+    any_env_object: bool,
 }
 
 impl<'a> Bindings<'a> {
@@ -19,6 +22,7 @@ impl<'a> Bindings<'a> {
 
     /// Binds `name`, replacing an earlier binding of the same name.
     pub fn insert(&mut self, name: &'a str, binding: Binding<'a>) {
+        self.any_env_object |= binding.env_object.is_some();
         if let Some(at) = self.position(name) {
             self.entries[at].1 = binding;
             return;
@@ -46,6 +50,12 @@ impl<'a> Bindings<'a> {
     pub fn clear(&mut self) {
         self.entries.clear();
         self.index = None;
+        self.any_env_object = false;
+    }
+
+    /// Whether some name here was ever bound to an env object.
+    pub fn any_env_object(&self) -> bool {
+        self.any_env_object
     }
 
     pub fn get(&self, name: &str) -> Option<&Binding<'a>> {
@@ -98,5 +108,18 @@ mod tests {
             }
             assert!(scope.get(&last).is_some_and(|b| b.opaque));
         }
+    }
+
+    #[test]
+    fn an_env_object_binding_is_remembered_until_the_scope_is_cleared() {
+        let mut scope = Bindings::default();
+        scope.insert("db", Binding::new(BindKind::Const, None));
+        assert!(!scope.any_env_object());
+        let mut env = Binding::new(BindKind::Const, None);
+        env.env_object = Some(crate::formats::js::EnvSource::Worker);
+        scope.insert("e", env);
+        assert!(scope.any_env_object());
+        scope.clear();
+        assert!(!scope.any_env_object());
     }
 }
