@@ -369,6 +369,11 @@ app.get('/', (c) => {
   const vars = env(c)
   return c.text(c.env?.OPTIONAL + env(c).ADAPTER)
 })
+app.post('/alias', (c) => {
+  const bindings = c.env
+  const other = { ALIASED_NOT: 1 }
+  return c.text(other.ALIASED_NOT + [1].map(() => bindings.ALIASED_INNER).join() + bindings.ALIASED)
+})
 "#;
     let f = ts(src);
     let mut names: Vec<(String, EnvReadKind, String)> = f
@@ -380,6 +385,8 @@ app.get('/', (c) => {
     let d = EnvReadKind::Destructure;
     let want = vec![
         ("ADAPTER".to_string(), m, "env(c)".to_string()),
+        ("ALIASED".to_string(), m, "bindings".to_string()),
+        ("ALIASED_INNER".to_string(), m, "bindings".to_string()),
         ("API_TOKEN".to_string(), d, "env".to_string()),
         ("BRACKETED".to_string(), m, "env".to_string()),
         ("DB".to_string(), d, "env".to_string()),
