@@ -21,10 +21,62 @@ const NUMERIC_CONVERSIONS: &[&str] = &[
     "Number.parseFloat",
 ];
 
+/// The request input a method call reads (`c.req.query()`,
+/// `request.json()`, `url.searchParams.get()`, `req.headers.get()`), given
+/// the last segment of its receiver's path.
+fn method_input<'a>(
+    call: &CallExpression<'a>,
+    recv: &Expression<'a>,
+    method: &str,
+    last: &str,
+) -> Option<InputKind> {
+    if last == "req" {
+        let kind = match method {
+            "query" | "queries" => Some(InputKind::Query),
+            "param" => Some(InputKind::Param),
+            "json" | "parseBody" | "formData" | "text" | "arrayBuffer" | "blob" => {
+                Some(InputKind::Body)
+            }
+            "header" => Some(InputKind::Header),
+            "valid" => Some(match arg(&call.arguments, 0).and_then(string_value) {
+                Some("query") => InputKind::Query,
+                Some("param") => InputKind::Param,
+                Some("header" | "cookie") => InputKind::Header,
+                _ => InputKind::Body,
+            }),
+            _ => None,
+        };
+        if kind.is_some() {
+            return kind;
+        }
+    }
+    if is_request_name(last)
+        && matches!(
+            method,
+            "json" | "formData" | "text" | "arrayBuffer" | "blob"
+        )
+    {
+        return Some(InputKind::Body);
+    }
+    if matches!(method, "get" | "getAll") && last == "searchParams" {
+        return Some(InputKind::Query);
+    }
+    if method == "get"
+        && last.eq_ignore_ascii_case("headers")
+        && let Some((inner, _, _)) = member_parts(recv)
+        && path_text(inner).is_some_and(|p| is_request_name(last_segment(&p)))
+    {
+        return Some(InputKind::Header);
+    }
+    None
+}
+
 /// Request-like receiver names (`request.json()`, `req.formData()`, `c.req.raw`).
 fn is_request_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower == "request" || lower == "req" || lower == "raw" || lower.ends_with("request")
+    // Asked for most calls and members of a file: no lower-cased copy.
+    let ends_with_request = name.len() >= "request".len()
+        && name.as_bytes()[name.len() - "request".len()..].eq_ignore_ascii_case(b"request");
+    ends_with_request || name.eq_ignore_ascii_case("req") || name.eq_ignore_ascii_case("raw")
 }
 
 /// `scheme://host` when the literal prefix fixes both and the host ends
@@ -53,46 +105,14 @@ impl<'a> Extractor<'a> {
     pub(super) fn request_input(&self, e: &Expression<'a>) -> Option<(InputKind, oxc_span::Span)> {
         let u = unwrap_await(e);
         if let Some(call) = as_call(u) {
-            if let Some((recv, m)) = method_call(call) {
-                let recv_path = path_text(recv);
-                let last = recv_path.as_deref().map(last_segment).unwrap_or("");
-                if last == "req" {
-                    let kind = match m {
-                        "query" | "queries" => Some(InputKind::Query),
-                        "param" => Some(InputKind::Param),
-                        "json" | "parseBody" | "formData" | "text" | "arrayBuffer" | "blob" => {
-                            Some(InputKind::Body)
-                        }
-                        "header" => Some(InputKind::Header),
-                        "valid" => Some(match arg(&call.arguments, 0).and_then(string_value) {
-                            Some("query") => InputKind::Query,
-                            Some("param") => InputKind::Param,
-                            Some("header" | "cookie") => InputKind::Header,
-                            _ => InputKind::Body,
-                        }),
-                        _ => None,
-                    };
-                    if let Some(kind) = kind {
-                        return Some((kind, u.span()));
-                    }
-                }
-                if is_request_name(last)
-                    && matches!(m, "json" | "formData" | "text" | "arrayBuffer" | "blob")
-                {
-                    return Some((InputKind::Body, u.span()));
-                }
-                if matches!(m, "get" | "getAll") && last == "searchParams" {
-                    return Some((InputKind::Query, u.span()));
-                }
-                if m == "get"
-                    && last.eq_ignore_ascii_case("headers")
-                    && let Some((inner, _, _)) = member_parts(recv)
-                    && path_text(inner).is_some_and(|p| is_request_name(last_segment(&p)))
-                {
-                    return Some((InputKind::Header, u.span()));
-                }
+            if let Some((recv, m)) = method_call(call)
+                && let Some(kind) = self.with_path(recv, |recv_path| {
+                    method_input(call, recv, m, recv_path.map(last_segment).unwrap_or(""))
+                })
+            {
+                return Some((kind, u.span()));
             }
-            if path_text(&call.callee).as_deref() == Some("Object.fromEntries")
+            if self.with_path(&call.callee, |p| p == Some("Object.fromEntries"))
                 && arg(&call.arguments, 0)
                     .and_then(path_text)
                     .is_some_and(|p| p.ends_with("searchParams"))
@@ -102,8 +122,7 @@ impl<'a> Extractor<'a> {
             return None;
         }
         let (obj, prop, _) = member_parts(u)?;
-        let obj_path = path_text(obj)?;
-        if !is_request_name(last_segment(&obj_path)) {
+        if !self.with_path(obj, |p| p.is_some_and(|p| is_request_name(last_segment(p)))) {
             return None;
         }
         let kind = match prop {
@@ -161,9 +180,12 @@ impl<'a> Extractor<'a> {
             Expression::ComputedMemberExpression(m) => self.taint_of(&m.object, d),
             _ => {
                 if let Some(call) = as_call(u) {
-                    let callee = expr::callee_text(call);
-                    if NUMERIC_CONVERSIONS.contains(&callee.as_str()) || callee.starts_with("Math.")
-                    {
+                    let numeric = self.with_path(&call.callee, |callee| {
+                        callee.is_some_and(|c| {
+                            NUMERIC_CONVERSIONS.contains(&c) || c.starts_with("Math.")
+                        })
+                    });
+                    if numeric {
                         // A number cannot carry a URL or SQL text.
                         return None;
                     }
@@ -355,5 +377,28 @@ impl<'a> Extractor<'a> {
             redirect,
             function: fid,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_request_name;
+
+    #[test]
+    fn request_names_match_ignoring_case() {
+        for name in [
+            "request",
+            "Request",
+            "REQ",
+            "req",
+            "raw",
+            "incomingRequest",
+            "upstreamREQUEST",
+        ] {
+            assert!(is_request_name(name), "{name}");
+        }
+        for name in ["", "requests", "requestId", "rq", "rawBody", "re", "quest"] {
+            assert!(!is_request_name(name), "{name}");
+        }
     }
 }

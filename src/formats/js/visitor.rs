@@ -228,6 +228,8 @@ pub(super) struct Extractor<'a> {
     pub call_args: Vec<(FunctionId, u32, &'a [Argument<'a>])>,
     /// Buffer for the callee text of the call being entered.
     callee_text: String,
+    /// Buffer for [`Extractor::with_path`] (empty while lent out).
+    path_text: Cell<String>,
     depth: usize,
     too_deep: Option<u32>,
 }
@@ -275,6 +277,7 @@ impl<'a> Extractor<'a> {
             assumed_imports: RefCell::new(None),
             call_args: Vec::new(),
             callee_text: String::new(),
+            path_text: Cell::new(String::new()),
             depth: 0,
             too_deep: None,
         };
@@ -1085,6 +1088,17 @@ impl Extractor<'_> {
             return false;
         }
         true
+    }
+
+    /// Runs `f` on the dotted path text of `e` ([`expr::path_text`]),
+    /// written into a buffer the walk reuses: the checks that only compare
+    /// a path run for most calls and members of a file.
+    pub(super) fn with_path<R>(&self, e: &Expression<'_>, f: impl FnOnce(Option<&str>) -> R) -> R {
+        let mut text = self.path_text.take();
+        let written = expr::write_path(e, &mut text);
+        let out = f(written.then_some(text.as_str()));
+        self.path_text.set(text);
+        out
     }
 
     /// Starts a bounded evaluation (`constant_eval`) with a fresh budget.
