@@ -171,6 +171,16 @@ fn combine(a: SqlClass, b: SqlClass) -> SqlClass {
     }
 }
 
+/// What a call's callee name alone says about its result (`call_constant`).
+enum KnownCall {
+    /// Constant whatever the arguments: `Number(x)`, `Math.max(...)`, an escaper.
+    Constant,
+    /// Constant when the arguments are: `String(x)`, `Object.keys(x)`.
+    ConstantArgs,
+    /// `Array.from(n, (_, i) => ...)`.
+    ArrayFrom,
+}
+
 fn flow_for_callee(callee: Callee, is_new: bool) -> SqlFlow {
     let seg = callee.method;
     if callee.text.starts_with("console.") {
@@ -474,29 +484,31 @@ impl<'a> Extractor<'a> {
     }
 
     fn call_constant(&self, call: &CallExpression<'a>, pos: u32, d: usize, idx: &[&str]) -> bool {
-        let callee = path_text(&call.callee);
-        match callee.as_deref() {
-            Some(
-                "parseInt" | "parseFloat" | "Number" | "Boolean" | "Number.parseInt"
-                | "Number.parseFloat" | "Date.now" | "Array" | "Array.isArray"
-                // Generated, not supplied: hex digits and dashes.
-                | "crypto.randomUUID" | "randomUUID",
-            ) => return true,
-            Some(p) if p.starts_with("Math.") => return true,
-            Some("String") => return self.args_constant(&call.arguments, pos, d, idx),
-            Some("Object.keys" | "Object.values" | "Object.entries" | "Array.of") => {
+        let by_name = self.with_path(&call.callee, |callee| match callee? {
+            "parseInt" | "parseFloat" | "Number" | "Boolean" | "Number.parseInt"
+            | "Number.parseFloat" | "Date.now" | "Array" | "Array.isArray"
+            // Generated, not supplied: hex digits and dashes.
+            | "crypto.randomUUID" | "randomUUID" => Some(KnownCall::Constant),
+            p if p.starts_with("Math.") => Some(KnownCall::Constant),
+            "String" | "Object.keys" | "Object.values" | "Object.entries" | "Array.of" => {
+                Some(KnownCall::ConstantArgs)
+            }
+            "Array.from" => Some(KnownCall::ArrayFrom),
+            p if is_sql_escape_function(p) => Some(KnownCall::Constant),
+            _ => None,
+        });
+        match by_name {
+            Some(KnownCall::Constant) => return true,
+            Some(KnownCall::ConstantArgs) => {
                 return self.args_constant(&call.arguments, pos, d, idx);
             }
-            Some("Array.from") => {
+            Some(KnownCall::ArrayFrom) => {
                 return match arg(&call.arguments, 1) {
                     Some(f) => self.placeholder_fn(f, pos, d, false),
                     None => self.args_constant(&call.arguments, pos, d, idx),
                 };
             }
-            _ => {}
-        }
-        if callee.as_deref().is_some_and(is_sql_escape_function) {
-            return true;
+            None => {}
         }
         let Some((recv, m)) = method_call(call) else {
             return false;
