@@ -393,3 +393,30 @@ export async function run(sandbox, executor, root: string, body: { command: stri
     let sinks: Vec<&str> = f.sql_sinks.iter().map(|s| s.callee.as_str()).collect();
     assert_eq!(sinks, ["db.exec", "env.PROCESSING_DB.exec"]);
 }
+
+#[test]
+fn calls_known_by_name_are_constant_or_follow_their_arguments() {
+    assert_all_safe(
+        r#"
+const COLS = { a: 1, b: 2 }
+export async function page(c, n: number, user: string) {
+  const db = c.env.DB
+  await db.prepare(`SELECT * FROM t LIMIT ${Math.min(n, 100)}`).all()
+  await db.prepare(`SELECT * FROM t WHERE id IN (${Array.from({ length: n }, (_, i) => `?${i + 1}`).join(',')})`).all()
+  await db.prepare(`SELECT ${Object.keys(COLS).join(', ')} FROM t`).all()
+  await db.prepare(`SELECT * FROM t WHERE at < ${Date.now()}`).all()
+}
+"#,
+    );
+    let unsafe_string = classes(
+        r#"
+export async function find(c, user: string) {
+  await c.env.DB.prepare(`SELECT * FROM t WHERE name = '${String(user)}'`).all()
+}
+"#,
+    );
+    assert!(
+        matches!(unsafe_string.as_slice(), [SqlClass::Unsafe { .. }]),
+        "{unsafe_string:?}"
+    );
+}
