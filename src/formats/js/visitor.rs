@@ -234,6 +234,55 @@ pub(super) struct Extractor<'a> {
     too_deep: Option<u32>,
 }
 
+/// The walk's working sets that borrow nothing from the file, kept by each
+/// parse thread from one file to the next: allocating and growing them
+/// again for every file cost more than clearing them.
+#[derive(Default)]
+struct Scratch {
+    fn_ids: FxHashMap<Key, FunctionId>,
+    hints: FxHashMap<Key, Hint>,
+    instances: FxHashMap<Key, InstanceId>,
+    cors_callbacks: FxHashSet<Key>,
+    handler_fns: FxHashSet<Key>,
+    concat_seen: FxHashSet<Key>,
+    tagged: FxHashSet<Key>,
+    sql_covered: FxHashSet<Key>,
+    callee_text: String,
+}
+
+impl Scratch {
+    /// Sets that grew past this many entries (a very large file) are
+    /// freed rather than kept for the next file.
+    const KEEP_ENTRIES: usize = 4096;
+
+    fn clear(&mut self) {
+        self.fn_ids.clear();
+        self.hints.clear();
+        self.instances.clear();
+        self.cors_callbacks.clear();
+        self.handler_fns.clear();
+        self.concat_seen.clear();
+        self.tagged.clear();
+        self.sql_covered.clear();
+        self.callee_text.clear();
+    }
+
+    fn worth_keeping(&self) -> bool {
+        self.fn_ids.capacity() <= Self::KEEP_ENTRIES
+            && self.hints.capacity() <= Self::KEEP_ENTRIES
+            && self.instances.capacity() <= Self::KEEP_ENTRIES
+            && self.cors_callbacks.capacity() <= Self::KEEP_ENTRIES
+            && self.handler_fns.capacity() <= Self::KEEP_ENTRIES
+            && self.concat_seen.capacity() <= Self::KEEP_ENTRIES
+            && self.tagged.capacity() <= Self::KEEP_ENTRIES
+            && self.sql_covered.capacity() <= Self::KEEP_ENTRIES
+    }
+}
+
+thread_local! {
+    static SCRATCH: Cell<Option<Scratch>> = const { Cell::new(None) };
+}
+
 fn new_function(
     id: FunctionId,
     kind: FunctionKind,
@@ -252,31 +301,32 @@ impl<'a> Extractor<'a> {
             program.span,
             None,
         ));
+        let scratch = SCRATCH.with(Cell::take).unwrap_or_default();
         let mut ex = Extractor {
             src,
             facts,
             stack: vec![FnCtx::new(MODULE_SCOPE, program.span.end)],
             spare_ctxs: Vec::new(),
-            fn_ids: FxHashMap::default(),
-            hints: FxHashMap::default(),
-            instances: FxHashMap::default(),
+            fn_ids: scratch.fn_ids,
+            hints: scratch.hints,
+            instances: scratch.instances,
             router_names: HashMap::default(),
             route_order: Vec::new(),
             open_branches: Vec::new(),
             method_scopes: Vec::new(),
-            cors_callbacks: FxHashSet::default(),
-            handler_fns: FxHashSet::default(),
+            cors_callbacks: scratch.cors_callbacks,
+            handler_fns: scratch.handler_fns,
             pending_cors: Vec::new(),
             contexts: FxHashMap::default(),
-            concat_seen: FxHashSet::default(),
-            tagged: FxHashSet::default(),
-            sql_covered: FxHashSet::default(),
+            concat_seen: scratch.concat_seen,
+            tagged: scratch.tagged,
+            sql_covered: scratch.sql_covered,
             class_names: Vec::new(),
             decl_kinds: Vec::new(),
             fuel: Cell::new(0),
             assumed_imports: RefCell::new(None),
             call_args: Vec::new(),
-            callee_text: String::new(),
+            callee_text: scratch.callee_text,
             path_text: Cell::new(String::new()),
             depth: 0,
             too_deep: None,
@@ -293,7 +343,27 @@ impl<'a> Extractor<'a> {
         while let Some(ctx) = ex.stack.pop() {
             ex.finish_ctx(ctx);
         }
-        Ok(ex.finish())
+        let mut scratch = ex.take_scratch();
+        let facts = ex.finish();
+        if scratch.worth_keeping() {
+            scratch.clear();
+            SCRATCH.with(|kept| kept.set(Some(scratch)));
+        }
+        Ok(facts)
+    }
+
+    fn take_scratch(&mut self) -> Scratch {
+        Scratch {
+            fn_ids: std::mem::take(&mut self.fn_ids),
+            hints: std::mem::take(&mut self.hints),
+            instances: std::mem::take(&mut self.instances),
+            cors_callbacks: std::mem::take(&mut self.cors_callbacks),
+            handler_fns: std::mem::take(&mut self.handler_fns),
+            concat_seen: std::mem::take(&mut self.concat_seen),
+            tagged: std::mem::take(&mut self.tagged),
+            sql_covered: std::mem::take(&mut self.sql_covered),
+            callee_text: std::mem::take(&mut self.callee_text),
+        }
     }
 
     fn finish(mut self) -> JsFacts {
