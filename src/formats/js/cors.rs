@@ -9,7 +9,7 @@ use oxc_span::GetSpan;
 
 use super::env_reads::is_equality;
 use super::expr::{
-    Callee, arg, as_call, flag_prop, function_span, ident_name, key_name, last_segment,
+    Callee, Member, arg, as_call, flag_prop, function_span, ident_name, key_name, last_segment,
     member_parts, method_call, object_prop, path_text, sp, string_value, unwrap, unwrap_await,
 };
 use super::visitor::{Extractor, OriginBinding, key};
@@ -101,14 +101,26 @@ impl<'a> Extractor<'a> {
         &self,
         call: &'a CallExpression<'a>,
     ) -> Option<(&'a str, oxc_span::Span)> {
-        let (recv, m) = method_call(call)?;
+        self.header_read_in(call, member_parts(&call.callee))
+    }
+
+    /// [`Extractor::header_read_of`] with the callee already split.
+    fn header_read_in(
+        &self,
+        call: &'a CallExpression<'a>,
+        member: Member<'a>,
+    ) -> Option<(&'a str, oxc_span::Span)> {
+        let (recv, m, _) = member?;
         if !matches!(m, "header" | "get" | "has") {
             return None;
         }
-        let recv_path = path_text(recv)?;
-        let last = last_segment(&recv_path);
-        let is_read = (m == "header" && last == "req" && call.arguments.len() == 1)
-            || (matches!(m, "get" | "has") && last.eq_ignore_ascii_case("headers"));
+        let is_read = self.with_path(recv, |recv_path| {
+            let Some(last) = recv_path.map(last_segment) else {
+                return false;
+            };
+            (m == "header" && last == "req" && call.arguments.len() == 1)
+                || (matches!(m, "get" | "has") && last.eq_ignore_ascii_case("headers"))
+        });
         if !is_read {
             return None;
         }
@@ -287,15 +299,20 @@ impl<'a> Extractor<'a> {
         );
     }
 
-    pub(super) fn cors_on_call(&mut self, call: &'a CallExpression<'a>, callee: Callee) {
-        if let Some((name, name_span)) = self.header_read_of(call) {
+    pub(super) fn cors_on_call(
+        &mut self,
+        call: &'a CallExpression<'a>,
+        callee: Callee,
+        member: Member<'a>,
+    ) {
+        if let Some((name, name_span)) = self.header_read_in(call, member) {
             self.cur_fn().rare_mut().header_reads.push(HeaderRead {
                 name: name.to_string(),
                 name_span: sp(name_span),
                 span: sp(call.span),
             });
         }
-        if let Some((recv, m)) = method_call(call)
+        if let Some((recv, m, _)) = member
             && matches!(m, "set" | "append" | "header")
             && let (Some(name_expr), Some(value)) =
                 (arg(&call.arguments, 0), arg(&call.arguments, 1))
@@ -321,7 +338,7 @@ impl<'a> Extractor<'a> {
         if matches!(callee.method, "cors" | "createCors") {
             self.cors_config(call, callee.text);
         }
-        self.origin_checks_on_call(call, callee.text);
+        self.origin_checks_on_call(call, callee.text, member);
     }
 
     fn cors_config(&mut self, call: &'a CallExpression<'a>, callee: &str) {
@@ -446,9 +463,14 @@ impl<'a> Extractor<'a> {
         });
     }
 
-    fn origin_checks_on_call(&mut self, call: &'a CallExpression<'a>, callee: &str) {
+    fn origin_checks_on_call(
+        &mut self,
+        call: &'a CallExpression<'a>,
+        callee: &str,
+        member: Member<'a>,
+    ) {
         let first = arg(&call.arguments, 0);
-        if let Some((recv, m)) = method_call(call) {
+        if let Some((recv, m, _)) = member {
             let checks_receiver = matches!(
                 m,
                 "endsWith" | "startsWith" | "includes" | "match" | "search" | "matchAll"

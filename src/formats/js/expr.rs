@@ -157,6 +157,10 @@ pub(super) fn member_parts<'b, 'a>(
     }
 }
 
+/// A call's callee split by [`member_parts`], found once per call and
+/// handed to the handlers that ask for the receiver and method.
+pub(super) type Member<'a> = Option<(&'a Expression<'a>, &'a str, oxc_span::Span)>;
+
 /// The callee's method name and receiver: `(receiver, "get")` for `app.get(...)`.
 pub(super) fn method_call<'b, 'a>(
     call: &'b CallExpression<'a>,

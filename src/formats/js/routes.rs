@@ -8,8 +8,8 @@ use oxc_ast::ast::{
 use oxc_span::GetSpan;
 
 use super::expr::{
-    arg, as_call, as_object, ident_name, member_parts, method_call, object_prop, path_text, sp,
-    string_value, unwrap,
+    Member, arg, as_call, as_object, ident_name, member_parts, method_call, object_prop, path_text,
+    sp, string_value, unwrap,
 };
 use super::visitor::{Extractor, key};
 use super::{
@@ -306,14 +306,14 @@ impl<'a> Extractor<'a> {
         self.route_order.push((call.span.start, order));
     }
 
-    pub(super) fn routes_on_call(&mut self, call: &'a CallExpression<'a>) {
-        let Some((recv, m)) = method_call(call) else {
+    pub(super) fn routes_on_call(&mut self, call: &'a CallExpression<'a>, member: Member<'a>) {
+        let Some((recv, m, name_span)) = member else {
             return;
         };
         if !ROUTE_METHODS.contains(&m) {
             return;
         }
-        let order = member_parts(&call.callee).map_or(call.span.start, |(_, _, s)| s.start);
+        let order = name_span.start;
         let (root, bases, _) = chain_root(recv);
         let (receiver, instance, known) = if let Some(kind) = self.router_creation(root) {
             let id = self.instance_for(root, kind);

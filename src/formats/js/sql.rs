@@ -9,8 +9,8 @@ use oxc_ast::ast::{
 use oxc_span::GetSpan;
 
 use super::expr::{
-    Callee, MAX_HELPER_DEPTH, arg, as_call, as_object, chunk_text, exits, ident_name, last_segment,
-    member_parts, method_call, object_prop, path_text, sp, unwrap, unwrap_await,
+    Callee, MAX_HELPER_DEPTH, Member, arg, as_call, as_object, chunk_text, exits, ident_name,
+    last_segment, member_parts, method_call, object_prop, path_text, sp, unwrap, unwrap_await,
 };
 use super::visitor::{BindKind, Extractor, UseCtx, key};
 use super::{
@@ -868,8 +868,12 @@ impl<'a> Extractor<'a> {
     }
 
     /// The SQL argument of a sink call, with the sink method.
-    fn sink_of(&self, call: &'a CallExpression<'a>) -> Option<(&'static str, &'a Expression<'a>)> {
-        let (recv, m) = method_call(call)?;
+    fn sink_of(
+        &self,
+        call: &'a CallExpression<'a>,
+        member: Member<'a>,
+    ) -> Option<(&'static str, &'a Expression<'a>)> {
+        let (recv, m, _) = member?;
         if m != "raw" && !SINK_METHODS.contains(&m) {
             return None;
         }
@@ -940,8 +944,13 @@ impl<'a> Extractor<'a> {
         }
     }
 
-    pub(super) fn sql_on_call(&mut self, call: &'a CallExpression<'a>, callee: Callee) {
-        if let Some((recv, m)) = method_call(call)
+    pub(super) fn sql_on_call(
+        &mut self,
+        call: &'a CallExpression<'a>,
+        callee: Callee,
+        member: Member<'a>,
+    ) {
+        if let Some((recv, m, _)) = member
             && matches!(m, "push" | "unshift")
             && let Some(name) = ident_name(recv)
             // Only a binding still built from constants can change.
@@ -955,7 +964,7 @@ impl<'a> Extractor<'a> {
                 b.pushes_constant &= ok;
             }
         }
-        let sink = self.sink_of(call);
+        let sink = self.sink_of(call, member);
         let sink_span = sink.map(|(_, a)| unwrap_await(a).span());
         self.sql_contexts_for_args(callee, &call.arguments, false, sink_span);
         let Some((method, sql_arg)) = sink else {

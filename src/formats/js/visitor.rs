@@ -916,10 +916,11 @@ impl<'a> Extractor<'a> {
         let mut callee = std::mem::take(&mut self.callee_text);
         self.record_call(&call.callee, &call.arguments, call.span, false, &mut callee);
         let text = expr::Callee::new(&callee);
-        self.routes_on_call(call);
-        self.sql_on_call(call, text);
+        let member = expr::member_parts(&call.callee);
+        self.routes_on_call(call, member);
+        self.sql_on_call(call, text, member);
         self.fetch_on_call(call, text.text);
-        self.cors_on_call(call, text);
+        self.cors_on_call(call, text, member);
         self.cookies_on_call(call, text);
         self.betterauth_on_call(call, text);
         self.responses_on_call(call, text);
