@@ -417,14 +417,13 @@ impl<'a> Extractor<'a> {
         let module_scope = ctx.id == MODULE_SCOPE;
         ctx.refs.sort_unstable();
         ctx.refs.dedup();
-        let refs: Vec<CompactString> = ctx
-            .refs
-            .iter()
-            .filter(|name| module_scope || !ctx.bindings.contains_key(name))
-            .map(|name| CompactString::from(*name))
-            .collect();
         if let Some(f) = self.facts.functions.get_mut(ctx.id) {
-            f.references = refs.into();
+            f.references = ctx
+                .refs
+                .iter()
+                .filter(|name| module_scope || !ctx.bindings.contains_key(name))
+                .map(|name| CompactString::from(*name))
+                .collect();
         }
         ctx.clear();
         self.spare_ctxs.push(ctx);
