@@ -101,37 +101,18 @@ pub(super) fn fixed_origin(prefix: &str) -> Option<String> {
 }
 
 impl<'a> Extractor<'a> {
-    /// Which request input `e` reads directly.
-    pub(super) fn request_input(&self, e: &Expression<'a>) -> Option<(InputKind, oxc_span::Span)> {
-        let u = unwrap_await(e);
-        if let Some(call) = as_call(u) {
-            if let Some((recv, m)) = method_call(call)
-                && let Some(kind) = self.with_path(recv, |recv_path| {
-                    method_input(call, recv, m, recv_path.map(last_segment).unwrap_or(""))
-                })
-            {
-                return Some((kind, u.span()));
-            }
-            if self.with_path(&call.callee, |p| p == Some("Object.fromEntries"))
-                && arg(&call.arguments, 0)
-                    .and_then(path_text)
-                    .is_some_and(|p| p.ends_with("searchParams"))
-            {
-                return Some((InputKind::Query, u.span()));
-            }
-            return None;
-        }
+    /// The request input a member read is (`c.req.query`, `request.body`).
+    fn member_input(&self, u: &Expression<'a>) -> Option<InputKind> {
         let (obj, prop, _) = member_parts(u)?;
         if !self.with_path(obj, |p| p.is_some_and(|p| is_request_name(last_segment(p)))) {
             return None;
         }
-        let kind = match prop {
-            "query" => InputKind::Query,
-            "params" => InputKind::Param,
-            "body" | "content" => InputKind::Body,
-            _ => return None,
-        };
-        Some((kind, u.span()))
+        match prop {
+            "query" => Some(InputKind::Query),
+            "params" => Some(InputKind::Param),
+            "body" | "content" => Some(InputKind::Body),
+            _ => None,
+        }
     }
 
     /// Whether (and how) `e` carries request input, following locals.
@@ -140,15 +121,13 @@ impl<'a> Extractor<'a> {
             return None;
         }
         let u = unwrap_await(e);
-        if let Some((kind, origin)) = self.request_input(u) {
-            return Some(Taint {
-                kind,
-                origin,
-                vars: Vec::new(),
-                via: Vec::new(),
-            });
-        }
         let d = depth + 1;
+        if let Some(call) = as_call(u) {
+            return self.call_taint(call, u.span(), d);
+        }
+        if let Some(kind) = self.member_input(u) {
+            return Some(Taint::read(kind, u.span()));
+        }
         match u {
             Expression::Identifier(id) => {
                 let mut t = self.lookup(id.name.as_str())?.taint.clone()?;
@@ -179,33 +158,72 @@ impl<'a> Extractor<'a> {
             }
             Expression::ComputedMemberExpression(m) => self.taint_of(&m.object, d),
             _ => {
-                if let Some(call) = as_call(u) {
-                    let numeric = self.with_path(&call.callee, |callee| {
-                        callee.is_some_and(|c| {
-                            NUMERIC_CONVERSIONS.contains(&c) || c.starts_with("Math.")
-                        })
-                    });
-                    if numeric {
-                        // A number cannot carry a URL or SQL text.
-                        return None;
-                    }
-                    if let Some((recv, _)) = method_call(call)
-                        && let Some(t) = self.taint_of(recv, d)
-                    {
-                        return Some(t);
-                    }
-                    let mut t = call
-                        .arguments
-                        .iter()
-                        .filter_map(|a| a.as_expression())
-                        .find_map(|x| self.taint_of(x, d))?;
-                    t.via.push((expr::callee_text(call), call.callee.span()));
-                    return Some(t);
-                }
                 let (obj, _, _) = member_parts(u)?;
                 self.taint_of(obj, d)
             }
         }
+    }
+
+    /// [`Extractor::taint_of`] for a call (spanning `span`): request input
+    /// it reads, or input carried by its receiver or its arguments.
+    fn call_taint(
+        &self,
+        call: &CallExpression<'a>,
+        span: oxc_span::Span,
+        d: usize,
+    ) -> Option<Taint> {
+        let member = method_call(call);
+        // The callee's path answers all that its name says; the receiver's
+        // path is the same text without `.method`.
+        let (input, numeric, from_entries, receiver_read) =
+            self.with_path(&call.callee, |callee| {
+                let numeric = callee
+                    .is_some_and(|c| NUMERIC_CONVERSIONS.contains(&c) || c.starts_with("Math."));
+                let from_entries = callee == Some("Object.fromEntries");
+                let receiver = member.zip(callee).and_then(|((recv, m), c)| {
+                    let recv_path = c.strip_suffix(m)?.strip_suffix('.')?;
+                    Some(method_input(call, recv, m, last_segment(recv_path)))
+                });
+                (
+                    receiver.flatten(),
+                    numeric,
+                    from_entries,
+                    receiver.is_some(),
+                )
+            });
+        // A receiver whose own path could not be cut from the callee's.
+        let input = match member {
+            Some((recv, m)) if !receiver_read => self.with_path(recv, |recv_path| {
+                method_input(call, recv, m, recv_path.map(last_segment).unwrap_or(""))
+            }),
+            _ => input,
+        };
+        if let Some(kind) = input {
+            return Some(Taint::read(kind, span));
+        }
+        if from_entries
+            && arg(&call.arguments, 0)
+                .and_then(path_text)
+                .is_some_and(|p| p.ends_with("searchParams"))
+        {
+            return Some(Taint::read(InputKind::Query, span));
+        }
+        if numeric {
+            // A number cannot carry a URL or SQL text.
+            return None;
+        }
+        if let Some((recv, _)) = member
+            && let Some(t) = self.taint_of(recv, d)
+        {
+            return Some(t);
+        }
+        let mut t = call
+            .arguments
+            .iter()
+            .filter_map(|a| a.as_expression())
+            .find_map(|x| self.taint_of(x, d))?;
+        t.via.push((expr::callee_text(call), call.callee.span()));
+        Some(t)
     }
 
     fn url_source(&self, e: &'a Expression<'a>, depth: usize) -> UrlSource {

@@ -1128,3 +1128,48 @@ export function handler(items, url) {
 fn builtin_calls_are_sorted_for_binary_search() {
     assert!(BUILTIN_CALLS.windows(2).all(|w| w[0] < w[1]));
 }
+
+#[test]
+fn request_input_is_followed_through_calls_members_and_numbers() {
+    let src = r#"
+app.get('/p', async (c) => {
+  const params = Object.fromEntries(new URL(c.req.url).searchParams)
+  await fetch(params)
+  const trimmed = c.req.query('u').trim()
+  await fetch(trimmed)
+  await fetch(encodeURIComponent(c.req.param('p')))
+  const port = Number(c.req.query('port'))
+  await fetch(port)
+  await fetch(Math.max(c.req.query('n'), 1))
+  await fetch(c.req.raw.headers.get('x-target'))
+})
+export default {
+  async fetch(request) {
+    await fetch(request.query)
+    await fetch(request['content'])
+  },
+}
+"#;
+    let f = ts(src);
+    let kinds: Vec<Option<InputKind>> = f
+        .fetches
+        .iter()
+        .map(|fx| match fx.url {
+            UrlSource::RequestInput { kind, .. } => Some(kind),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            Some(InputKind::Query),
+            Some(InputKind::Query),
+            Some(InputKind::Param),
+            None,
+            None,
+            Some(InputKind::Header),
+            Some(InputKind::Query),
+            Some(InputKind::Body),
+        ]
+    );
+}

@@ -52,6 +52,18 @@ pub(super) struct Taint {
     pub via: Vec<(String, oxc_span::Span)>,
 }
 
+impl Taint {
+    /// Input read right here, through no local or call yet.
+    pub(super) fn read(kind: InputKind, origin: oxc_span::Span) -> Self {
+        Taint {
+            kind,
+            origin,
+            vars: Vec::new(),
+            via: Vec::new(),
+        }
+    }
+}
+
 /// Whether a local holds the request's Origin.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum OriginBinding {
