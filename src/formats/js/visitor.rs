@@ -426,14 +426,18 @@ impl<'a> Extractor<'a> {
         }
         // References let rules follow the module-level constants a function
         // uses: a function's own parameters and locals are not those.
-        let module_scope = ctx.id == MODULE_SCOPE;
+        // Most reads in a function are of its own locals: leaving those out
+        // first leaves little to sort.
+        if ctx.id != MODULE_SCOPE {
+            let bindings = &ctx.bindings;
+            ctx.refs.retain(|name| !bindings.contains_key(name));
+        }
         ctx.refs.sort_unstable();
         ctx.refs.dedup();
         if let Some(f) = self.facts.functions.get_mut(ctx.id) {
             f.references = ctx
                 .refs
                 .iter()
-                .filter(|name| module_scope || !ctx.bindings.contains_key(name))
                 .map(|name| CompactString::from(*name))
                 .collect();
         }
@@ -956,9 +960,13 @@ impl<'a> Extractor<'a> {
 
 /// `origin`, `requestOrigin`, `originHeader`, but not `allowedOrigin`.
 fn is_origin_param_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    (lower == "origin" || lower.ends_with("origin") || lower.starts_with("origin"))
-        && !lower.contains("allow")
+    // Asked for every parameter of every function: no lower-cased copy.
+    let bytes = name.as_bytes();
+    let origin = b"origin".len();
+    let names_origin = bytes.len() >= origin
+        && (bytes[..origin].eq_ignore_ascii_case(b"origin")
+            || bytes[bytes.len() - origin..].eq_ignore_ascii_case(b"origin"));
+    names_origin && !bytes.windows(5).any(|w| w.eq_ignore_ascii_case(b"allow"))
 }
 
 impl<'a> Visit<'a> for Extractor<'a> {
@@ -1221,5 +1229,33 @@ impl<'a> Extractor<'a> {
             return unwrap(init);
         }
         u
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_origin_param_name;
+
+    #[test]
+    fn origin_parameters_are_named_for_the_origin_but_not_an_allowlist() {
+        for name in [
+            "origin",
+            "Origin",
+            "requestOrigin",
+            "ORIGIN_HEADER",
+            "originHeader",
+        ] {
+            assert!(is_origin_param_name(name), "{name}");
+        }
+        for name in [
+            "",
+            "orig",
+            "allowedOrigin",
+            "originAllowlist",
+            "ALLOW_ORIGIN",
+            "source",
+        ] {
+            assert!(!is_origin_param_name(name), "{name}");
+        }
     }
 }
