@@ -176,10 +176,13 @@ impl<'a> Extractor<'a> {
 
     /// Whether a local initialised with `init` holds the request Origin.
     pub(super) fn origin_binding(&self, init: &'a Expression<'a>) -> Option<OriginBinding> {
-        match self.header_value(init) {
-            HeaderValue::CheckedOrigin => Some(OriginBinding::Checked),
-            _ => self.origin_of(init, 0).map(|(_, s)| OriginBinding::Raw(s)),
+        // Runs for every declaration: a string literal (a header value of
+        // its own, copied out by `header_value`) is never a checked origin.
+        let literal = string_value(unwrap_await(init)).is_some();
+        if !literal && matches!(self.header_value(init), HeaderValue::CheckedOrigin) {
+            return Some(OriginBinding::Checked);
         }
+        self.origin_of(init, 0).map(|(_, s)| OriginBinding::Raw(s))
     }
 
     fn mentions_origin(&self, e: &'a Expression<'a>) -> bool {

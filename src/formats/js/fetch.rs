@@ -130,7 +130,7 @@ impl<'a> Extractor<'a> {
         }
         match u {
             Expression::Identifier(id) => {
-                let mut t = self.lookup(id.name.as_str())?.taint.clone()?;
+                let mut t = self.lookup(id.name.as_str())?.taint.as_deref().cloned()?;
                 t.vars.push(id.name.to_string());
                 Some(t)
             }

@@ -97,7 +97,8 @@ pub(super) struct Binding<'a> {
     /// It is the env object itself (`const e = c.env`).
     pub env_object: Option<EnvSource>,
     /// It holds request input.
-    pub taint: Option<Taint>,
+    /// (Boxed: few locals hold input, and every binding is moved around.)
+    pub taint: Option<Box<Taint>>,
     /// It holds the request Origin.
     pub origin: Option<OriginBinding>,
     /// It holds `url.pathname`.
@@ -652,12 +653,7 @@ impl<'a> Extractor<'a> {
                             Some("content" | "body") => Some(InputKind::Body),
                             _ => None,
                         };
-                        binding.taint = input.map(|kind| Taint {
-                            kind,
-                            origin: prop.span,
-                            vars: Vec::new(),
-                            via: Vec::new(),
-                        });
+                        binding.taint = input.map(|kind| Box::new(Taint::read(kind, prop.span)));
                         for b in prop.value.get_binding_identifiers() {
                             let mut copy = Binding::new(BindKind::Param, None);
                             copy.taint = binding.taint.clone();
@@ -757,7 +753,7 @@ impl<'a> Extractor<'a> {
                 if let Some(init) = init {
                     b.env = self.env_alias_of(init);
                     b.env_object = self.env_base(init).map(|(_, s)| s);
-                    b.taint = self.taint_of(init, 0);
+                    b.taint = self.taint_of(init, 0).map(Box::new);
                     b.origin = self.origin_binding(init);
                     b.path_alias = self.is_pathname(init);
                     b.method_alias = self.is_method_expr(init);
@@ -779,7 +775,7 @@ impl<'a> Extractor<'a> {
             }
             BindingPattern::ObjectPattern(pat) => {
                 let base = init.and_then(|i| self.env_base(i));
-                let taint = init.and_then(|i| self.taint_of(i, 0));
+                let taint = init.and_then(|i| self.taint_of(i, 0)).map(Box::new);
                 for prop in &pat.properties {
                     let key_name = expr::key_name(&prop.key).map(|k| k.into_owned());
                     let target = match &prop.value {
@@ -829,7 +825,7 @@ impl<'a> Extractor<'a> {
                 }
             }
             other => {
-                let taint = init.and_then(|i| self.taint_of(i, 0));
+                let taint = init.and_then(|i| self.taint_of(i, 0)).map(Box::new);
                 for id in other.get_binding_identifiers() {
                     let mut b = Binding::new(kind, None);
                     b.taint = taint.clone();
@@ -855,7 +851,7 @@ impl<'a> Extractor<'a> {
                     );
                 }
                 self.note_sql_context(&a.right, UseCtx::Bind(name));
-                let taint = self.taint_of(&a.right, 0);
+                let taint = self.taint_of(&a.right, 0).map(Box::new);
                 if let Some(b) = self.lookup_mut(name) {
                     b.assigns.push(&a.right);
                     if taint.is_some() {
