@@ -364,7 +364,7 @@ impl<'a> Extractor<'a> {
                                 FunctionKind::Expression
                             };
                         let fid = self.function_id(fs, kind);
-                        self.cors_callbacks.insert(key(fs));
+                        self.scratch.cors_callbacks.insert(key(fs));
                         pending = Some((fid, self.callback_returns_param(&p.value)));
                         CorsOrigin::Function {
                             function: fid,

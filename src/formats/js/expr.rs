@@ -320,6 +320,18 @@ pub(super) fn contains_any_ignore_ascii_case(haystack: &str, needles: &[&str]) -
     needles.iter().any(|n| lower.contains(n))
 }
 
+/// Whether `text` starts with `prefix`, ignoring ASCII case.
+pub(super) fn starts_with_ignore_ascii_case(text: &str, prefix: &str) -> bool {
+    text.len() >= prefix.len()
+        && text.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
+/// Whether `text` ends with `suffix`, ignoring ASCII case.
+pub(super) fn ends_with_ignore_ascii_case(text: &str, suffix: &str) -> bool {
+    text.len() >= suffix.len()
+        && text.as_bytes()[text.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+}
+
 /// A call's callee text with its last segment found once: every handler of
 /// a call (SQL, CORS, cookies, responses, ...) asks for it.
 #[derive(Clone, Copy)]

@@ -74,9 +74,9 @@ fn method_input<'a>(
 /// Request-like receiver names (`request.json()`, `req.formData()`, `c.req.raw`).
 fn is_request_name(name: &str) -> bool {
     // Asked for most calls and members of a file: no lower-cased copy.
-    let ends_with_request = name.len() >= "request".len()
-        && name.as_bytes()[name.len() - "request".len()..].eq_ignore_ascii_case(b"request");
-    ends_with_request || name.eq_ignore_ascii_case("req") || name.eq_ignore_ascii_case("raw")
+    expr::ends_with_ignore_ascii_case(name, "request")
+        || name.eq_ignore_ascii_case("req")
+        || name.eq_ignore_ascii_case("raw")
 }
 
 /// `scheme://host` when the literal prefix fixes both and the host ends
@@ -173,34 +173,20 @@ impl<'a> Extractor<'a> {
         d: usize,
     ) -> Option<Taint> {
         let member = method_call(call);
-        // The callee's path answers all that its name says; the receiver's
-        // path is the same text without `.method`.
-        let (input, numeric, from_entries, receiver_read) =
-            self.with_path(&call.callee, |callee| {
-                let numeric = callee
-                    .is_some_and(|c| NUMERIC_CONVERSIONS.contains(&c) || c.starts_with("Math."));
-                let from_entries = callee == Some("Object.fromEntries");
-                let receiver = member.zip(callee).and_then(|((recv, m), c)| {
-                    let recv_path = c.strip_suffix(m)?.strip_suffix('.')?;
-                    Some(method_input(call, recv, m, last_segment(recv_path)))
-                });
-                (
-                    receiver.flatten(),
-                    numeric,
-                    from_entries,
-                    receiver.is_some(),
-                )
-            });
-        // A receiver whose own path could not be cut from the callee's.
-        let input = match member {
-            Some((recv, m)) if !receiver_read => self.with_path(recv, |recv_path| {
+        let input = member.and_then(|(recv, m)| {
+            self.with_path(recv, |recv_path| {
                 method_input(call, recv, m, recv_path.map(last_segment).unwrap_or(""))
-            }),
-            _ => input,
-        };
+            })
+        });
         if let Some(kind) = input {
             return Some(Taint::read(kind, span));
         }
+        // The callee's path, written once, says the rest.
+        let (numeric, from_entries) = self.with_path(&call.callee, |callee| {
+            let numeric =
+                callee.is_some_and(|c| NUMERIC_CONVERSIONS.contains(&c) || c.starts_with("Math."));
+            (numeric, callee == Some("Object.fromEntries"))
+        });
         if from_entries
             && arg(&call.arguments, 0)
                 .and_then(path_text)

@@ -143,7 +143,7 @@ impl<'a> Extractor<'a> {
     /// The instance created by `root` (a router constructor), creating it.
     fn instance_for(&mut self, root: &'a Expression<'a>, kind: RouterKind) -> usize {
         let k = key(root.span());
-        if let Some(&id) = self.instances.get(&k) {
+        if let Some(&id) = self.scratch.instances.get(&k) {
             return id;
         }
         let id = self.facts.routers.len();
@@ -180,7 +180,7 @@ impl<'a> Extractor<'a> {
             before,
             function: self.cur_id(),
         });
-        self.instances.insert(k, id);
+        self.scratch.instances.insert(k, id);
         id
     }
 
@@ -232,7 +232,7 @@ impl<'a> Extractor<'a> {
                 before: Vec::new(),
                 function: self.cur_id(),
             });
-            self.instances.insert(key(unwrap(init).span()), id);
+            self.scratch.instances.insert(key(unwrap(init).span()), id);
             self.router_names.insert(name, id);
         } else {
             self.router_names.insert(name, parent);
@@ -251,7 +251,7 @@ impl<'a> Extractor<'a> {
                 _ => {
                     if let Some(e) = a.as_expression() {
                         if let Some(fs) = super::expr::function_span(e) {
-                            self.handler_fns.insert(key(fs));
+                            self.scratch.handler_fns.insert(key(fs));
                         }
                         let v = self.value_ref(e);
                         out.push(Spanned::new(v, sp(e.span())));

@@ -625,7 +625,7 @@ impl<'a> Extractor<'a> {
         let mut cur = b;
         let mut leftmost = None;
         for _ in 0..100_000 {
-            self.concat_seen.insert(key(cur.span));
+            self.scratch.concat_seen.insert(key(cur.span));
             rights.push(&cur.right);
             match unwrap(&cur.left) {
                 Expression::BinaryExpression(inner)
@@ -1094,7 +1094,10 @@ impl<'a> Extractor<'a> {
 
     pub(super) fn sql_on_template(&mut self, t: &'a TemplateLiteral<'a>) {
         let k = key(t.span);
-        if t.expressions.is_empty() || self.tagged.contains(&k) || self.sql_covered.contains(&k) {
+        if t.expressions.is_empty()
+            || self.scratch.tagged.contains(&k)
+            || self.scratch.sql_covered.contains(&k)
+        {
             return;
         }
         let text = template_preview(t);
@@ -1115,7 +1118,8 @@ impl<'a> Extractor<'a> {
     }
 
     pub(super) fn sql_on_binary(&mut self, b: &'a BinaryExpression<'a>) {
-        if b.operator != BinaryOperator::Addition || self.concat_seen.contains(&key(b.span)) {
+        if b.operator != BinaryOperator::Addition || self.scratch.concat_seen.contains(&key(b.span))
+        {
             return;
         }
         let operands = self.concat_operands(b);
@@ -1151,7 +1155,7 @@ impl<'a> Extractor<'a> {
         };
         for o in &operands {
             if let Expression::TemplateLiteral(t) = unwrap(o) {
-                self.sql_covered.insert(key(t.span));
+                self.scratch.sql_covered.insert(key(t.span));
             }
         }
         self.push_sql_string(b.span, SqlStringKind::Concatenation, off, &text, imported);

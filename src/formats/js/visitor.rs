@@ -203,10 +203,8 @@ pub(super) struct Extractor<'a> {
     pub stack: Vec<FnCtx<'a>>,
     /// Finished contexts, kept for their allocations.
     spare_ctxs: Vec<FnCtx<'a>>,
-    pub fn_ids: FxHashMap<Key, FunctionId>,
-    pub hints: FxHashMap<Key, Hint>,
-    /// Router instances by creating expression.
-    pub instances: FxHashMap<Key, InstanceId>,
+    /// The working sets that borrow nothing from the file.
+    pub scratch: Scratch,
     /// Router instances by variable name (file-wide; latest wins).
     pub router_names: HashMap<&'a str, InstanceId>,
     /// Sort key of each route (call start, method-name start).
@@ -215,19 +213,9 @@ pub(super) struct Extractor<'a> {
     pub open_branches: Vec<(usize, oxc_span::Span)>,
     /// Method-only conditions enclosing later path branches.
     pub method_scopes: Vec<(Vec<String>, oxc_span::Span)>,
-    /// `cors({ origin: fn })` callbacks, by span.
-    pub cors_callbacks: FxHashSet<Key>,
-    /// Inline route handlers/middleware, by span.
-    pub handler_fns: FxHashSet<Key>,
     /// (cors index, callback id, callback returns its parameter).
     pub pending_cors: Vec<(usize, FunctionId, bool)>,
     pub contexts: FxHashMap<Key, UseCtx<'a>>,
-    /// `+` nodes already handled as part of a longer chain.
-    pub concat_seen: FxHashSet<Key>,
-    /// Template literals that are the quasi of a tagged template.
-    pub tagged: FxHashSet<Key>,
-    /// Spans already reported as SQL-looking strings (parts of a reported chain).
-    pub sql_covered: FxHashSet<Key>,
     pub class_names: Vec<Option<String>>,
     pub decl_kinds: Vec<VariableDeclarationKind>,
     /// Node budget of the current bounded evaluation (see `sql.rs`).
@@ -239,10 +227,6 @@ pub(super) struct Extractor<'a> {
     /// call's end: `fetch` guard detection looks for earlier calls that
     /// mention the URL (`isPublicUrl(new URL(target).hostname)`).
     pub call_args: Vec<(FunctionId, u32, &'a [Argument<'a>])>,
-    /// Buffer for the callee text of the call being entered.
-    callee_text: String,
-    /// Buffer for [`Extractor::with_path`] (empty while lent out).
-    path_text: Cell<String>,
     depth: usize,
     too_deep: Option<u32>,
 }
@@ -251,16 +235,25 @@ pub(super) struct Extractor<'a> {
 /// parse thread from one file to the next: allocating and growing them
 /// again for every file cost more than clearing them.
 #[derive(Default)]
-struct Scratch {
-    fn_ids: FxHashMap<Key, FunctionId>,
-    hints: FxHashMap<Key, Hint>,
-    instances: FxHashMap<Key, InstanceId>,
-    cors_callbacks: FxHashSet<Key>,
-    handler_fns: FxHashSet<Key>,
-    concat_seen: FxHashSet<Key>,
-    tagged: FxHashSet<Key>,
-    sql_covered: FxHashSet<Key>,
+pub(super) struct Scratch {
+    pub fn_ids: FxHashMap<Key, FunctionId>,
+    pub hints: FxHashMap<Key, Hint>,
+    /// Router instances by creating expression.
+    pub instances: FxHashMap<Key, InstanceId>,
+    /// `cors({ origin: fn })` callbacks, by span.
+    pub cors_callbacks: FxHashSet<Key>,
+    /// Inline route handlers/middleware, by span.
+    pub handler_fns: FxHashSet<Key>,
+    /// `+` nodes already handled as part of a longer chain.
+    pub concat_seen: FxHashSet<Key>,
+    /// Template literals that are the quasi of a tagged template.
+    pub tagged: FxHashSet<Key>,
+    /// Spans already reported as SQL-looking strings (parts of a reported chain).
+    pub sql_covered: FxHashSet<Key>,
+    /// Buffer for the callee text of the call being entered.
     callee_text: String,
+    /// Buffer for [`Extractor::with_path`] (empty while lent out).
+    path_text: Cell<String>,
 }
 
 impl Scratch {
@@ -278,6 +271,7 @@ impl Scratch {
         self.tagged.clear();
         self.sql_covered.clear();
         self.callee_text.clear();
+        self.path_text.get_mut().clear();
     }
 
     fn worth_keeping(&self) -> bool {
@@ -314,33 +308,23 @@ impl<'a> Extractor<'a> {
             program.span,
             None,
         ));
-        let scratch = SCRATCH.with(Cell::take).unwrap_or_default();
         let mut ex = Extractor {
             src,
             facts,
             stack: vec![FnCtx::new(MODULE_SCOPE, program.span.end)],
             spare_ctxs: Vec::new(),
-            fn_ids: scratch.fn_ids,
-            hints: scratch.hints,
-            instances: scratch.instances,
+            scratch: SCRATCH.with(Cell::take).unwrap_or_default(),
             router_names: HashMap::default(),
             route_order: Vec::new(),
             open_branches: Vec::new(),
             method_scopes: Vec::new(),
-            cors_callbacks: scratch.cors_callbacks,
-            handler_fns: scratch.handler_fns,
             pending_cors: Vec::new(),
             contexts: FxHashMap::default(),
-            concat_seen: scratch.concat_seen,
-            tagged: scratch.tagged,
-            sql_covered: scratch.sql_covered,
             class_names: Vec::new(),
             decl_kinds: Vec::new(),
             fuel: Cell::new(0),
             assumed_imports: RefCell::new(None),
             call_args: Vec::new(),
-            callee_text: scratch.callee_text,
-            path_text: Cell::new(String::new()),
             depth: 0,
             too_deep: None,
         };
@@ -356,27 +340,13 @@ impl<'a> Extractor<'a> {
         while let Some(ctx) = ex.stack.pop() {
             ex.finish_ctx(ctx);
         }
-        let mut scratch = ex.take_scratch();
+        let mut scratch = std::mem::take(&mut ex.scratch);
         let facts = ex.finish();
         if scratch.worth_keeping() {
             scratch.clear();
             SCRATCH.with(|kept| kept.set(Some(scratch)));
         }
         Ok(facts)
-    }
-
-    fn take_scratch(&mut self) -> Scratch {
-        Scratch {
-            fn_ids: std::mem::take(&mut self.fn_ids),
-            hints: std::mem::take(&mut self.hints),
-            instances: std::mem::take(&mut self.instances),
-            cors_callbacks: std::mem::take(&mut self.cors_callbacks),
-            handler_fns: std::mem::take(&mut self.handler_fns),
-            concat_seen: std::mem::take(&mut self.concat_seen),
-            tagged: std::mem::take(&mut self.tagged),
-            sql_covered: std::mem::take(&mut self.sql_covered),
-            callee_text: std::mem::take(&mut self.callee_text),
-        }
     }
 
     fn finish(mut self) -> JsFacts {
@@ -483,7 +453,7 @@ impl<'a> Extractor<'a> {
     /// The id of the function at `span`, creating its entry (with the current
     /// function as parent) if it has not been seen yet.
     pub(super) fn function_id(&mut self, span: oxc_span::Span, kind: FunctionKind) -> FunctionId {
-        if let Some(&id) = self.fn_ids.get(&key(span)) {
+        if let Some(&id) = self.scratch.fn_ids.get(&key(span)) {
             return id;
         }
         let id = self.facts.functions.len();
@@ -491,7 +461,7 @@ impl<'a> Extractor<'a> {
         self.facts
             .functions
             .push(new_function(id, kind, span, Some(parent)));
-        self.fn_ids.insert(key(span), id);
+        self.scratch.fn_ids.insert(key(span), id);
         id
     }
 
@@ -597,7 +567,7 @@ impl<'a> Extractor<'a> {
     ) {
         let parent = self.cur_id();
         let id = self.function_id(span, kind);
-        let hint = self.hints.remove(&key(span)).unwrap_or_default();
+        let hint = self.scratch.hints.remove(&key(span)).unwrap_or_default();
         {
             let f = &mut self.facts.functions[id];
             f.parent = Some(parent);
@@ -622,8 +592,8 @@ impl<'a> Extractor<'a> {
             }
         }
         let mut ctx = FnCtx::reuse(&mut self.spare_ctxs, id, span.end);
-        let cors_callback = self.cors_callbacks.contains(&key(span));
-        let is_handler = self.handler_fns.contains(&key(span));
+        let cors_callback = self.scratch.cors_callbacks.contains(&key(span));
+        let is_handler = self.scratch.handler_fns.contains(&key(span));
         for (i, p) in params.items.iter().enumerate() {
             match &p.pattern {
                 BindingPattern::BindingIdentifier(b) => {
@@ -699,7 +669,7 @@ impl<'a> Extractor<'a> {
     }
 
     fn set_hint(&mut self, span: oxc_span::Span, hint: Hint) {
-        self.hints.insert(key(span), hint);
+        self.scratch.hints.insert(key(span), hint);
     }
 
     // -- declarations and assignments -------------------------------------
@@ -924,7 +894,7 @@ impl<'a> Extractor<'a> {
 
     fn enter_call(&mut self, call: &'a CallExpression<'a>) {
         // The text buffer is reused from call to call.
-        let mut callee = std::mem::take(&mut self.callee_text);
+        let mut callee = std::mem::take(&mut self.scratch.callee_text);
         self.record_call(&call.callee, &call.arguments, call.span, false, &mut callee);
         let text = expr::Callee::new(&callee);
         let member = expr::member_parts(&call.callee);
@@ -936,16 +906,16 @@ impl<'a> Extractor<'a> {
         self.betterauth_on_call(call, text);
         self.responses_on_call(call, text);
         self.imports_on_call(call, text.text);
-        self.callee_text = callee;
+        self.scratch.callee_text = callee;
     }
 
     fn enter_new(&mut self, n: &'a NewExpression<'a>) {
-        let mut callee = std::mem::take(&mut self.callee_text);
+        let mut callee = std::mem::take(&mut self.scratch.callee_text);
         self.record_call(&n.callee, &n.arguments, n.span, true, &mut callee);
         let text = expr::Callee::new(&callee);
         self.sql_contexts_for_args(text, &n.arguments, true, None);
         self.responses_on_new(n, text);
-        self.callee_text = callee;
+        self.scratch.callee_text = callee;
     }
 
     fn enter_class(&mut self, c: &'a Class<'a>) {
@@ -957,12 +927,9 @@ impl<'a> Extractor<'a> {
 /// `origin`, `requestOrigin`, `originHeader`, but not `allowedOrigin`.
 fn is_origin_param_name(name: &str) -> bool {
     // Asked for every parameter of every function: no lower-cased copy.
-    let bytes = name.as_bytes();
-    let origin = b"origin".len();
-    let names_origin = bytes.len() >= origin
-        && (bytes[..origin].eq_ignore_ascii_case(b"origin")
-            || bytes[bytes.len() - origin..].eq_ignore_ascii_case(b"origin"));
-    names_origin && !bytes.windows(5).any(|w| w.eq_ignore_ascii_case(b"allow"))
+    (expr::starts_with_ignore_ascii_case(name, "origin")
+        || expr::ends_with_ignore_ascii_case(name, "origin"))
+        && !expr::contains_any_ignore_ascii_case(name, &["allow"])
 }
 
 impl<'a> Visit<'a> for Extractor<'a> {
@@ -1063,7 +1030,7 @@ impl<'a> Visit<'a> for Extractor<'a> {
             AstKind::TaggedTemplateExpression(t) => {
                 let raw = path_text(&t.tag).is_some_and(|p| p == "String.raw");
                 if !raw {
-                    self.tagged.insert(key(t.quasi.span));
+                    self.scratch.tagged.insert(key(t.quasi.span));
                 }
             }
             AstKind::TemplateLiteral(t) => self.sql_on_template(t),
@@ -1180,10 +1147,10 @@ impl Extractor<'_> {
     /// written into a buffer the walk reuses: the checks that only compare
     /// a path run for most calls and members of a file.
     pub(super) fn with_path<R>(&self, e: &Expression<'_>, f: impl FnOnce(Option<&str>) -> R) -> R {
-        let mut text = self.path_text.take();
+        let mut text = self.scratch.path_text.take();
         let written = expr::write_path(e, &mut text);
         let out = f(written.then_some(text.as_str()));
-        self.path_text.set(text);
+        self.scratch.path_text.set(text);
         out
     }
 
