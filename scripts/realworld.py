@@ -12,7 +12,9 @@ its findings to the verdicts by (code, path, line), and prints:
 - recall on the recorded misses (a miss counts as found when the binary now
   reports the same code on the same path within --tolerance lines);
 - the diff against the verdicts: new findings (no verdict yet), vanished ones
-  (a vanished tp is a true finding lost, flagged loudly), severity changes.
+  (a vanished tp is a true finding lost, flagged loudly, unless its `why`
+  starts with `dup:`: a repeat of a root cause reported elsewhere, which
+  issue 17 wants merged), severity changes.
 
 CI cannot reach GitHub, so this is a local tool: checkouts live outside the
 repository (default /work/realworld/checkouts, or --checkouts); a missing
@@ -44,6 +46,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--binary", help="preflight binary to run on every checkout")
+    src.add_argument("--validate", action="store_true", help="only check repos.json and the verdict files for consistency (no checkouts needed)")
     src.add_argument("--from-outputs", metavar="DIR", help="read saved <checkout>.json outputs instead of running a binary")
     p.add_argument("--repos", default=str(ROOT / "tests/realworld/repos.json"))
     p.add_argument("--verdicts", default=str(ROOT / "tests/realworld/verdicts"))
@@ -166,7 +169,7 @@ def fmt_pct(x: float | None) -> str:
 def score(results: list[dict], tolerance: int) -> dict:
     rules: dict[tuple, Counter] = defaultdict(Counter)
     per_repo = []
-    lost, fixed, new_all, sev_changes, moved = [], [], [], [], []
+    lost, merged, fixed, new_all, sev_changes, moved = [], [], [], [], [], []
     missed_total = missed_found = missed_norule = 0
     missed_found_list = []
     for res in results:
@@ -186,7 +189,12 @@ def score(results: list[dict], tolerance: int) -> dict:
             rc[(f["severity"], "unjudged")] += 1
             new_all.append((res["checkout"], f))
         for v in vanished:
-            (lost if v.get("verdict") == "tp" else fixed).append((res["checkout"], v))
+            if v.get("verdict") != "tp":
+                fixed.append((res["checkout"], v))
+            elif v.get("why", "").startswith("dup:"):
+                merged.append((res["checkout"], v))
+            else:
+                lost.append((res["checkout"], v))
             same = [f for f in new if f["code"] == v["code"] and f["path"] == v["path"]]
             if same:
                 moved.append((res["checkout"], v, same[0]))
@@ -209,7 +217,7 @@ def score(results: list[dict], tolerance: int) -> dict:
             "unjudged": sum(n for (s, v), n in rc.items() if v == "unjudged"),
             "new": len(new), "vanished": len(vanished),
         })
-    return {"rules": rules, "per_repo": per_repo, "lost": lost, "fixed": fixed, "new": new_all,
+    return {"rules": rules, "per_repo": per_repo, "lost": lost, "merged": merged, "fixed": fixed, "new": new_all,
             "sev_changes": sev_changes, "moved": moved, "missed_total": missed_total,
             "missed_found": missed_found, "missed_norule": missed_norule, "missed_found_list": missed_found_list}
 
@@ -247,6 +255,7 @@ def print_tables(s: dict, details: bool) -> None:
     print(f"\nrecall on recorded misses: {mf}/{mt} found" + (f" ({100 * mf / mt:.0f}%)" if mt else "")
           + f"; {s['missed_norule']} more misses have no rule (code \"-\")")
     print(f"diff vs verdicts: {len(s['new'])} new (unjudged), {len(s['fixed'])} vanished fp/unclear, "
+          f"{len(s['merged'])} vanished `dup:` tp (merged into their root cause), "
           f"{len(s['lost'])} vanished tp (TRUE FINDINGS LOST), {len(s['sev_changes'])} severity changes")
     if s["lost"]:
         print("\nTRUE FINDINGS LOST")
@@ -255,6 +264,7 @@ def print_tables(s: dict, details: bool) -> None:
     if details:
         for title, rows in (("new findings (no verdict)", [(co, f"{f['severity']} {f['code']} {f['path']}:{f['line']} {f['message'][:100]}") for co, f in s["new"]]),
                             ("vanished fp/unclear", [(co, f"{v['verdict']} {v['code']} {v['path']}:{v['line']}") for co, v in s["fixed"]]),
+                            ("vanished `dup:` tp", [(co, f"{v['code']} {v['path']}:{v['line']}") for co, v in s["merged"]]),
                             ("severity changes", [(co, f"{f['code']} {f['path']}:{f['line']} {v['severity']} -> {f['severity']} ({v['verdict']})") for co, f, v in s["sev_changes"]]),
                             ("moved? (vanished verdict with a new same-code finding on the same path)", [(co, f"{v['code']} {v['path']}:{v['line']} -> :{f['line']}") for co, v, f in s["moved"]]),
                             ("recorded misses now found", [(co, f"{m['code']} {m['path']}:{m['line']}") for co, m in s["missed_found_list"]])):
@@ -274,13 +284,77 @@ def to_json(s: dict) -> dict:
         "recall": {"found": s["missed_found"], "total": s["missed_total"], "no_rule": s["missed_norule"]},
         "new": [{"checkout": co, "code": f["code"], "path": f["path"], "line": f["line"], "severity": f["severity"]} for co, f in s["new"]],
         "vanished_tp": [{"checkout": co, **{k: v[k] for k in ("code", "path", "line")}} for co, v in s["lost"]],
+        "vanished_dup_tp": [{"checkout": co, **{k: v[k] for k in ("code", "path", "line")}} for co, v in s["merged"]],
         "vanished_other": [{"checkout": co, **{k: v[k] for k in ("code", "path", "line", "verdict")}} for co, v in s["fixed"]],
     }
+
+
+MAX_WHY = 400  # a reason, not an excerpt: the repositories' code stays out of this repository
+
+
+def validate(args: argparse.Namespace, repos: list[dict]) -> list[str]:
+    """Problems in repos.json and the verdict files, as messages."""
+    problems = []
+    seen = Counter(r["checkout"] for r in repos)
+    problems += [f"repos.json: checkout {c} listed {n} times" for c, n in seen.items() if n > 1]
+    for r in repos:
+        missing = [k for k in ("repo", "commit", "checkout") if not r.get(k)]
+        if missing:
+            problems.append(f"repos.json: {r} lacks {', '.join(missing)}")
+    vdir = Path(args.verdicts)
+    files = {f.stem: f for f in vdir.glob("*.json")} if vdir.exists() else {}
+    for r in repos:
+        f = files.get(r["checkout"])
+        if f is None:
+            problems.append(f"{r['checkout']}: no verdict file in {vdir}")
+            continue
+        try:
+            d = json.loads(f.read_text())
+        except json.JSONDecodeError as e:
+            problems.append(f"{f.name}: not JSON ({e})")
+            continue
+        if d.get("repo") != r["repo"]:
+            problems.append(f"{f.name}: repo {d.get('repo')!r} but repos.json says {r['repo']!r}")
+        if d.get("commit") != r["commit"]:
+            problems.append(f"{f.name}: commit {str(d.get('commit'))[:12]} but repos.json pins {r['commit'][:12]}")
+        keys: dict[tuple, set] = defaultdict(set)
+        for i, v in enumerate(d.get("verdicts", [])):
+            where = f"{f.name} verdicts[{i}]"
+            for k in ("code", "path", "line", "severity", "verdict", "why"):
+                if k not in v:
+                    problems.append(f"{where}: lacks `{k}`")
+            if v.get("verdict") not in JUDGED:
+                problems.append(f"{where}: verdict {v.get('verdict')!r} is not one of {', '.join(JUDGED)}")
+            if v.get("severity") not in SEVERITIES:
+                problems.append(f"{where}: severity {v.get('severity')!r}")
+            if len(v.get("why", "")) > MAX_WHY:
+                problems.append(f"{where}: `why` longer than {MAX_WHY} characters (keep code out)")
+            keys[(v.get("code"), v.get("path"), v.get("line"))].add(v.get("verdict"))
+        for i, v in enumerate(d.get("verdicts", [])):
+            # Findings sharing a line pair with verdicts in order; that is only ambiguous when they disagree.
+            if len(keys[(v.get("code"), v.get("path"), v.get("line"))]) > 1 and not v.get("match"):
+                problems.append(f"{f.name} verdicts[{i}]: shares code+path+line with a different verdict but has no `match`")
+        for i, m in enumerate(d.get("missed", [])):
+            for k in ("code", "path", "line", "why"):
+                if k not in m:
+                    problems.append(f"{f.name} missed[{i}]: lacks `{k}`")
+            if len(m.get("why", "")) > MAX_WHY:
+                problems.append(f"{f.name} missed[{i}]: `why` longer than {MAX_WHY} characters")
+    listed = {r["checkout"] for r in repos}
+    if not (args.only or args.set_name):
+        problems += [f"{name}.json: verdict file for a checkout not in repos.json" for name in sorted(set(files) - listed)]
+    return problems
 
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     repos = load_repos(args)
+    if args.validate:
+        problems = validate(args, repos)
+        for msg in problems:
+            print(msg)
+        print(f"{len(repos)} repositories, {len(problems)} problems")
+        return 1 if problems else 0
     if args.binary and not os.access(args.binary, os.X_OK):
         sys.exit(f"realworld: {args.binary} is not an executable file")
     if args.out:
