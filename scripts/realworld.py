@@ -7,7 +7,8 @@ a reviewer's verdict on each finding (tp / fp / unclear) and the true problems
 the tool missed. This script runs a preflight binary on every checkout, matches
 its findings to the verdicts by (code, path, line), and prints:
 
-- per rule and severity: findings, tp, fp, unclear, unjudged, precision tp/(tp+fp);
+- per rule and severity: findings, tp, fp, unclear, unjudged, precision tp/(tp+fp),
+  and how many of the tp are `dup:` (repeats of a root cause reported elsewhere);
 - per repository: findings by severity and error precision;
 - recall on the recorded misses (a miss counts as found when the binary now
   reports the same code on the same path within --tolerance lines);
@@ -181,6 +182,8 @@ def score(results: list[dict], tolerance: int) -> dict:
         rc = Counter()
         for f, v in pairs:
             rules[(f["code"], f["severity"])][verdict_of(v)] += 1
+            if verdict_of(v) == "tp" and v.get("why", "").startswith("dup:"):
+                rules[(f["code"], f["severity"])]["dup"] += 1
             rc[(f["severity"], verdict_of(v))] += 1
             if v.get("severity") and v["severity"] != f["severity"]:
                 sev_changes.append((res["checkout"], f, v))
@@ -231,14 +234,14 @@ def sev_totals(rules: dict) -> dict[str, Counter]:
 
 def print_tables(s: dict, details: bool) -> None:
     print("per rule (severity as reported now)")
-    print(f"  {'rule':8} {'severity':8} {'n':>4} {'tp':>4} {'fp':>4} {'uncl':>4} {'unj':>4} {'prec':>5}")
+    print(f"  {'rule':8} {'severity':8} {'n':>4} {'tp':>4} {'fp':>4} {'uncl':>4} {'unj':>4} {'prec':>5} {'dup':>4}")
     order = {sv: i for i, sv in enumerate(SEVERITIES)}
     for (code, sev), c in sorted(s["rules"].items(), key=lambda kv: (order.get(kv[0][1], 9), kv[0][0])):
-        n = sum(c.values())
-        print(f"  {code:8} {sev:8} {n:4} {c['tp']:4} {c['fp']:4} {c['unclear']:4} {c['unjudged']:4} {fmt_pct(precision(c['tp'], c['fp'])):>5}")
+        n = sum(c[k] for k in (*JUDGED, "unjudged"))
+        print(f"  {code:8} {sev:8} {n:4} {c['tp']:4} {c['fp']:4} {c['unclear']:4} {c['unjudged']:4} {fmt_pct(precision(c['tp'], c['fp'])):>5} {c['dup']:4}")
     print("\nby severity")
     for sev, c in sorted(sev_totals(s["rules"]).items(), key=lambda kv: order.get(kv[0], 9)):
-        n = sum(c.values())
+        n = sum(c[k] for k in (*JUDGED, "unjudged"))
         print(f"  {sev:8} n={n:<4} tp={c['tp']:<4} fp={c['fp']:<4} unclear={c['unclear']:<3} unjudged={c['unjudged']:<4} precision={fmt_pct(precision(c['tp'], c['fp'])).strip()}")
     print("\nper repository")
     print(f"  {'checkout':48} {'n':>4} {'err':>4} {'warn':>4} {'info':>4} {'err tp/fp/?':>12} {'err prec':>8} {'new':>4} {'gone':>4}")
@@ -275,7 +278,7 @@ def print_tables(s: dict, details: bool) -> None:
 
 
 def to_json(s: dict) -> dict:
-    rules = [{"code": code, "severity": sev, **{k: c[k] for k in (*JUDGED, "unjudged")},
+    rules = [{"code": code, "severity": sev, **{k: c[k] for k in (*JUDGED, "unjudged", "dup")},
               "precision": precision(c["tp"], c["fp"])} for (code, sev), c in sorted(s["rules"].items())]
     return {
         "rules": rules,
