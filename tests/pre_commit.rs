@@ -162,7 +162,12 @@ fn the_hook_fails_on_a_planted_violation_and_passes_on_a_clean_tree() {
     git(&project, &["commit", "-q", "-m", "planted"]);
 
     let home = temp.path().join("pre-commit-home");
+    let started = std::time::Instant::now();
     let out = try_repo(&pre_commit, &hook_repo, &project, &home);
+    eprintln!(
+        "source hook, first run (cargo install included): {} s",
+        started.elapsed().as_secs()
+    );
     let log = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -175,6 +180,8 @@ fn the_hook_fails_on_a_planted_violation_and_passes_on_a_clean_tree() {
     );
     assert!(log.contains("SEC001"), "{log}");
     assert!(log.contains("wrangler.toml:5:1"), "{log}");
+    // require_serial: one process for all files, so one summary.
+    assert_eq!(log.matches("preflight: 1 error").count(), 1, "{log}");
 
     std::fs::write(project.join("wrangler.toml"), CLEAN_TOML).unwrap();
     git(&project, &["commit", "-q", "-am", "clean"]);
