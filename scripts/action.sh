@@ -384,7 +384,7 @@ pr_additions() {
 run() {
   PREFLIGHT_BIN="${PREFLIGHT_BIN:-preflight}"
   local path="${INPUT_PATH:-.}"
-  local fail_on="${INPUT_FAIL_ON:-warning}"
+  local fail_on="${INPUT_FAIL_ON:-error}"
   local sarif="${INPUT_SARIF_FILE:-}"
   local config_from="${INPUT_CONFIG_FROM:-auto}"
   case "$fail_on" in

@@ -84,8 +84,9 @@ pub struct CheckArgs {
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
     pub ignore: Vec<String>,
 
-    /// The lowest severity that makes the exit code 1.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    /// The lowest severity that makes the exit code 1 (warnings are shown
+    /// but do not fail by default).
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
 
     /// Hide the findings recorded in FILE (see --write-baseline).

@@ -95,6 +95,22 @@ fn exit_codes_follow_fail_on() {
     let clean = project(&[("wrangler.toml", CLEAN_TOML)]);
     preflight().arg("check").arg(clean.path()).assert().code(0);
     preflight().arg("check").arg(bad.path()).assert().code(1);
+    // Warnings are shown but fail only when asked (the default is error).
+    let warned = project(&[
+        ("wrangler.toml", CLEAN_TOML),
+        (
+            "src/index.ts",
+            "export default { async fetch(req, env) { return new Response(env.SOME_TOKEN) } }\n",
+        ),
+    ]);
+    let out = preflight().arg("check").arg(warned.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("SEC009"));
+    preflight()
+        .args(["check", "--fail-on", "warning"])
+        .arg(warned.path())
+        .assert()
+        .code(1);
     preflight()
         .args(["check", "--fail-on", "never"])
         .arg(bad.path())
