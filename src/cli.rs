@@ -106,6 +106,43 @@ pub struct CheckArgs {
     /// repository root when scanning a subdirectory for code scanning).
     #[arg(long, value_name = "DIR")]
     pub relative_to: Option<PathBuf>,
+
+    /// Print the number of findings per rule instead of the findings
+    /// (with --format human, concise or json).
+    #[arg(long)]
+    pub statistics: bool,
+
+    /// Also write the report in FORMAT to FILE, from the same scan
+    /// (repeatable: `--report sarif:out.sarif --report markdown:out.md`).
+    #[arg(long, value_name = "FORMAT:FILE", value_parser = parse_report)]
+    pub report: Vec<ReportSpec>,
+}
+
+/// One `--report FORMAT:FILE`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportSpec {
+    pub format: OutputFormat,
+    pub path: PathBuf,
+}
+
+fn parse_report(spec: &str) -> Result<ReportSpec, String> {
+    let (format, path) = spec
+        .split_once(':')
+        .ok_or_else(|| "expected FORMAT:FILE, e.g. sarif:preflight.sarif".to_string())?;
+    let format = OutputFormat::from_str(format, true).map_err(|_| {
+        let names: Vec<String> = OutputFormat::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_string()))
+            .collect();
+        format!("unknown format `{format}` (one of {})", names.join(", "))
+    })?;
+    if path.is_empty() {
+        return Err(format!("no file after `{spec}`"));
+    }
+    Ok(ReportSpec {
+        format,
+        path: PathBuf::from(path),
+    })
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -118,6 +155,8 @@ pub enum OutputFormat {
     Github,
     /// A Markdown report for `$GITHUB_STEP_SUMMARY` or a PR comment.
     Markdown,
+    /// One line per finding: `path:line:col: CODE message`.
+    Concise,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -39,6 +39,7 @@ struct Target {
 
 pub fn check(args: &CheckArgs, color: bool) -> Result<i32, RunError> {
     let started = Instant::now();
+    check_outputs(args)?;
     let targets = targets(&args.paths)?;
     let relative_to = match &args.relative_to {
         Some(dir) => Some(canonical(dir)?),
@@ -50,9 +51,13 @@ pub fn check(args: &CheckArgs, color: bool) -> Result<i32, RunError> {
         let config = load_config(args, &target.root)?;
         let (project, findings) = analyze(&target.root, config, rules::all());
         let phase = crate::timing::Phase::start("report");
-        let snippets = match args.format {
-            OutputFormat::Human => report::Snippets::Keep,
-            _ => report::Snippets::Drop,
+        let human = std::iter::once(args.format)
+            .chain(args.report.iter().map(|r| r.format))
+            .any(|f| f == OutputFormat::Human);
+        let snippets = if human && !(args.statistics && args.report.is_empty()) {
+            report::Snippets::Keep
+        } else {
+            report::Snippets::Drop
         };
         let part = report::build(&project, findings, target.only.as_deref(), snippets);
         phase.end();
@@ -110,23 +115,68 @@ pub fn check(args: &CheckArgs, color: bool) -> Result<i32, RunError> {
     }
 
     let phase = crate::timing::Phase::start("render");
-    let rendered = match args.format {
-        OutputFormat::Human => report::human::render(&report, color),
+    for spec in &args.report {
+        write_report(&report, spec.format, false, Some(&spec.path))?;
+    }
+    if args.statistics {
+        let text = match args.format {
+            OutputFormat::Json => report::statistics::render_json(&report),
+            _ => report::statistics::render_human(&report),
+        };
+        write_output(args.output.as_deref(), &text)?;
+    } else {
+        write_report(&report, args.format, color, args.output.as_deref())?;
+    }
+    phase.end();
+    Ok(exit_code(&report, args.fail_on))
+}
+
+/// Rejects, before the scan, output options that cannot all be honoured.
+fn check_outputs(args: &CheckArgs) -> Result<(), RunError> {
+    if args.statistics
+        && !matches!(
+            args.format,
+            OutputFormat::Human | OutputFormat::Concise | OutputFormat::Json
+        )
+    {
+        return Err(RunError(
+            "--statistics works with --format human, concise or json; use --report for other formats"
+                .to_string(),
+        ));
+    }
+    let mut files: Vec<&Path> = args.output.iter().map(PathBuf::as_path).collect();
+    for spec in &args.report {
+        if files.contains(&spec.path.as_path()) {
+            return Err(RunError(format!(
+                "{} is named by two reports (--output / --report)",
+                spec.path.display()
+            )));
+        }
+        files.push(&spec.path);
+    }
+    Ok(())
+}
+
+/// Renders `report` in `format` to `output` (stdout when `None`).
+fn write_report(
+    report: &Report,
+    format: OutputFormat,
+    color: bool,
+    output: Option<&Path>,
+) -> Result<(), RunError> {
+    let rendered = match format {
+        OutputFormat::Human => report::human::render(report, color),
         // JSON is the format of large reports: it is written as it is
         // serialized rather than built in memory first.
         OutputFormat::Json => {
-            write_with(args.output.as_deref(), |out| {
-                report::json::render_to(&report, out)
-            })?;
-            return Ok(exit_code(&report, args.fail_on));
+            return write_with(output, |out| report::json::render_to(report, out));
         }
-        OutputFormat::Sarif => report::sarif::render(&report),
-        OutputFormat::Github => report::github::render(&report),
-        OutputFormat::Markdown => report::markdown::render(&report),
+        OutputFormat::Sarif => report::sarif::render(report),
+        OutputFormat::Github => report::github::render(report),
+        OutputFormat::Markdown => report::markdown::render(report),
+        OutputFormat::Concise => report::concise::render(report),
     };
-    phase.end();
-    write_output(args.output.as_deref(), &rendered)?;
-    Ok(exit_code(&report, args.fail_on))
+    write_output(output, &rendered)
 }
 
 /// `preflight checklist`: a full check of one root, mapped onto the

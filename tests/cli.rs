@@ -103,7 +103,11 @@ fn exit_codes_follow_fail_on() {
             "export default { async fetch(req, env) { return new Response(env.SOME_TOKEN) } }\n",
         ),
     ]);
-    let out = preflight().arg("check").arg(warned.path()).output().unwrap();
+    let out = preflight()
+        .arg("check")
+        .arg(warned.path())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("SEC009"));
     preflight()
@@ -296,4 +300,126 @@ fn readme_rule_table_matches_the_registry() {
         table,
         "README rule table is stale: run `UPDATE_README=1 cargo test --test cli readme`"
     );
+}
+
+#[test]
+fn concise_prints_one_line_per_finding_and_a_summary() {
+    let bad = project(&[("wrangler.toml", INSECURE_TOML)]);
+    let out = preflight()
+        .args(["check", "--format", "concise", "--select", "SEC001"])
+        .arg(bad.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "wrangler.toml:5:1: SEC001 `ADMIN_KEY` is a secret but sits in `vars`, committed and \
+         deployed in clear text; even empty, deploying it overwrites the secret\n\
+         preflight: 1 error, 0 warnings, 0 info (0 suppressed, 0 skipped)\n"
+    );
+}
+
+#[test]
+fn statistics_count_findings_per_rule() {
+    let bad = project(&[
+        (
+            "wrangler.toml",
+            "name = \"api\"\nmain = \"src/index.ts\"\n\n[vars]\nADMIN_KEY = \"\"\nAPI_TOKEN = \"\"\n",
+        ),
+        (
+            "src/index.ts",
+            "export default { async fetch(req, env) { return new Response(env.SOME_TOKEN) } }\n",
+        ),
+    ]);
+    let out = preflight()
+        .args(["check", "--statistics", "--select", "SEC001,SEC009"])
+        .arg(bad.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the exit code still follows --fail-on"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "2  SEC001  error    secret-in-vars\n\
+         1  SEC009  warning  undeclared-secret\n\
+         preflight: 3 findings from 2 rules (0 suppressed, 0 skipped)\n"
+    );
+    let out = preflight()
+        .args([
+            "check",
+            "--statistics",
+            "--format",
+            "json",
+            "--select",
+            "SEC001,SEC009",
+        ])
+        .arg(bad.path())
+        .output()
+        .unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        rows,
+        serde_json::json!([
+            {"count": 2, "code": "SEC001", "name": "secret-in-vars", "severity": "error"},
+            {"count": 1, "code": "SEC009", "name": "undeclared-secret", "severity": "warning"}
+        ])
+    );
+    let out = preflight()
+        .args(["check", "--statistics", "--format", "sarif"])
+        .arg(bad.path())
+        .output()
+        .unwrap();
+    assert_usage_error(&out, "--statistics works with --format human");
+}
+
+#[test]
+fn reports_from_one_scan_match_the_single_format_runs() {
+    let bad = project(&[("wrangler.toml", INSECURE_TOML)]);
+    let out_dir = tempfile::tempdir().unwrap();
+    let sarif = out_dir.path().join("a.sarif");
+    let markdown = out_dir.path().join("a.md");
+    let out = preflight()
+        .args(["check", "--format", "github"])
+        .arg("--report")
+        .arg(format!("sarif:{}", sarif.display()))
+        .arg("--report")
+        .arg(format!("markdown:{}", markdown.display()))
+        .arg(bad.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("::error file=wrangler.toml"));
+    for (format, file) in [("sarif", &sarif), ("markdown", &markdown)] {
+        let single = preflight()
+            .args(["check", "--format", format])
+            .arg(bad.path())
+            .output()
+            .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(file).unwrap(),
+            String::from_utf8_lossy(&single.stdout),
+            "{format}"
+        );
+    }
+    let out = preflight()
+        .args(["check", "--report", "yaml:x"])
+        .arg(bad.path())
+        .output()
+        .unwrap();
+    assert_usage_error(&out, "unknown format `yaml`");
+    let out = preflight()
+        .args(["check", "--output", "same", "--report", "sarif:same"])
+        .arg(bad.path())
+        .output()
+        .unwrap();
+    assert_usage_error(&out, "named by two reports");
+}
+
+fn assert_usage_error(out: &std::process::Output, message: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(message), "{stderr}");
 }

@@ -3,12 +3,14 @@
 //! suppressions, and sort. Each output format is its own module.
 
 pub mod checklist;
+pub mod concise;
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod markdown;
 pub mod rules_list;
 pub mod sarif;
+pub mod statistics;
 
 use std::collections::HashMap;
 use std::sync::Arc;
