@@ -401,6 +401,18 @@ run() {
   if [[ -n "${INPUT_ARGS:-}" ]]; then
     read -r -a extra <<<"$INPUT_ARGS"
   fi
+  # Flags the action sets itself: a second one would be a clap error (or
+  # worse, silently win), so say which input to use instead.
+  local arg
+  for arg in ${extra[@]+"${extra[@]}"}; do
+    case "${arg%%=*}" in
+      --fail-on) die "\`args\` must not set --fail-on: use the \`fail-on\` input" ;;
+      --config) die "\`args\` must not set --config: use the \`config\` input" ;;
+      --format | --output | --report | --statistics | --relative-to | --write-baseline)
+        die "\`args\` must not set ${arg%%=*}: the action chooses the outputs (see the \`sarif-file\` input)"
+        ;;
+    esac
+  done
 
   # On pull requests the configuration and baseline come from the base
   # branch unless the workflow says otherwise.
@@ -453,21 +465,25 @@ run() {
   # expect, even when `path` is a subdirectory.
   local -a check=(check "$path" --relative-to . ${config[@]+"${config[@]}"} ${extra[@]+"${extra[@]}"})
 
-  local annotations status=0
-  annotations=$(pf "${check[@]}" --format github --fail-on "$fail_on") || status=$?
-  if [[ -n "$annotations" ]]; then
-    printf '%s\n' "$annotations"
-  fi
-
+  # One scan writes every report: annotations, the Markdown report, SARIF.
+  local -a reports=(--report "markdown:$scratch/report.md")
   if [[ -n "$sarif" ]]; then
     mkdir -p "$(dirname "$sarif")"
-    pf "${check[@]}" --format sarif --output "$sarif" --fail-on never
+    reports+=(--report "sarif:$sarif")
+  fi
+  local annotations status=0
+  annotations=$(pf "${check[@]}" --format github --fail-on "$fail_on" "${reports[@]}") || status=$?
+  if [[ $status -ge 2 ]]; then
+    exit "$status"
+  fi
+  if [[ -n "$annotations" ]]; then
+    printf '%s\n' "$annotations"
   fi
 
   local summary="$scratch/summary.md"
   : >"$summary"
   {
-    pf "${check[@]}" --format markdown --fail-on never
+    cat "$scratch/report.md"
     if [[ -n "$base" ]]; then
       pr_additions "$base" "$(normalize "$path")" "$config_path" "$baseline_path"
     fi

@@ -262,6 +262,52 @@ fn fail_on_and_args_are_passed_through() {
     let out = sim.run(&[("INPUT_FAIL_ON", "sometimes")]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stdout).contains("::error title=preflight::fail-on must be"));
+
+    // Flags the action sets itself are rejected with the input to use.
+    for (args, message) in [
+        (
+            "--fail-on never",
+            "must not set --fail-on: use the `fail-on` input",
+        ),
+        (
+            "--select SEC --config=x.toml",
+            "must not set --config: use the `config` input",
+        ),
+        (
+            "--format json",
+            "must not set --format: the action chooses the outputs",
+        ),
+    ] {
+        let out = sim.run(&[("INPUT_ARGS", args)]);
+        assert_eq!(out.status.code(), Some(2), "{args}");
+        assert!(text(&out.stdout).contains(message), "{}", text(&out.stdout));
+    }
+}
+
+#[test]
+fn one_scan_writes_annotations_sarif_and_the_report() {
+    let sim = Sim::new(&[("wrangler.toml", INSECURE_TOML)]);
+    let log = sim.workspace.parent().unwrap().join("calls");
+    let wrapper = sim.workspace.parent().unwrap().join("preflight-wrapper");
+    script(
+        &wrapper,
+        &format!(
+            "echo \"$1\" >>'{}'\nexec '{}' \"$@\"\n",
+            log.display(),
+            env!("CARGO_BIN_EXE_preflight")
+        ),
+    );
+    let wrapper = wrapper.to_str().unwrap().to_string();
+    let out = sim.run(&[
+        ("PREFLIGHT_BIN", wrapper.as_str()),
+        ("INPUT_SARIF_FILE", "out/preflight.sarif"),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    // One `check` (all three reports) and the checklist.
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), "check\nchecklist\n");
+    assert!(sim.workspace.join("out/preflight.sarif").is_file());
+    let summary = std::fs::read_to_string(&sim.summary).unwrap();
+    assert!(summary.contains("`SEC001` secret-in-vars"), "{summary}");
 }
 
 #[test]
