@@ -27,7 +27,8 @@
 # lines) is listed in the job summary and as warning annotations.
 #
 # Inputs arrive as environment variables (INPUT_PATH, INPUT_CONFIG,
-# INPUT_CONFIG_FROM, INPUT_FAIL_ON, INPUT_SARIF_FILE, INPUT_ARGS,
+# INPUT_CONFIG_FROM, INPUT_FAIL_ON, INPUT_SARIF_FILE, INPUT_UPLOAD_SARIF,
+# INPUT_ARGS,
 # INPUT_VERSION), never spliced into the script text, so an input cannot
 # inject shell code. PREFLIGHT_BIN names the binary (default: `preflight`
 # on PATH).
@@ -386,6 +387,11 @@ run() {
   local path="${INPUT_PATH:-.}"
   local fail_on="${INPUT_FAIL_ON:-error}"
   local sarif="${INPUT_SARIF_FILE:-}"
+  case "${INPUT_UPLOAD_SARIF:-false}" in
+    true) [[ -n "$sarif" ]] || sarif="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/preflight.sarif" ;;
+    false) ;;
+    *) die "upload-sarif must be true or false, not '${INPUT_UPLOAD_SARIF}'" ;;
+  esac
   local config_from="${INPUT_CONFIG_FROM:-auto}"
   case "$fail_on" in
     error | warning | info | never) ;;

@@ -63,6 +63,8 @@ impl Sim {
             "INPUT_ARGS",
             "INPUT_CONFIG_FROM",
             "INPUT_VERSION",
+            "INPUT_UPLOAD_SARIF",
+            "RUNNER_TEMP",
             "GITHUB_EVENT_NAME",
             "GITHUB_BASE_REF",
         ] {
@@ -120,6 +122,7 @@ fn action_yml_is_a_composite_action_that_runs_the_script() {
             "config-from",
             "fail-on",
             "sarif-file",
+            "upload-sarif",
             "args",
             "version"
         ]
@@ -815,4 +818,29 @@ fn a_release_ref_downloads_the_verified_binary() {
     );
     assert!(!outputs.contains("bin="), "{outputs}");
     assert!(!bin.exists());
+}
+
+#[test]
+fn upload_sarif_writes_a_report_even_without_sarif_file() {
+    let sim = Sim::new(&[("wrangler.toml", INSECURE_TOML)]);
+    let temp = sim.workspace.parent().unwrap().join("runner-temp");
+    std::fs::create_dir_all(&temp).unwrap();
+    let temp_str = temp.to_str().unwrap().to_string();
+    let out = sim.run(&[
+        ("INPUT_UPLOAD_SARIF", "true"),
+        ("RUNNER_TEMP", temp_str.as_str()),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    let sarif = temp.join("preflight.sarif");
+    assert!(sarif.is_file());
+    assert_eq!(sim.output_value("sarif-file"), sarif.display().to_string());
+    // The upload step runs after a failing scan and uses that output.
+    let source = std::fs::read_to_string(repo().join("action.yml")).unwrap();
+    assert!(source.contains(
+        "if: always() && inputs.upload-sarif == 'true' && steps.run.outputs.sarif-file != ''"
+    ));
+
+    let out = sim.run(&[("INPUT_UPLOAD_SARIF", "yes")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stdout).contains("upload-sarif must be true or false"));
 }
