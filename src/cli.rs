@@ -34,12 +34,18 @@ pub enum Command {
     },
     /// Print a rule's documentation.
     Explain {
-        /// A rule code such as SEC001.
+        /// A rule code such as SEC001, or its name (secret-in-vars).
         code: String,
     },
     /// The pre-deploy checklist with each item's status: pass, fail (with
     /// the rule codes), n/a or manual. Exits 1 when an item fails.
     Checklist(ChecklistArgs),
+    /// Print a shell completion script (e.g. `preflight completions bash
+    /// > ~/.local/share/bash-completion/completions/preflight`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(clap::Args, Debug)]

@@ -55,16 +55,29 @@ fn execute(cli: &Cli) -> Result<i32, RunError> {
             run::write_stdout(&text)?;
             Ok(run::EXIT_OK)
         }
-        Command::Explain { code } => match rules::find(code) {
+        Command::Explain { code } => match rules::find(code)
+            .or_else(|| rules::metas().find(|m| m.name.eq_ignore_ascii_case(code)))
+        {
             Some(meta) => {
                 run::write_stdout(meta.doc)?;
                 Ok(run::EXIT_OK)
             }
             None => Err(RunError(format!(
-                "unknown rule code `{code}` (see `preflight rules`)"
+                "unknown rule code or name `{code}` (see `preflight rules`)"
             ))),
         },
         Command::Checklist(args) => run::checklist(args),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(
+                *shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "preflight",
+                &mut script,
+            );
+            run::write_stdout(&String::from_utf8_lossy(&script))?;
+            Ok(run::EXIT_OK)
+        }
     }
 }
 

@@ -312,19 +312,28 @@ fn exit_code(report: &Report, fail_on: FailOn) -> i32 {
 
 fn load_config(args: &CheckArgs, root: &Path) -> Result<Config, RunError> {
     let mut config = read_config(args.config.as_deref(), root)?;
-    for code in args.select.iter().chain(&args.ignore) {
+    // `--select "SEC001, SEC002"`: spaces around the commas are not part
+    // of a code, and an empty item (a trailing comma) names nothing.
+    let codes = |list: &[String]| -> Vec<String> {
+        list.iter()
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+            .collect()
+    };
+    let (select, ignore) = (codes(&args.select), codes(&args.ignore));
+    for code in select.iter().chain(&ignore) {
         if !config::is_known_code_or_prefix(code) {
             return Err(RunError(format!(
                 "`{code}` is not a rule code or family prefix (see `preflight rules`)"
             )));
         }
     }
-    if !args.select.is_empty() {
-        config.select = args.select.iter().map(|c| c.to_ascii_uppercase()).collect();
+    if !select.is_empty() {
+        config.select = select.iter().map(|c| c.to_ascii_uppercase()).collect();
     }
     config
         .ignore
-        .extend(args.ignore.iter().map(|c| c.to_ascii_uppercase()));
+        .extend(ignore.iter().map(|c| c.to_ascii_uppercase()));
     Ok(config)
 }
 

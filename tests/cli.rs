@@ -423,3 +423,61 @@ fn assert_usage_error(out: &std::process::Output, message: &str) {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains(message), "{stderr}");
 }
+
+#[test]
+fn newcomer_papercuts() {
+    // `explain` takes a rule's name as well as its code.
+    let by_name = preflight()
+        .args(["explain", "secret-in-vars"])
+        .output()
+        .unwrap();
+    let by_code = preflight().args(["explain", "SEC001"]).output().unwrap();
+    assert!(by_name.status.success());
+    assert_eq!(by_name.stdout, by_code.stdout);
+    let out = preflight()
+        .args(["explain", "no-such-rule"])
+        .output()
+        .unwrap();
+    assert_usage_error(&out, "unknown rule code or name `no-such-rule`");
+
+    // Spaces after the commas of --select / --ignore.
+    let bad = project(&[("wrangler.toml", INSECURE_TOML)]);
+    let spaced = preflight()
+        .args([
+            "check",
+            "--format",
+            "concise",
+            "--select",
+            "SEC001, SEC004 ,",
+        ])
+        .arg(bad.path())
+        .output()
+        .unwrap();
+    let tight = preflight()
+        .args(["check", "--format", "concise", "--select", "SEC001,SEC004"])
+        .arg(bad.path())
+        .output()
+        .unwrap();
+    assert_eq!(spaced.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&spaced.stdout),
+        String::from_utf8_lossy(&tight.stdout)
+    );
+    let out = preflight()
+        .args(["check", "--ignore", "SEC001, NOPE"])
+        .arg(bad.path())
+        .output()
+        .unwrap();
+    assert_usage_error(&out, "`NOPE` is not a rule code");
+
+    // Shell completions name the subcommands.
+    for shell in ["bash", "zsh", "fish"] {
+        let out = preflight().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success(), "{shell}");
+        let script = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            script.contains("preflight") && script.contains("checklist"),
+            "{shell}"
+        );
+    }
+}
