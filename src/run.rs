@@ -105,6 +105,7 @@ pub fn check(args: &CheckArgs, color: bool) -> Result<i32, RunError> {
     if let Some(path) = &args.baseline {
         let baseline = Baseline::load(path).map_err(RunError)?;
         let hidden = baseline.apply(&mut report);
+        report.baselined = hidden;
         if hidden > 0 {
             eprintln!(
                 "preflight: {hidden} finding{} hidden by the baseline {}",

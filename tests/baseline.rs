@@ -61,6 +61,11 @@ fn round_trip_survives_line_shifts_and_reports_new_findings() {
     assert_eq!(out.status.code(), Some(0));
     assert!(findings(&out).is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("1 finding hidden by the baseline"));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["summary"]["baselined"], 1);
+    let unfiltered = run(&root, &["--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&unfiltered.stdout).unwrap();
+    assert_eq!(json["summary"]["baselined"], 0);
 
     // Unrelated edits above the finding move it down three lines.
     std::fs::write(

@@ -188,6 +188,7 @@ fn json_output_follows_the_contract() {
         "warnings",
         "infos",
         "suppressed",
+        "baselined",
         "elapsed_ms",
     ] {
         assert!(json["summary"][key].is_u64(), "summary.{key}");

@@ -57,6 +57,7 @@ struct Summary {
     infos: usize,
     suppressed: usize,
     skipped: usize,
+    baselined: usize,
     elapsed_ms: u128,
 }
 
@@ -93,6 +94,7 @@ pub fn render_to(report: &Report, out: &mut dyn std::io::Write) -> std::io::Resu
             infos: report.count(Severity::Info),
             suppressed: report.suppressed.len(),
             skipped: report.skipped.len(),
+            baselined: report.baselined,
             elapsed_ms: report.elapsed_ms,
         },
     };

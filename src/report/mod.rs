@@ -45,6 +45,8 @@ pub struct Report {
     pub suppressed: Vec<Diagnostic>,
     pub files: usize,
     pub skipped: Vec<crate::discover::Skipped>,
+    /// Findings hidden by `--baseline`.
+    pub baselined: usize,
     pub elapsed_ms: u128,
     /// The text of every file that has a finding (for snippets).
     pub sources: HashMap<String, Arc<String>>,
@@ -341,6 +343,7 @@ pub fn build(
         suppressed,
         files: project.files.len(),
         skipped: project.skipped.clone(),
+        baselined: 0,
         elapsed_ms: 0,
         sources,
     }
