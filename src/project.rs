@@ -64,6 +64,10 @@ pub struct SourceFile {
     pub worker: Option<WorkerId>,
     /// In the git index.
     pub tracked: bool,
+    /// Set when the file could not be analysed (over the size cap, binary,
+    /// not UTF-8, minified): PF002 reports it, SEC003 still sees the
+    /// credentials of its raw bytes.
+    pub unanalysed: Option<Box<Unanalysed>>,
     /// A test file by its path ([`crate::rules::source_util::is_test_file`]):
     /// every source rule asks, for every file of every batch.
     pub is_test: bool,
@@ -82,6 +86,25 @@ impl SourceFile {
             suppressions: Vec::new(),
             worker: None,
             tracked: false,
+            unanalysed: None,
+        }
+    }
+}
+
+/// Why a file was not analysed.
+#[derive(Debug)]
+pub struct Unanalysed {
+    pub reason: String,
+    /// The places of the file's credentials, in their order, when they come
+    /// from the raw bytes (the report cannot read such a file's text back).
+    pub places: Vec<crate::span::Place>,
+}
+
+impl Unanalysed {
+    pub fn new(reason: impl Into<String>) -> Self {
+        Unanalysed {
+            reason: reason.into(),
+            places: Vec::new(),
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Hostile inputs, as an untrusted pull request could plant them: the scan
 //! must finish, never panic or overflow, never read outside the root, and
-//! account for every such file with a PF000 finding or a skip note.
+//! account for every such file: a file preflight must understand with a
+//! PF000 or PF002 finding (which fails the check), any other with a skip
+//! note.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -154,25 +156,30 @@ fn hostile_inputs_are_bounded_and_accounted_for() {
     }
 
     let (code, report) = run(&root);
-    assert!(code == 0 || code == 1, "exit code {code}");
+    assert_eq!(code, 1, "files not analysed must fail the check");
 
-    let mut accounted: BTreeMap<String, String> = BTreeMap::new();
+    let mut findings: BTreeMap<String, String> = BTreeMap::new();
     for f in report["findings"].as_array().unwrap() {
         let path = f["path"].as_str().unwrap().to_string();
         assert!(
             !path.starts_with("..") && !path.starts_with('/'),
             "finding outside the root: {path}"
         );
-        if f["code"] == "PF000" {
-            accounted.insert(path, "PF000".into());
+        if f["code"] == "PF000" || f["code"] == "PF002" {
+            findings.insert(path, f["code"].as_str().unwrap().to_string());
         }
     }
-    for s in report["skipped"].as_array().unwrap() {
-        accounted.insert(
-            s["path"].as_str().unwrap().to_string(),
-            s["reason"].as_str().unwrap().to_string(),
-        );
-    }
+    let skipped: BTreeMap<String, String> = report["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["path"].as_str().unwrap().to_string(),
+                s["reason"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
     // src/deep.ts and the alias bomb are not listed: a clean parse is as
     // good as PF000 for them; what matters is that the scan came back.
     for path in [
@@ -186,15 +193,20 @@ fn hostile_inputs_are_bounded_and_accounted_for() {
         ".env.local",
         "package.json",
         ".env",
-        "loop-a",
-        "loop-b",
         "pipe.env",
         "src/escape.ts",
         "src/pipe.ts",
     ] {
         assert!(
-            accounted.contains_key(path),
-            "{path} is neither PF000 nor skipped: {accounted:#?}"
+            findings.contains_key(path),
+            "{path} is neither PF000 nor PF002: {findings:#?}"
+        );
+    }
+    // Symlink loops have names of no kind preflight must understand.
+    for path in ["loop-a", "loop-b"] {
+        assert!(
+            skipped.contains_key(path),
+            "{path} is not skipped: {skipped:#?}"
         );
     }
     let text = report.to_string();
@@ -202,4 +214,149 @@ fn hostile_inputs_are_bounded_and_accounted_for() {
         !text.contains("this-is-outside-the-root"),
         "read outside the root"
     );
+}
+
+/// Runs `check` in `format` on `root`; returns (exit code, stdout).
+fn check_in(root: &Path, format: &str) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_preflight"))
+        .args(["check", "--format", format])
+        .arg(root)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{format}: {stderr}");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+const NEON_PASSWORD: &str = "Zt9x2LwQ8rPkAbcd";
+
+fn neon_url() -> String {
+    format!("postgresql://neondb_owner:{NEON_PASSWORD}@ep-cool-1.us-east-2.aws.neon.tech/neondb")
+}
+
+/// The attacks of a hostile pull request that used to pass with exit 0 and
+/// no annotation: padding past the size cap, one NUL byte, one long data
+/// line that made a Worker source look minified. Each is now a PF002 error
+/// in every format, the credentials in the raw bytes are still SEC003, and
+/// the tracked env file is still SEC004.
+#[test]
+fn skipped_files_fail_closed_in_every_format() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("repo");
+    let padding = format!("#{}\n", "x".repeat(3 * 1024 * 1024));
+    write(
+        &root,
+        "wrangler.toml",
+        format!(
+            "name = \"api\"\nmain = \"src/index.ts\"\n[vars]\nADMIN_KEY = \"hunter2hunter2\"\n{padding}"
+        )
+        .as_bytes(),
+    );
+    write(
+        &root,
+        ".env",
+        format!("{padding}DATABASE_URL={}\n", neon_url()).as_bytes(),
+    );
+    write(
+        &root,
+        "api/.dev.vars",
+        format!("\0\nDATABASE_URL={}\n", neon_url()).as_bytes(),
+    );
+    let data = format!(
+        "export const T = [{}];\n",
+        (0..1500)
+            .map(|i| (i % 10).to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    write(
+        &root,
+        "src/index.ts",
+        format!(
+            "{data}{data}export default {{ async fetch(r: Request, env: Env) {{\n  \
+             const id = new URL(r.url).searchParams.get('id');\n  \
+             return Response.json(await env.DB.prepare(`SELECT * FROM t WHERE id = ${{id}}`).first());\n}} }};\n"
+        )
+        .as_bytes(),
+    );
+    let git = |args: &[&str]| {
+        let status = Command::new("git")
+            .args(args)
+            .current_dir(&root)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-f", ".env", "api/.dev.vars"]);
+
+    let (code, report) = run(&root);
+    assert_eq!(code, 1);
+    let mut got: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] != "SEC004" || f["severity"] == "error")
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["code"].as_str().unwrap(),
+                f["path"].as_str().unwrap()
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "PF002 .env",
+            "PF002 api/.dev.vars",
+            "PF002 src/index.ts",
+            "PF002 wrangler.toml",
+            "SEC003 .env",
+            "SEC003 api/.dev.vars",
+            "SEC004 .env",
+            "SEC004 api/.dev.vars",
+        ]
+    );
+    for format in ["human", "sarif", "github", "markdown"] {
+        let (code, out) = check_in(&root, format);
+        assert_eq!(code, 1, "{format}");
+        for path in [".env", "api/.dev.vars", "src/index.ts", "wrangler.toml"] {
+            assert!(
+                out.contains("PF002") && out.contains(&format!("{path} was not analysed")),
+                "{format}: no PF002 for {path}:\n{out}"
+            );
+        }
+        assert!(!out.contains(NEON_PASSWORD), "{format} prints the password");
+    }
+}
+
+/// A pull request's `max_file_size = 0` makes every file unanalysed: that
+/// is a finding for each file preflight must understand, never "No findings".
+#[test]
+fn a_zero_size_cap_does_not_silence_the_check() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("repo");
+    write(&root, "preflight.toml", b"[paths]\nmax_file_size = 0\n");
+    write(
+        &root,
+        "wrangler.toml",
+        b"name = \"api\"\n[vars]\nADMIN_KEY = \"hunter2hunter2\"\n",
+    );
+    write(&root, "README.md", b"# api\n");
+    let (code, report) = run(&root);
+    assert_eq!(code, 1);
+    let codes: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["code"].as_str().unwrap(), f["path"].as_str().unwrap()))
+        .collect();
+    assert_eq!(codes, [("PF002", "wrangler.toml")], "{report:#}");
 }

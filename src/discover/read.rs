@@ -5,10 +5,18 @@ use std::path::Path;
 
 pub enum ReadOutcome {
     Text(String),
-    /// Not valid UTF-8: the byte offset of the first bad sequence.
+    /// Not valid UTF-8: the byte offset of the first bad sequence, and the
+    /// bytes (for the raw credential scan).
     InvalidUtf8 {
         offset: usize,
+        bytes: Vec<u8>,
     },
+    /// A NUL byte near the start: the bytes, for the raw credential scan.
+    Binary(Vec<u8>),
+    /// Over the size cap (the reason says by how much): not read, so that
+    /// the raw credential scan can stream it with bounded memory.
+    TooLarge(String),
+    /// Not read at all (unreadable, not a regular file).
     Skip(String),
 }
 
@@ -23,7 +31,7 @@ pub fn read_text(path: &Path, max_size: u64) -> ReadOutcome {
     let expected = match file.metadata() {
         Ok(meta) if !meta.is_file() => return ReadOutcome::Skip("not a regular file".to_string()),
         Ok(meta) if meta.len() > max_size => {
-            return ReadOutcome::Skip(format!(
+            return ReadOutcome::TooLarge(format!(
                 "larger than the size cap ({} > {} bytes)",
                 meta.len(),
                 max_size
@@ -40,10 +48,10 @@ pub fn read_text(path: &Path, max_size: u64) -> ReadOutcome {
         return ReadOutcome::Skip(format!("cannot be read ({e})"));
     }
     if bytes.len() as u64 > max_size {
-        return ReadOutcome::Skip(format!("larger than the size cap ({max_size} bytes)"));
+        return ReadOutcome::TooLarge(format!("larger than the size cap ({max_size} bytes)"));
     }
     if bytes[..bytes.len().min(BINARY_SNIFF)].contains(&0) {
-        return ReadOutcome::Skip("binary file".to_string());
+        return ReadOutcome::Binary(bytes);
     }
     match String::from_utf8(bytes) {
         Ok(mut text) => {
@@ -55,8 +63,19 @@ pub fn read_text(path: &Path, max_size: u64) -> ReadOutcome {
         }
         Err(e) => ReadOutcome::InvalidUtf8 {
             offset: e.utf8_error().valid_up_to(),
+            bytes: e.into_bytes(),
         },
     }
+}
+
+/// Opens a regular file for streaming (without following a symlink or
+/// blocking on a FIFO); anything else is an error.
+pub fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    let file = open_no_follow(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    Ok(file)
 }
 
 #[cfg(unix)]

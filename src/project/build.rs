@@ -5,7 +5,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::{Facts, Project, SourceFile, Worker};
+use super::{Facts, Project, SourceFile, Unanalysed, Worker};
 use crate::config::Config;
 use crate::discover::{self, FileKind, ReadOutcome, Skipped};
 use crate::formats::dotenv::DotEnvFile;
@@ -172,18 +172,36 @@ pub(super) fn analyze_keeping_text(
     let mut file = SourceFile::new(rel.to_string(), kind);
     let text = match discover::read_text(abs, config.max_file_size) {
         ReadOutcome::Text(text) => text,
-        ReadOutcome::InvalidUtf8 { offset } if kind.is_structured() => {
-            file.parse_failure = Some(ParseFailure::new(
-                Span::empty_at(offset),
-                format!("not valid UTF-8 (first invalid byte at offset {offset})"),
-            ));
+        ReadOutcome::InvalidUtf8 { offset, bytes } => {
+            if kind.is_structured() {
+                file.parse_failure = Some(ParseFailure::new(
+                    Span::empty_at(offset),
+                    format!("not valid UTF-8 (first invalid byte at offset {offset})"),
+                ));
+            } else {
+                file.unanalysed = Some(Box::new(Unanalysed::new("not valid UTF-8 text")));
+            }
+            scan_raw(&mut file, &bytes[..], catalog);
             return Ok((file, None));
         }
-        ReadOutcome::InvalidUtf8 { .. } => {
-            return Err(Skipped {
-                path: rel.to_string(),
-                reason: "not valid UTF-8 text".to_string(),
-            });
+        ReadOutcome::Binary(bytes) => {
+            file.unanalysed = Some(Box::new(Unanalysed::new(
+                "binary (a NUL byte in its first 8 KiB)",
+            )));
+            scan_raw(&mut file, &bytes[..], catalog);
+            return Ok((file, None));
+        }
+        ReadOutcome::TooLarge(reason) => {
+            file.unanalysed = Some(Box::new(Unanalysed::new(reason)));
+            match discover::open_regular(abs) {
+                Ok(reader) => scan_raw(&mut file, reader, catalog),
+                Err(e) => {
+                    if let Some(u) = &mut file.unanalysed {
+                        u.reason.push_str(&format!("; cannot be read ({e})"));
+                    }
+                }
+            }
+            return Ok((file, None));
         }
         ReadOutcome::Skip(reason) => {
             return Err(Skipped {
@@ -192,12 +210,16 @@ pub(super) fn analyze_keeping_text(
             });
         }
     };
-    // Minified code is scanned as text, as a `.min.js` name would be.
-    let kind = match kind {
-        FileKind::Script if crate::discover::is_minified_script(&text) => FileKind::Text,
-        kind => kind,
-    };
-    file.kind = kind;
+    // Minified code is not parsed (its names mean nothing), but it is not
+    // trusted either: a Worker source judged minified is a PF002 finding,
+    // and its credentials are still scanned.
+    if kind == FileKind::Script && crate::discover::is_minified_script(&text) {
+        file.unanalysed = Some(Box::new(Unanalysed::new(
+            "judged minified (most of its bytes are in long, code-dense lines), so not parsed",
+        )));
+        file.credentials = catalog.scan(&text);
+        return Ok((file, Some(text)));
+    }
     let parsed = parse_facts(kind, &text, rel, verdicts);
     match parsed {
         Ok(facts) => file.facts = facts,
@@ -206,6 +228,25 @@ pub(super) fn analyze_keeping_text(
     file.credentials = catalog.scan(&text);
     file.suppressions = suppress::parse_comments(&text);
     Ok((file, Some(text)))
+}
+
+/// Runs the credential catalog over the raw bytes of a file that is not
+/// analysed; a read error midway keeps what was found and says so.
+fn scan_raw(file: &mut SourceFile, reader: impl std::io::Read, catalog: &Catalog) {
+    let (found, error) = match crate::secrets::raw::scan(reader, catalog) {
+        Ok(found) => (found, None),
+        Err(e) => (Default::default(), Some(e)),
+    };
+    let unanalysed = file
+        .unanalysed
+        .get_or_insert_with(|| Box::new(Unanalysed::new("not analysed")));
+    if let Some(e) = error {
+        unanalysed
+            .reason
+            .push_str(&format!("; its bytes cannot be read ({e})"));
+    }
+    unanalysed.places = found.places;
+    file.credentials = found.credentials;
 }
 
 fn parse_facts(

@@ -250,6 +250,7 @@ impl Project {
                             file.parse_failure = read.parse_failure;
                             file.credentials = read.credentials;
                             file.suppressions = read.suppressions;
+                            file.unanalysed = read.unanalysed;
                         }
                     }
                     Err(skip) => {

@@ -35,7 +35,7 @@ fn render_one(handler: &GraphicalReportHandler, report: &Report, d: &Diagnostic,
         .with_help(d.help.clone());
     let source = report.sources.get(&d.path);
     let rendered = match (d.span, source) {
-        (Some(span), Some(text)) if (span.end as usize) <= text.len() => {
+        (Some(span), Some(text)) if !text.is_empty() && (span.end as usize) <= text.len() => {
             diag = diag.with_label(LabeledSpan::at(span.range(), d.code));
             let named = NamedSource::new(d.path.clone(), text.as_str().to_string());
             let report = MietteReport::new(diag).with_source_code(named);

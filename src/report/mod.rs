@@ -102,15 +102,13 @@ fn order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
 /// Loads the text of a scanned file again (only files with findings are
 /// re-read, so the per-file phase never has to keep texts in memory).
 fn load_source(project: &Project, path: &str) -> Arc<String> {
+    // Read as the analysis read it: a file that was not analysed (too
+    // large, binary) has no text to show.
     let abs = project.root.join(path);
-    let bytes = std::fs::read(&abs)
-        .ok()
-        .filter(|b| b.len() as u64 <= project.config.max_file_size)
-        .unwrap_or_default();
-    // Valid UTF-8 (nearly always) is taken as is, without a copy.
-    let text = String::from_utf8(bytes)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    Arc::new(text)
+    match crate::discover::read_text(&abs, project.config.max_file_size) {
+        crate::discover::ReadOutcome::Text(text) => Arc::new(text),
+        _ => Arc::new(String::new()),
+    }
 }
 
 /// Rules whose span covers a secret value (the value itself, not its key).
@@ -342,11 +340,27 @@ pub fn build(
         findings: diagnostics,
         suppressed,
         files: project.files.len(),
-        skipped: project.skipped.clone(),
+        skipped: skipped(project),
         baselined: 0,
         elapsed_ms: 0,
         sources,
     }
+}
+
+/// Every file that was not analysed, with its reason: those the walk
+/// could not open and those read but not analysed (PF002 reports the ones
+/// preflight must understand as findings too).
+fn skipped(project: &Project) -> Vec<crate::discover::Skipped> {
+    let mut skipped = project.skipped.clone();
+    skipped.extend(project.files.iter().filter_map(|f| {
+        let unanalysed = f.unanalysed.as_ref()?;
+        Some(crate::discover::Skipped {
+            path: f.path.clone(),
+            reason: unanalysed.reason.clone(),
+        })
+    }));
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    skipped
 }
 
 /// One file's findings, resolved against its text (kept for snippets only).
@@ -502,7 +516,13 @@ mod tests {
         assert!(resolved > 50, "{resolved} of {} resolved", findings.len());
         let mut unresolved = findings.clone();
         for finding in &mut unresolved {
-            finding.place = None;
+            // Files that were not analysed have no text to resolve against:
+            // their places come from the raw bytes.
+            let raw = matches!(finding.location, Location::File { file, .. }
+                if project.files[file].unanalysed.is_some());
+            if !raw {
+                finding.place = None;
+            }
         }
         let json = |findings| {
             let report = build(&project, findings, None, Snippets::Keep);

@@ -74,6 +74,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
     static RULES: &[&dyn Rule] = &[
         &pf::parse_error::ParseError,
         &pf::unused_suppression::UnusedSuppression,
+        &pf::file_not_analysed::FileNotAnalysed,
         &sec::secret_in_vars::SecretInVars,
         &sec::secret_value_in_vars::SecretValueInVars,
         &sec::committed_secret::CommittedSecret,

@@ -6,6 +6,7 @@ pub mod conn_url;
 pub mod entropy;
 pub mod names;
 pub mod placeholder;
+pub mod raw;
 pub mod redact;
 pub mod turnstile;
 

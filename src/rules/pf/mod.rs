@@ -1,2 +1,3 @@
+pub mod file_not_analysed;
 pub mod parse_error;
 pub mod unused_suppression;

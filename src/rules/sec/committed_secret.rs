@@ -27,7 +27,10 @@ impl Rule for CommittedSecret {
     fn check(&self, project: &Project, out: &mut Vec<Finding>) {
         for (id, file) in project.files() {
             let in_test_tree = is_test_path(&file.path);
-            for found in &file.credentials {
+            // Credentials of a file that was not analysed come from its raw
+            // bytes, with their places: the report cannot read it back.
+            let raw_places = file.unanalysed.as_ref().map(|u| &u.places);
+            for (index, found) in file.credentials.iter().enumerate() {
                 let help = if in_test_tree {
                     "a live credential in a test is still leaked: rotate it and use an obviously fake \
                      value (`sk_test_...`, `<token>`); if these paths only hold fakes, downgrade them \
@@ -35,15 +38,17 @@ impl Rule for CommittedSecret {
                 } else {
                     META.help
                 };
-                out.push(
-                    Finding::new(&META, id, found.span)
-                        .message(format!(
-                            "{} committed ({} chars): anyone who can read the repository can use it",
-                            found.description,
-                            found.span.len()
-                        ))
-                        .help(help),
-                );
+                let mut finding = Finding::new(&META, id, found.span)
+                    .message(format!(
+                        "{} committed ({} chars): anyone who can read the repository can use it",
+                        found.description,
+                        found.span.len()
+                    ))
+                    .help(help);
+                if let Some(place) = raw_places.and_then(|p| p.get(index)) {
+                    finding.place = Some(Box::new(place.clone()));
+                }
+                out.push(finding);
             }
         }
     }
