@@ -104,6 +104,14 @@ pub fn check(args: &CheckArgs, color: bool) -> Result<i32, RunError> {
     }
     if let Some(path) = &args.baseline {
         let baseline = Baseline::load(path).map_err(RunError)?;
+        if baseline.is_legacy() {
+            eprintln!(
+                "preflight: {} is a version 1 baseline, whose fingerprints could reveal short \
+                 secrets; its findings are matched by code and path until it is rewritten \
+                 with --write-baseline",
+                path.display()
+            );
+        }
         let hidden = baseline.apply(&mut report);
         report.baselined = hidden;
         if hidden > 0 {

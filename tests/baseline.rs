@@ -51,7 +51,7 @@ fn round_trip_survives_line_shifts_and_reports_new_findings() {
     );
     let recorded: Value =
         serde_json::from_str(&std::fs::read_to_string(&baseline).unwrap()).unwrap();
-    assert_eq!(recorded["version"], 1);
+    assert_eq!(recorded["version"], 2);
     let entries = recorded["findings"].as_array().unwrap();
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0]["code"], "SEC001");
@@ -126,4 +126,30 @@ fn invalid_baselines_are_usage_errors() {
     let missing = dir.path().join("missing.json");
     let out = run(dir.path(), &["--baseline", missing.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// A version 1 baseline (fingerprints of the unmasked text) still hides its
+/// findings, matched by code and path, and says once that it should be
+/// rewritten.
+#[test]
+fn a_version_1_baseline_still_hides_its_findings_and_asks_to_be_rewritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("project");
+    std::fs::create_dir(&root).unwrap();
+    std::fs::write(root.join("wrangler.toml"), TOML).unwrap();
+    let baseline = dir.path().join("old.json");
+    std::fs::write(
+        &baseline,
+        r#"{"version": 1, "tool": "preflight", "findings": [
+            {"code": "SEC001", "path": "wrangler.toml", "fingerprint": "026779adcdd2b4e3"}]}"#,
+    )
+    .unwrap();
+    let out = run(
+        &root,
+        &["--baseline", baseline.to_str().unwrap(), "--format", "json"],
+    );
+    assert_eq!(findings(&out), Vec::<(String, u64)>::new());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("version 1 baseline"), "{stderr}");
+    assert!(stderr.contains("--write-baseline"), "{stderr}");
 }

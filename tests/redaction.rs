@@ -15,6 +15,10 @@ const WEAK_SCRIPT_SECRET: &str = "iS2G8NPRVdD";
 const DB_PASSWORD: &str = "8dKLzdocJ2isAjIh";
 const WORKFLOW_SECRET: &str = "rTAwR4y9ojfljoQoaF1LlqsajAIxNKu8";
 const ENV_SECRET: &str = "53X83RZJq7wK";
+/// Not random: only the key's name (SEC001 points at the key) or the file
+/// being an env file says these are secrets.
+const WORDY_VARS_SECRET: &str = "tangerine-walrus-42";
+const WORDY_ENV_SECRET: &str = "marmalade-otter-77";
 
 /// Values of our own, random: the rule docs that SARIF embeds quote other
 /// example secrets, which this test must not mistake for leaks.
@@ -28,6 +32,8 @@ const PLANTED: &[&str] = &[
     DB_PASSWORD,
     WORKFLOW_SECRET,
     ENV_SECRET,
+    WORDY_VARS_SECRET,
+    WORDY_ENV_SECRET,
 ];
 
 fn write(root: &Path, rel: &str, text: &str) {
@@ -44,7 +50,7 @@ fn plant(root: &Path) {
             "name = \"api\"\nmain = \"src/index.ts\"\ncompatibility_date = \"2025-06-01\"\n\n\
              [vars]\nENVIRONMENT = \"production\"\nAUTH_SIGNING_KEY = \"{LONG_VARS_SECRET}\"\n\
              PRIMARY_DB = \"postgresql://app:{DB_PASSWORD}@ep-cool-darkness-123456.us-east-2.aws.neon.tech/neondb\"\n\
-             GITHUB_TOKEN = \"{GITHUB_TOKEN}\"\n\n\
+             GITHUB_TOKEN = \"{GITHUB_TOKEN}\"\nADMIN_KEY = \"{WORDY_VARS_SECRET}\"\n\n\
              [[ratelimits]]\nname = \"RATE_LIMITER\"\nnamespace_id = \"1001\"\nsimple = {{ limit = 100, period = 60 }}\n"
         ),
     );
@@ -82,6 +88,7 @@ fn plant(root: &Path) {
              - run: npx wrangler deploy\n"
         ),
     );
+    write(root, ".env", &format!("SMTP_LOGIN={WORDY_ENV_SECRET}\n"));
     write(root, ".gitignore", "node_modules\n");
 }
 
@@ -153,4 +160,44 @@ fn no_output_format_contains_a_planted_secret() {
         assert!(!text.trim().is_empty(), "checklist {format}: no output");
         assert_redacted(&format!("checklist --format {format}"), &text);
     }
+}
+
+/// Fingerprints (and so baselines and SARIF `partialFingerprints`) are not
+/// derived from secret values: two trees whose secrets differ after their
+/// first characters give the same fingerprints, so none can be brute-forced
+/// back to a value.
+#[test]
+fn fingerprints_do_not_depend_on_secret_values() {
+    let fingerprints = |tail: &str| {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path().join("repo");
+        write(
+            &root,
+            "wrangler.toml",
+            &format!(
+                "name = \"api\"\n[vars]\nADMIN_KEY = \"hunt{tail}\"\n\
+                 DATABASE_URL = \"postgresql://app:pw{tail}@ep-x.us-east-2.aws.neon.tech/db\"\n"
+            ),
+        );
+        write(
+            &root,
+            ".dev.vars.example",
+            &format!("BETTER_AUTH_SECRET=u8jz{tail}\n"),
+        );
+        let json = run(&root, &["check", "--format", "json"]);
+        let doc: serde_json::Value =
+            serde_json::from_str(&json[..json.rfind('}').unwrap() + 1]).unwrap();
+        let found: Vec<String> = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| format!("{} {}", f["code"], f["fingerprint"]))
+            .collect();
+        assert!(found.len() >= 3, "{json}");
+        found
+    };
+    assert_eq!(
+        fingerprints("Pde0IgxLd6GncfBAepfJBd0K"),
+        fingerprints("QzR81mWvT4yHs0cLk2NbX9aJ")
+    );
 }

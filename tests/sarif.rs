@@ -271,7 +271,7 @@ fn sarif_has_what_code_scanning_needs() {
             );
         }
         assert!(
-            r["partialFingerprints"]["preflight/v1"]
+            r["partialFingerprints"]["preflight/v2"]
                 .as_str()
                 .is_some_and(|f| f.len() == 16)
         );

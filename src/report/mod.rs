@@ -8,6 +8,7 @@ pub mod github;
 pub mod human;
 pub mod json;
 pub mod markdown;
+mod mask;
 pub mod rules_list;
 pub mod sarif;
 pub mod statistics;
@@ -117,12 +118,21 @@ const VALUE_SPAN_CODES: &[&str] = &["SEC002", "SEC003", "SEC005", "SEC007", "SEC
 /// Characters of a masked value left visible, as in `secrets::redact`.
 const MASK_SHOWN: usize = 4;
 
+/// Findings about a secret: the value on their line is masked whatever its
+/// key is called (SEC001 points at the key, a custom secret name may be
+/// configured, CI findings point into a `run:` line).
+fn about_secret(code: &str) -> bool {
+    code.starts_with("SEC") || matches!(code, "CI001" | "CI002" | "CI007")
+}
+
 /// Snippets (the human format shows the flagged line and its neighbours)
 /// must not print a secret whole any more than messages may (RULES.md
 /// "Redaction"). Masks, keeping every byte offset valid: the values that
-/// secret findings point at, the file's known credential formats, passwords
-/// in URLs, and any other token that looks like random key material (a
-/// neighbouring line can hold a secret nobody reported).
+/// secret findings point at and every value on their lines, the values of
+/// keys with secret names anywhere in the file and of every key in an env
+/// file, the file's known credential formats, passwords in URLs, and any
+/// other token that looks like random key material (a neighbouring line can
+/// hold a secret nobody reported).
 fn mask_sources<'d>(
     project: &Project,
     diagnostics: impl Iterator<Item = &'d Diagnostic>,
@@ -132,15 +142,26 @@ fn mask_sources<'d>(
         return;
     }
     let mut ranges: HashMap<&str, Vec<Span>> = HashMap::new();
+    // Lines of findings about secrets, whose every value is masked.
+    let mut secret_lines: HashMap<&str, Vec<Span>> = HashMap::new();
     for d in diagnostics {
-        if let Some(span) = d.span
-            && VALUE_SPAN_CODES.contains(&d.code)
-        {
+        let Some(span) = d.span else { continue };
+        if VALUE_SPAN_CODES.contains(&d.code) {
             ranges.entry(d.path.as_str()).or_default().push(span);
         }
+        if about_secret(d.code) {
+            secret_lines.entry(d.path.as_str()).or_default().push(span);
+        }
     }
+    let mut env_files = std::collections::HashSet::new();
     for file in &project.files {
-        if !file.credentials.is_empty() && sources.contains_key(&file.path) {
+        if !sources.contains_key(&file.path) {
+            continue;
+        }
+        if matches!(file.kind, crate::discover::FileKind::EnvFile { .. }) {
+            env_files.insert(file.path.as_str());
+        }
+        if !file.credentials.is_empty() {
             ranges
                 .entry(file.path.as_str())
                 .or_default()
@@ -151,28 +172,26 @@ fn mask_sources<'d>(
         let mut spans = ranges.remove(path.as_str()).unwrap_or_default();
         spans.extend(random_tokens(text));
         spans.extend(url_passwords(text));
+        if env_files.contains(path.as_str()) {
+            spans.extend(mask::assignment_values(text, |_| true));
+        } else {
+            spans.extend(mask::assignment_values(text, |key| {
+                project.names.is_secret_name(key)
+            }));
+        }
+        for line in secret_lines.get(path.as_str()).into_iter().flatten() {
+            let line = mask::lines_of(text, *line);
+            let on_line = &text[line.range()];
+            spans.extend(
+                mask::assignment_values(on_line, |_| true)
+                    .into_iter()
+                    .map(|s| s.shifted(line.start as usize)),
+            );
+        }
         if spans.is_empty() {
             continue;
         }
-        let mut bytes = text.as_bytes().to_vec();
-        for span in spans {
-            let Some(value) = text.get(span.range()) else {
-                continue;
-            };
-            let start = span.start as usize;
-            for (i, (offset, c)) in value.char_indices().enumerate() {
-                if i >= MASK_SHOWN {
-                    let at = start + offset;
-                    if let Some(slot) = bytes.get_mut(at..at + c.len_utf8()) {
-                        slot.fill(b'*');
-                    }
-                }
-            }
-        }
-        // Whole characters were replaced by ASCII, so this cannot fail.
-        if let Ok(masked) = String::from_utf8(bytes) {
-            *text = Arc::new(masked);
-        }
+        *text = Arc::new(mask::masked(text, &spans, MASK_SHOWN));
     }
 }
 
@@ -427,7 +446,7 @@ fn diagnostic(
         column: place.start.1,
         end_line: place.end.0,
         end_column: place.end.1,
-        fingerprint: fingerprint_seed(finding.meta.code, &place.excerpt),
+        fingerprint: fingerprint_seed(project, finding.meta.code, &place.excerpt),
         message: finding.message,
         help: finding.help,
         span,
@@ -454,10 +473,22 @@ fn effective_severity(project: &Project, finding: &Finding, path: &str) -> Sever
 }
 
 /// The part of the fingerprint that does not depend on line numbers: the
-/// code and the offending text with whitespace normalized. The path and an
+/// code and the offending text, masked as snippets are (a secret value
+/// keeps its first characters and its length only, so the hash cannot be
+/// brute-forced back to it), with whitespace normalized. The path and an
 /// occurrence counter are mixed in by `finish_fingerprints`.
-fn fingerprint_seed(code: &str, excerpt: &str) -> String {
-    let normalized: Vec<&str> = excerpt.split_whitespace().collect();
+fn fingerprint_seed(project: &Project, code: &str, excerpt: &str) -> String {
+    let masked = if VALUE_SPAN_CODES.contains(&code) {
+        crate::secrets::redact(excerpt)
+    } else {
+        let mut spans = random_tokens(excerpt);
+        spans.extend(url_passwords(excerpt));
+        spans.extend(mask::assignment_values(excerpt, |key| {
+            about_secret(code) || project.names.is_secret_name(key)
+        }));
+        mask::masked(excerpt, &spans, MASK_SHOWN)
+    };
+    let normalized: Vec<&str> = masked.split_whitespace().collect();
     format!("{code}\u{0}{}", normalized.join(" "))
 }
 

@@ -19,7 +19,7 @@ const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 /// The key of `partialFingerprints`; bump the version if the fingerprint
 /// recipe ever changes, so old and new alerts are not confused.
-pub const FINGERPRINT_KEY: &str = "preflight/v1";
+pub const FINGERPRINT_KEY: &str = "preflight/v2";
 
 pub fn render(report: &Report) -> String {
     let metas: Vec<&RuleMeta> = crate::rules::metas().collect();
