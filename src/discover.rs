@@ -56,9 +56,20 @@ pub fn discover(root: &Path, config: &Config) -> Discovery {
     let exclude = build_excludes(&config.exclude);
     let mut discovery = Discovery::default();
 
-    if let Some(index) = git_index::load(&canonical_root) {
-        discovery.in_git_repo = true;
-        discovery.tracked = index;
+    match git_index::load(&canonical_root) {
+        git_index::Index::NoRepository => {}
+        git_index::Index::Tracked(tracked) => {
+            discovery.in_git_repo = true;
+            discovery.tracked = tracked;
+        }
+        // Still a repository: unignored env files are still reported.
+        git_index::Index::Unreadable(reason) => {
+            discovery.in_git_repo = true;
+            discovery.skipped.push(Skipped {
+                path: ".git/index".to_string(),
+                reason: format!("git index cannot be read: {reason}"),
+            });
+        }
     }
 
     let mut walker = WalkBuilder::new(root);
@@ -122,6 +133,21 @@ pub fn discover(root: &Path, config: &Config) -> Discovery {
     tracked_hidden.sort();
     for rel in tracked_hidden {
         let path = root.join(rel);
+        // The index names are confined (git_index.rs), but a directory on
+        // the way may be a symlink leaving the root: never read through it.
+        let inside = path
+            .parent()
+            .and_then(|dir| dir.canonicalize().ok())
+            .is_some_and(|dir| dir.starts_with(&canonical_root));
+        if !inside {
+            if std::fs::symlink_metadata(&path).is_ok() {
+                discovery.skipped.push(Skipped {
+                    path: rel.clone(),
+                    reason: "tracked env file behind a symlink that leaves the root".to_string(),
+                });
+            }
+            continue;
+        }
         match std::fs::symlink_metadata(&path) {
             Ok(meta) if meta.is_file() => discovery.files.push(Candidate {
                 abs: path,

@@ -360,3 +360,107 @@ fn a_zero_size_cap_does_not_silence_the_check() {
         .collect();
     assert_eq!(codes, [("PF002", "wrangler.toml")], "{report:#}");
 }
+
+fn git_in(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "git {args:?}");
+}
+
+fn sec004(report: &serde_json::Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "SEC004" && f["severity"] == "error")
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// `git update-index --split-index` keeps most entries in a shared index:
+/// a committed `.dev.vars` must still be reported as tracked.
+#[test]
+fn a_split_index_is_read_with_its_shared_index() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("repo");
+    write(&root, ".dev.vars", b"ADMIN_KEY=x\n");
+    write(&root, "a.txt", b"a\n");
+    git_in(&root, &["init", "-q"]);
+    git_in(&root, &["add", "-f", ".dev.vars", "a.txt"]);
+    git_in(&root, &["update-index", "--split-index"]);
+    write(&root, "b.txt", b"b\n");
+    git_in(&root, &["add", "b.txt"]);
+    write(&root, ".gitignore", b".dev.vars\n");
+    assert!(
+        std::fs::read_dir(root.join(".git")).unwrap().any(|e| e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with("sharedindex.")),
+        "git made no shared index"
+    );
+    let (_, report) = run(&root);
+    let found = sec004(&report);
+    assert!(
+        found.len() == 1 && found[0].contains("tracked by git"),
+        "{report:#}"
+    );
+}
+
+/// Before the first `git add` there is no index file: the repository is
+/// still a repository, and an env file it does not ignore is reported.
+#[test]
+fn a_fresh_repository_without_an_index_still_gets_sec004() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("repo");
+    write(&root, ".env", b"ADMIN_KEY=x\n");
+    git_in(&root, &["init", "-q"]);
+    assert!(!root.join(".git/index").exists());
+    let (_, report) = run(&root);
+    let found = sec004(&report);
+    assert!(
+        found.len() == 1 && found[0].contains("not covered"),
+        "{report:#}"
+    );
+}
+
+/// A crafted index naming `../outside.env` or an absolute path must not
+/// make preflight read (and print) a file outside the root.
+#[test]
+fn index_entries_outside_the_root_are_never_read() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("repo");
+    write(&root, "a.txt", b"a\n");
+    git_in(&root, &["init", "-q"]);
+    let outside = temp.path().join(".env");
+    std::fs::write(&outside, "ADMIN_KEY=outside-the-root-do-not-read\n").unwrap();
+    let names = [
+        "../.env".to_string(),
+        outside.to_string_lossy().into_owned(),
+    ];
+    let mut index = b"DIRC".to_vec();
+    index.extend_from_slice(&2u32.to_be_bytes());
+    index.extend_from_slice(&(names.len() as u32).to_be_bytes());
+    for name in &names {
+        let mut e = vec![0u8; 60];
+        e.extend_from_slice(&(name.len() as u16).to_be_bytes());
+        e.extend_from_slice(name.as_bytes());
+        e.push(0);
+        while !e.len().is_multiple_of(8) {
+            e.push(0);
+        }
+        index.extend(e);
+    }
+    std::fs::write(root.join(".git/index"), index).unwrap();
+    for format in ["json", "human"] {
+        let (_, out) = check_in(&root, format);
+        assert!(!out.contains("outside-the-root"), "{format}: {out}");
+        assert!(!out.contains("../.env"), "{format}: {out}");
+    }
+}
