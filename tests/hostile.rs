@@ -464,3 +464,38 @@ fn index_entries_outside_the_root_are_never_read() {
         assert!(!out.contains("../.env"), "{format}: {out}");
     }
 }
+
+/// Raw ESC bytes in a file name must not reach a terminal, an annotation
+/// or a markdown summary; a finding past column 65535 must not crash the
+/// human format (miette panicked there).
+#[test]
+fn control_characters_and_far_columns_are_safe_in_every_format() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("repo");
+    let name = "evil\u{1b}[2J\u{1b}]0;pwned\u{7}";
+    write(
+        &root,
+        &format!("{name}/.env.example"),
+        b"DATABASE_URL=postgresql://app:Zt9x2LwQ8rPkAbcd@ep-cool-1.us-east-2.aws.neon.tech/neondb\n",
+    );
+    write(
+        &root,
+        "far/.env.example",
+        format!(
+            "A=1{}DATABASE_URL=postgresql://app:Zt9x2LwQ8rPkAbcd@ep-cool-1.us-east-2.aws.neon.tech/neondb\n",
+            " ".repeat(70_000)
+        )
+        .as_bytes(),
+    );
+    for format in ["human", "json", "sarif", "github", "markdown"] {
+        let (code, out) = check_in(&root, format);
+        assert_eq!(code, 1, "{format}: {out}");
+        assert!(!out.contains('\u{1b}'), "{format} prints a raw ESC");
+        assert!(!out.contains('\u{7}'), "{format} prints a raw BEL");
+        assert!(out.contains("far/.env.example"), "{format}");
+        assert!(
+            out.contains("x1b"),
+            "{format}: the escaped name is missing: {out}"
+        );
+    }
+}

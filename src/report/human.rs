@@ -1,8 +1,15 @@
 //! Human output: rustc-style reports rendered by miette, then a summary.
+//!
+//! miette is given only a window of the file around each finding (at most
+//! [`WINDOW_BEFORE`] bytes before the span, [`MAX_LABEL`] of the span and
+//! [`WINDOW_AFTER`] after it, within the context lines), never the whole
+//! text: rendering stays linear in the number of findings, and very long
+//! lines and far columns (miette panics past column 65535) are cut around
+//! the finding. Line numbers and columns stay those of the file.
 
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource,
-    Report as MietteReport,
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, MietteError,
+    MietteSpanContents, Report as MietteReport, SourceCode, SourceSpan, SpanContents,
 };
 
 use super::{Diagnostic, Report};
@@ -36,9 +43,9 @@ fn render_one(handler: &GraphicalReportHandler, report: &Report, d: &Diagnostic,
     let source = report.sources.get(&d.path);
     let rendered = match (d.span, source) {
         (Some(span), Some(text)) if !text.is_empty() && (span.end as usize) <= text.len() => {
-            diag = diag.with_label(LabeledSpan::at(span.range(), d.code));
-            let named = NamedSource::new(d.path.clone(), text.as_str().to_string());
-            let report = MietteReport::new(diag).with_source_code(named);
+            let window = Window::around(text, d, span);
+            diag = diag.with_label(LabeledSpan::at(window.label.clone(), d.code));
+            let report = MietteReport::new(diag).with_source_code(window);
             let mut s = String::new();
             handler.render_report(&mut s, report.as_ref()).map(|_| s)
         }
@@ -59,6 +66,105 @@ fn render_one(handler: &GraphicalReportHandler, report: &Report, d: &Diagnostic,
         )),
     }
     out.push('\n');
+}
+
+/// Bytes of the file shown before the finding's span, at most.
+const WINDOW_BEFORE: usize = 160;
+/// Bytes of the file shown after the (labelled part of the) span, at most.
+const WINDOW_AFTER: usize = 160;
+/// Bytes of a long span that are labelled.
+const MAX_LABEL: usize = 2048;
+
+/// The part of a file's text shown for one finding, in file coordinates:
+/// `offset` is where `text` starts in the file, on line `line` (0-based)
+/// at column `column` (0-based, in characters).
+struct Window {
+    name: String,
+    text: String,
+    offset: usize,
+    line: usize,
+    column: usize,
+    /// The labelled span, in file offsets.
+    label: std::ops::Range<usize>,
+}
+
+impl Window {
+    fn around(text: &str, d: &Diagnostic, span: crate::span::Span) -> Window {
+        let start = floor_char(text, span.start as usize);
+        let label_end = floor_char(text, (span.end as usize).min(start + MAX_LABEL)).max(start);
+        // One context line each side, cut to the byte limits.
+        let line_before = text[..start]
+            .rfind('\n')
+            .map_or(0, |nl| text[..nl].rfind('\n').map_or(0, |p| p + 1));
+        let from = floor_char(text, line_before.max(start.saturating_sub(WINDOW_BEFORE)));
+        let after_end = text[label_end..]
+            .find('\n')
+            .map(|nl| label_end + nl + 1)
+            .map_or(text.len(), |next| {
+                text[next..]
+                    .find('\n')
+                    .map_or(text.len(), |nl| next + nl + 1)
+            });
+        let to = floor_char(text, after_end.min(label_end + WINDOW_AFTER)).max(label_end);
+        let shown = &text[from..to];
+        let before = &text[from..start];
+        let newlines_before = before.bytes().filter(|&b| b == b'\n').count();
+        let line = d.line.saturating_sub(1 + newlines_before);
+        // The column of `from`: the finding's column less the characters
+        // between them (when both are on one line).
+        let column = if newlines_before == 0 {
+            d.column.saturating_sub(1 + before.chars().count())
+        } else {
+            0
+        };
+        Window {
+            name: d.path.clone(),
+            text: shown.to_string(),
+            offset: from,
+            line,
+            column,
+            label: start..label_end,
+        }
+    }
+}
+
+fn floor_char(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+impl SourceCode for Window {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let local = SourceSpan::new(span.offset().saturating_sub(self.offset).into(), span.len());
+        let inner =
+            self.text
+                .as_str()
+                .read_span(&local, context_lines_before, context_lines_after)?;
+        let column = if inner.line() == 0 {
+            inner.column() + self.column
+        } else {
+            inner.column()
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            SourceSpan::new(
+                (inner.span().offset() + self.offset).into(),
+                inner.span().len(),
+            ),
+            inner.line() + self.line,
+            column,
+            inner.line_count(),
+        )))
+    }
 }
 
 fn summary(report: &Report) -> String {

@@ -122,7 +122,7 @@ const MASK_SHOWN: usize = 4;
 /// key is called (SEC001 points at the key, a custom secret name may be
 /// configured, CI findings point into a `run:` line).
 fn about_secret(code: &str) -> bool {
-    code.starts_with("SEC") || matches!(code, "CI001" | "CI002" | "CI007")
+    (code.starts_with("SEC") && code != "SEC006") || matches!(code, "CI001" | "CI002" | "CI007")
 }
 
 /// Snippets (the human format shows the flagged line and its neighbours)
@@ -366,6 +366,41 @@ pub fn build(
     }
 }
 
+/// A file name or message with its control characters (ESC, CR, C1
+/// codes; newlines and tabs are kept in messages, not in paths) and
+/// bidirectional overrides written as escapes: a hostile name must not
+/// drive the terminal, forge an annotation or reorder what a reviewer
+/// reads. Applied when findings are built, so every format gets it.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    let hostile = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(hostile) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hostile(c) {
+            if c.is_ascii() {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            } else {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// [`escape_controls`] for a path: newlines and tabs too.
+fn escape_path(path: &str) -> String {
+    escape_controls(path)
+        .replace('\n', "\\x0a")
+        .replace('\t', "\\x09")
+}
+
 /// Every file that was not analysed, with its reason: those the walk
 /// could not open and those read but not analysed (PF002 reports the ones
 /// preflight must understand as findings too).
@@ -378,6 +413,10 @@ fn skipped(project: &Project) -> Vec<crate::discover::Skipped> {
             reason: unanalysed.reason.clone(),
         })
     }));
+    for s in &mut skipped {
+        s.path = escape_path(&s.path);
+        s.reason = escape_controls(&s.reason).into_owned();
+    }
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     skipped
 }
@@ -441,13 +480,16 @@ fn diagnostic(
         code: finding.meta.code,
         name: finding.meta.name,
         severity: effective_severity(project, &finding, &path),
-        path,
+        path: escape_path(&path),
         line: place.start.0,
         column: place.start.1,
         end_line: place.end.0,
         end_column: place.end.1,
         fingerprint: fingerprint_seed(project, finding.meta.code, &place.excerpt),
-        message: finding.message,
+        message: match escape_controls(&finding.message) {
+            std::borrow::Cow::Borrowed(_) => finding.message,
+            std::borrow::Cow::Owned(escaped) => escaped.into(),
+        },
         help: finding.help,
         span,
         reason: None,
@@ -568,6 +610,15 @@ mod tests {
             .iter()
             .map(|s| text.get(s.range()).unwrap_or("").to_string())
             .collect()
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(escape_controls("src/a.ts"), "src/a.ts");
+        assert_eq!(
+            escape_controls("x\u{1b}[31m\r\u{9b}\u{202e}y\nz"),
+            "x\\x1b[31m\\x0d\\u{9b}\\u{202e}y\nz"
+        );
     }
 
     #[test]
