@@ -222,16 +222,53 @@ pub(crate) struct RunView<'a> {
     file: &'a ShellScript,
     local: ShellScript,
     run: &'a RunBlock,
+    /// Indexes of the block's commands, built once so that the pipe
+    /// lookups of every command stay linear in the block's length.
+    pipes: PipeIndex,
+}
+
+/// Which command reads which: a run block of 95k lines made the pairwise
+/// search take seconds.
+struct PipeIndex {
+    /// Each command's span, to its index.
+    by_span: std::collections::HashMap<Span, usize>,
+    /// The commands fed by another's output (a dynamic stdin span), by
+    /// that span, in order.
+    fed_by: std::collections::HashMap<Span, Vec<usize>>,
+    /// The commands with a literal stdin: (its span, command index),
+    /// sorted by span start.
+    literal: Vec<(Span, usize)>,
+}
+
+impl PipeIndex {
+    fn new(script: &ShellScript) -> PipeIndex {
+        let mut index = PipeIndex {
+            by_span: Default::default(),
+            fed_by: Default::default(),
+            literal: Vec::new(),
+        };
+        for (j, c) in script.commands.iter().enumerate() {
+            index.by_span.entry(c.span).or_insert(j);
+            match &c.stdin {
+                Some(Stdin::Dynamic(s)) => index.fed_by.entry(*s).or_default().push(j),
+                Some(Stdin::Literal(w)) => index.literal.push((w.span, j)),
+                None => {}
+            }
+        }
+        index.literal.sort_by_key(|(span, _)| span.start);
+        index
+    }
 }
 
 impl<'a> RunView<'a> {
     pub fn new(run: &'a RunBlock) -> Option<RunView<'a>> {
         let local = ShellScript::parse(&run.text);
-        (local.commands.len() == run.script.commands.len()).then_some(RunView {
+        (local.commands.len() == run.script.commands.len()).then(|| RunView {
             text: &run.text,
             file: &run.script,
             local,
             run,
+            pipes: PipeIndex::new(&run.script),
         })
     }
 
@@ -336,17 +373,25 @@ impl<'a> RunView<'a> {
     /// The command `i`'s output is piped into: `Some(consumer index)`.
     pub fn piped_into(&self, i: usize) -> Option<usize> {
         let span = self.command(i)?.span;
-        self.file
-            .commands
+        let dynamic = self
+            .pipes
+            .fed_by
+            .get(&span)
+            .and_then(|js| js.iter().copied().find(|&j| j > i));
+        let from = self
+            .pipes
+            .literal
+            .partition_point(|(s, _)| s.start < span.start);
+        let literal = self.pipes.literal[from..]
             .iter()
-            .enumerate()
-            .skip(i + 1)
-            .find(|(_, c)| match &c.stdin {
-                Some(Stdin::Dynamic(s)) => *s == span,
-                Some(Stdin::Literal(w)) => w.span.start >= span.start && w.span.end <= span.end,
-                None => false,
-            })
-            .map(|(j, _)| j)
+            .take_while(|(s, _)| s.start <= span.end)
+            .filter(|(s, j)| s.end <= span.end && *j > i)
+            .map(|&(_, j)| j)
+            .min();
+        match (dynamic, literal) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// For a command fed by a here-string or here-document: the fed text
@@ -358,7 +403,7 @@ impl<'a> RunView<'a> {
         else {
             return None;
         };
-        if self.file.commands.iter().any(|c| c.span == *fs) {
+        if self.pipes.by_span.contains_key(fs) {
             return None; // a pipe, not inline text
         }
         Some((self.slice(*ls), *fs))
