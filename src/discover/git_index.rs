@@ -449,6 +449,29 @@ mod tests {
         assert_eq!(set, want);
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(256))]
+
+        /// Any v2-v4 index body: never a panic, never a name that leaves
+        /// the work tree, and the decoded names within the budget.
+        #[test]
+        fn any_index_is_parsed_safely(
+            version in 2u32..=4,
+            count in 0u32..64,
+            body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..4096),
+        ) {
+            let mut bytes = header(version, count);
+            bytes.extend(body);
+            if let Ok(parsed) = parse_index(&bytes) {
+                let total: usize = parsed.paths.iter().map(String::len).sum();
+                proptest::prop_assert!(total <= name_budget(bytes.len()));
+                for p in &parsed.paths {
+                    proptest::prop_assert!(p.is_empty() || is_confined(p), "{p:?}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn rejects_truncated_and_garbage() {
         assert!(parse(b"DIRC\0\0\0\x02\0\0\0\x05").is_none());

@@ -192,3 +192,73 @@ fn summary(report: &Report) -> String {
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::{LineStarts, Place, Span};
+    use std::sync::Arc;
+
+    fn report_with(text: &str, span: Span) -> Report {
+        let place = Place::of(text, &LineStarts::new(text), span);
+        let d = Diagnostic {
+            code: "SEC001",
+            name: "secret-in-vars",
+            severity: Severity::Error,
+            path: "f".to_string(),
+            line: place.start.0,
+            column: place.start.1,
+            end_line: place.end.0,
+            end_column: place.end.1,
+            message: "m".into(),
+            help: "h".into(),
+            fingerprint: String::new(),
+            span: Some(span),
+            reason: None,
+        };
+        let mut report = Report::default();
+        report.findings.push(d);
+        report
+            .sources
+            .insert("f".to_string(), Arc::new(text.to_string()));
+        report
+    }
+
+    #[test]
+    fn far_columns_are_windowed_with_the_file_s_own_place() {
+        let text = format!("a\n{}KEY = 1\nb\n", "x".repeat(70_000));
+        let at = text.find("KEY").unwrap();
+        let out = render(&report_with(&text, Span::new(at, at + 3)), false);
+        assert!(out.contains("f:2:70001"), "{out}");
+        assert!(out.contains("KEY = 1"), "{out}");
+        assert!(out.len() < 4_000, "{} bytes", out.len());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(128))]
+
+        /// Any text and span: rendered, never a panic, and the output is
+        /// bounded whatever the line lengths.
+        #[test]
+        fn any_span_renders(
+            lines in proptest::collection::vec((0usize..90_000, "[a-zé\\t]{0,3}"), 1..4),
+            start in 0usize..300_000,
+            len in 0usize..300_000,
+        ) {
+            let text: String = lines
+                .iter()
+                .map(|(n, tail)| format!("{}{tail}\n", "y".repeat(*n)))
+                .collect();
+            let mut start = start.min(text.len());
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            let mut end = (start + len).min(text.len());
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let out = render(&report_with(&text, Span::new(start, end)), false);
+            proptest::prop_assert!(out.len() < 20_000, "{} bytes", out.len());
+        }
+    }
+}

@@ -123,6 +123,28 @@ mod tests {
         assert_eq!(values("a == b; c::d; e ="), Vec::<&str>::new());
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(256))]
+
+        /// Any text: the masked text keeps its length and line breaks, and
+        /// no quoted value longer than the shown prefix survives whole.
+        #[test]
+        fn masking_any_text_keeps_its_shape(
+            text in "[A-Za-z_ =:\"'#,\n\u{e9}\u{1F600}0-9]{0,200}",
+        ) {
+            let spans = assignment_values(&text, |_| true);
+            let out = masked(&text, &spans, 4);
+            proptest::prop_assert_eq!(out.len(), text.len());
+            proptest::prop_assert_eq!(out.matches('\n').count(), text.matches('\n').count());
+            for span in spans {
+                let value = &text[span.range()];
+                if value.chars().count() > 4 {
+                    proptest::prop_assert!(!out[span.range()].contains(value));
+                }
+            }
+        }
+    }
+
     #[test]
     fn masks_keep_offsets() {
         let text = "K = \"hunter2hunter2\"\nL = é";
