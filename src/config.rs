@@ -140,16 +140,18 @@ impl Config {
             && !self.ignore.iter().any(matches)
     }
 
-    pub fn load(path: &Path, display: &str) -> Result<Config, ConfigError> {
+    /// Reads the file at `path`; rule codes it names are checked against
+    /// `rule_codes` (the rules layer's, passed in by the caller).
+    pub fn load(path: &Path, display: &str, rule_codes: &[&str]) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
             path: display.to_string(),
             line: 0,
             message: format!("cannot read: {e}"),
         })?;
-        Config::parse(&text, display)
+        Config::parse(&text, display, rule_codes)
     }
 
-    pub fn parse(text: &str, display: &str) -> Result<Config, ConfigError> {
+    pub fn parse(text: &str, display: &str, rule_codes: &[&str]) -> Result<Config, ConfigError> {
         let doc = ImDocument::parse(text).map_err(|e| ConfigError {
             path: display.to_string(),
             line: e.span().map_or(1, |s| line_col(text, s.start).0),
@@ -158,6 +160,7 @@ impl Config {
         let mut reader = Reader {
             text,
             display,
+            rule_codes,
             config: Config::default(),
         };
         reader.read(doc.as_table())?;
@@ -168,6 +171,8 @@ impl Config {
 struct Reader<'a> {
     text: &'a str,
     display: &'a str,
+    /// Every rule code, to validate the codes the file names.
+    rule_codes: &'a [&'a str],
     config: Config,
 }
 
@@ -309,7 +314,7 @@ impl Reader<'_> {
     fn read_severity(&mut self, parent: &Table, key: &str, item: &Item) -> Result<(), ConfigError> {
         let t = self.table(parent, key, item)?;
         for (code, v) in t.iter() {
-            if crate::rules::find(code).is_none() {
+            if !self.rule_codes.iter().any(|c| c.eq_ignore_ascii_case(code)) {
                 return Err(self.key_error(
                     t,
                     code,
@@ -428,7 +433,7 @@ impl Reader<'_> {
     fn codes(&self, parent: &Table, key: &str, item: &Item) -> Result<Vec<String>, ConfigError> {
         let codes = self.strings(parent, key, item)?;
         for code in &codes {
-            if !is_known_code_or_prefix(code) {
+            if !is_known_code_or_prefix(code, self.rule_codes) {
                 return Err(self.key_error(
                     parent,
                     key,
@@ -480,10 +485,11 @@ impl Reader<'_> {
     }
 }
 
-/// A full rule code (`SEC001`) or a family prefix (`SEC`, `SEC00`).
-pub fn is_known_code_or_prefix(code: &str) -> bool {
+/// A full rule code (`SEC001`) or a family prefix (`SEC`, `SEC00`) of one
+/// of `rule_codes`.
+pub fn is_known_code_or_prefix(code: &str, rule_codes: &[&str]) -> bool {
     let upper = code.to_ascii_uppercase();
-    !upper.is_empty() && crate::rules::metas().any(|m| m.code.starts_with(upper.as_str()))
+    !upper.is_empty() && rule_codes.iter().any(|c| c.starts_with(upper.as_str()))
 }
 
 #[cfg(test)]
@@ -502,14 +508,14 @@ mod tests {
     #[test]
     fn unknown_key_names_key_and_line() {
         let err =
-            Config::parse("[secrets]\nnames = []\nbogus = 1\n", "preflight.toml").unwrap_err();
+            Config::parse("[secrets]\nnames = []\nbogus = 1\n", "preflight.toml", &[]).unwrap_err();
         assert_eq!(err.line, 3);
         assert!(err.message.contains("bogus"), "{}", err.message);
     }
 
     #[test]
     fn invalid_pattern_is_an_error() {
-        let err = Config::parse("[patterns]\nturnstile = \"(\"\n", "p.toml").unwrap_err();
+        let err = Config::parse("[patterns]\nturnstile = \"(\"\n", "p.toml", &[]).unwrap_err();
         assert_eq!(err.line, 2);
         assert!(err.message.contains("turnstile"));
     }
@@ -519,6 +525,7 @@ mod tests {
         let c = Config::parse(
             "ignore = [\"SEC004\"]\n[hyperdrive]\norigin = \"direct\"\n[secrets.min_length]\nADMIN_KEY = 64\n[scopes]\nnon_production = [\"qa\"]\n",
             "p.toml",
+            &["SEC004"],
         )
         .unwrap();
         assert_eq!(c.hyperdrive_origin, HyperdriveOrigin::Direct);

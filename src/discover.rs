@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use ignore::WalkBuilder;
 
-pub use classify::{FileKind, classify, is_local_env_file, is_minified_script};
+pub use classify::{FileKind, classify, is_local_env_file, is_minified_script, is_test_file};
 pub use read::{ReadOutcome, open_regular, read_text};
 
 use crate::config::Config;

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use crate::rules::RuleMeta;
+use crate::rule_meta::RuleMeta;
 use crate::span::{Place, Span};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

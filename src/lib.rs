@@ -14,6 +14,7 @@ pub mod formats;
 pub mod hashing;
 pub mod project;
 pub mod report;
+pub mod rule_meta;
 pub mod rules;
 pub mod run;
 pub mod secrets;

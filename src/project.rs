@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 
 mod build;
+pub mod callees;
 mod dev_vars;
 pub mod routes;
 mod source_index;
@@ -68,7 +69,7 @@ pub struct SourceFile {
     /// not UTF-8, minified): PF002 reports it, SEC003 still sees the
     /// credentials of its raw bytes.
     pub unanalysed: Option<Box<Unanalysed>>,
-    /// A test file by its path ([`crate::rules::source_util::is_test_file`]):
+    /// A test file by its path ([`crate::discover::is_test_file`]):
     /// every source rule asks, for every file of every batch.
     pub is_test: bool,
 }
@@ -77,7 +78,7 @@ impl SourceFile {
     /// A file not read yet.
     pub fn new(path: String, kind: FileKind) -> Self {
         SourceFile {
-            is_test: crate::rules::source_util::is_test_file(&path),
+            is_test: crate::discover::is_test_file(&path),
             path,
             kind,
             facts: Facts::None,
@@ -123,6 +124,8 @@ pub struct Worker {
 pub struct Project {
     pub root: PathBuf,
     pub config: Config,
+    /// The calls to built-ins that source facts keep (see `callees.rs`).
+    pub(crate) kept_callees: callees::KeptCallees,
     pub names: SecretNames,
     pub files: Vec<SourceFile>,
     pub workers: Vec<Worker>,

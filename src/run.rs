@@ -237,7 +237,7 @@ fn relative_prefix(base: &Path, root: &Path) -> Result<String, RunError> {
 /// source rules on each batch of Workers while its source files are
 /// loaded, then the whole-project rules.
 pub fn analyze(root: &Path, config: Config, rules: &[&dyn Rule]) -> (Project, Vec<Finding>) {
-    let mut project = project::scan(root, config);
+    let mut project = project::scan(root, config, rules::kept_callees());
     let mut times = RuleTimes::default();
     let phase = crate::timing::Phase::start("sources");
     let mut findings =
@@ -330,8 +330,9 @@ fn load_config(args: &CheckArgs, root: &Path) -> Result<Config, RunError> {
             .collect()
     };
     let (select, ignore) = (codes(&args.select), codes(&args.ignore));
+    let known = rule_codes();
     for code in select.iter().chain(&ignore) {
-        if !config::is_known_code_or_prefix(code) {
+        if !config::is_known_code_or_prefix(code, &known) {
             return Err(RunError(format!(
                 "`{code}` is not a rule code or family prefix (see `preflight rules`)"
             )));
@@ -346,15 +347,20 @@ fn load_config(args: &CheckArgs, root: &Path) -> Result<Config, RunError> {
     Ok(config)
 }
 
+/// Every rule code, for the configuration to validate the codes it names.
+fn rule_codes() -> Vec<&'static str> {
+    rules::metas().map(|m| m.code).collect()
+}
+
 /// The configuration given with `--config`, else `preflight.toml` at the
 /// root, else the defaults.
 fn read_config(explicit: Option<&Path>, root: &Path) -> Result<Config, RunError> {
     match explicit {
-        Some(path) => Config::load(path, &path.display().to_string()),
+        Some(path) => Config::load(path, &path.display().to_string(), &rule_codes()),
         None => {
             let default = root.join(config::FILE_NAME);
             if default.is_file() {
-                Config::load(&default, &default.display().to_string())
+                Config::load(&default, &default.display().to_string(), &rule_codes())
             } else {
                 Ok(Config::default())
             }

@@ -148,6 +148,27 @@ pub fn is_local_env_file(name: &str) -> bool {
         && !TEMPLATE_SUFFIXES.iter().any(|s| lower.ends_with(s))
 }
 
+/// Whether `path` (relative, `/`-separated) is a test file: a `*.test.*` or
+/// `*.spec.*` file name, or under a `__tests__`, `test` or `tests` directory.
+pub fn is_test_file(path: &str) -> bool {
+    let mut segments = path.split('/').filter(|s| !s.is_empty()).peekable();
+    while let Some(seg) = segments.next() {
+        if segments.peek().is_none() {
+            // Asked for every file by every source rule: no allocation.
+            let has = |marker: &[u8]| {
+                seg.as_bytes()
+                    .windows(marker.len())
+                    .any(|w| w.eq_ignore_ascii_case(marker))
+            };
+            return has(b".test.") || has(b".spec.");
+        }
+        if matches!(seg, "__tests__" | "test" | "tests") {
+            return true;
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,5 +223,18 @@ mod tests {
         assert!(!is_local_env_file(".env.example"));
         assert!(!is_local_env_file(".dev.vars.template"));
         assert!(!is_local_env_file("env.ts"));
+    }
+
+    #[test]
+    fn test_files() {
+        assert!(is_test_file("src/db.test.ts"));
+        assert!(is_test_file("src/db.spec.js"));
+        assert!(is_test_file("src/__tests__/db.ts"));
+        assert!(is_test_file("test/db.ts"));
+        assert!(is_test_file("worker/tests/helpers/db.ts"));
+        assert!(!is_test_file("src/testing.ts"));
+        assert!(!is_test_file("src/test.ts"));
+        assert!(!is_test_file("src/contest/db.ts"));
+        assert!(!is_test_file("src/latest.ts"));
     }
 }

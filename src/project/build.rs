@@ -5,6 +5,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use super::callees::{CalleeVerdicts, KeptCallees};
 use super::{Facts, Project, SourceFile, Unanalysed, Worker};
 use crate::config::Config;
 use crate::discover::{self, FileKind, ReadOutcome, Skipped};
@@ -15,7 +16,6 @@ use crate::formats::shell::ShellScript;
 use crate::formats::workflow::Workflow;
 use crate::formats::wrangler::{ConfigFormat, WranglerConfig};
 use crate::formats::{PARSE_STACK_BYTES, ParseFailure};
-use crate::rules::source_util::CalleeVerdicts;
 use crate::secrets::{Catalog, SecretNames};
 use crate::span::Span;
 use crate::suppress;
@@ -23,8 +23,9 @@ use crate::suppress;
 /// Discovers the tree, parses every configuration file (wrangler, env,
 /// workflows, scripts, manifests) and links files to Workers. Source files
 /// are only listed: [`Project::check_sources`] parses them a batch of
-/// Workers at a time, so that their facts never all sit in memory at once.
-pub fn scan(root: &Path, config: Config) -> Project {
+/// Workers at a time, so that their facts never all sit in memory at once;
+/// compaction keeps the calls to built-ins that `kept_callees` names.
+pub fn scan(root: &Path, config: Config, kept_callees: KeptCallees) -> Project {
     let phase = crate::timing::Phase::start("discover");
     let discovery = discover::discover(root, &config);
     phase.end();
@@ -35,7 +36,7 @@ pub fn scan(root: &Path, config: Config) -> Project {
             .files
             .par_iter()
             .map_init(
-                || CalleeVerdicts::new(&config),
+                || CalleeVerdicts::new(&config, &kept_callees),
                 |verdicts, c| {
                     if c.kind.is_source() {
                         Ok(SourceFile::new(c.rel.clone(), c.kind))
@@ -79,6 +80,7 @@ pub fn scan(root: &Path, config: Config) -> Project {
     Project {
         root: root.to_path_buf(),
         config,
+        kept_callees,
         names,
         files,
         workers,
@@ -101,7 +103,7 @@ pub fn scan(root: &Path, config: Config) -> Project {
 /// tests that look at facts and routes directly.
 #[cfg(test)]
 pub fn scan_with_sources(root: &Path, config: Config) -> Project {
-    let mut project = scan(root, config);
+    let mut project = scan(root, config, crate::rules::kept_callees());
     project.load_all_sources();
     project
 }

@@ -18,11 +18,11 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use super::build::{analyze_keeping_text, in_parse_pool, spawn_in_parse_pool};
+use super::callees::{CalleeVerdicts, KeptCallees};
 use super::{Facts, Project, SourceFile, WorkerId};
 use crate::config::Config;
 use crate::discover::{FileKind, Skipped};
 use crate::finding::{FileId, Finding, Location};
-use crate::rules::source_util::CalleeVerdicts;
 use crate::secrets::Catalog;
 use crate::span::{LineStarts, Place};
 use crate::timing::Total;
@@ -109,6 +109,7 @@ impl Project {
         // second while the last, largest files of the first finish, instead
         // of idling until this batch is checked.
         let config = std::sync::Arc::new(self.config.clone());
+        let kept_callees = self.kept_callees.clone();
         let mut run = |project: &mut Project,
                        seen: &mut Vec<Seen>,
                        (workers, members): (Vec<WorkerId>, Vec<FileId>),
@@ -120,7 +121,8 @@ impl Project {
                 .map(|(_, next)| {
                     let jobs = project.read_jobs(next, seen);
                     let config = config.clone();
-                    spawn_in_parse_pool(move || read_sources(&jobs, &config))
+                    let kept_callees = kept_callees.clone();
+                    spawn_in_parse_pool(move || read_sources(&jobs, &config, &kept_callees))
                 })
                 .collect();
             let mut found = rules.time(|| check(project));
@@ -226,10 +228,13 @@ impl Project {
                 .copied()
                 .filter(|id| !prefetched.contains_key(id))
                 .collect();
-            let mut fresh: HashMap<FileId, ReadResult> =
-                read_sources(&self.read_jobs(&missing, seen), &self.config)
-                    .into_iter()
-                    .collect();
+            let mut fresh: HashMap<FileId, ReadResult> = read_sources(
+                &self.read_jobs(&missing, seen),
+                &self.config,
+                &self.kept_callees,
+            )
+            .into_iter()
+            .collect();
             let parsed = to_read.iter().filter_map(|id| {
                 let result = prefetched.remove(id).or_else(|| fresh.remove(id))?;
                 Some((*id, result))
@@ -419,7 +424,11 @@ struct ReadJob {
 }
 
 /// Reads and parses `jobs` in parallel, on the parse threads.
-fn read_sources(jobs: &[ReadJob], config: &Config) -> Vec<(FileId, ReadResult)> {
+fn read_sources(
+    jobs: &[ReadJob],
+    config: &Config,
+    kept_callees: &KeptCallees,
+) -> Vec<(FileId, ReadResult)> {
     if jobs.is_empty() {
         return Vec::new();
     }
@@ -427,7 +436,7 @@ fn read_sources(jobs: &[ReadJob], config: &Config) -> Vec<(FileId, ReadResult)> 
     in_parse_pool(|| {
         jobs.par_iter()
             .map_init(
-                || CalleeVerdicts::new(config),
+                || CalleeVerdicts::new(config, kept_callees),
                 |verdicts, job| {
                     let read =
                         analyze_keeping_text(&job.path, &job.abs, job.kind, catalog, verdicts);
@@ -505,7 +514,8 @@ mod tests {
             ("apps/b/src/index.ts", entry),
             ("packages/db/index.ts", INJECTABLE),
         ]);
-        let mut project = crate::project::scan(dir.path(), Config::default());
+        let mut project =
+            crate::project::scan(dir.path(), Config::default(), crate::rules::kept_callees());
         let path = |p: &Project, id: FileId| p.files[id].path.clone();
         let mut batches = Vec::new();
         let shared = dir.path().join("packages/db/index.ts");

@@ -2,8 +2,9 @@
 //! (`sec/`, `db/`, `net/`, `pf/`), declares its `RuleMeta` (whose doc is
 //! `rules/<CODE>.md`, embedded at compile time) and implements `Rule`.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::project::Project;
+use crate::project::callees::{CalleeTest, KeptCallees};
 
 pub mod auth;
 pub mod ci;
@@ -15,29 +16,7 @@ pub mod pf;
 pub mod sec;
 pub mod source_util;
 
-/// Everything that describes a rule, independent of any scan.
-#[derive(Debug)]
-pub struct RuleMeta {
-    pub code: &'static str,
-    pub name: &'static str,
-    pub severity: Severity,
-    /// One line: what the rule reports.
-    pub summary: &'static str,
-    /// The default fix advice; findings may give a more specific one.
-    pub help: &'static str,
-    /// The Markdown document (what / why / example / fix).
-    pub doc: &'static str,
-}
-
-impl RuleMeta {
-    pub fn family(&self) -> &'static str {
-        let end = self
-            .code
-            .find(|c: char| c.is_ascii_digit())
-            .unwrap_or(self.code.len());
-        &self.code[..end]
-    }
-}
+pub use crate::rule_meta::RuleMeta;
 
 /// One rule. The engine calls [`Rule::check_sources`] on each batch of
 /// Workers while its source files are loaded (`project/sources.rs`), then
@@ -52,21 +31,6 @@ pub trait Rule: Sync {
 
     /// Judges the loaded batch of source files (with any configuration).
     fn check_sources(&self, _project: &Project, _out: &mut Vec<Finding>) {}
-}
-
-/// Declares a rule's metadata next to its implementation.
-#[macro_export]
-macro_rules! rule_meta {
-    ($code:literal, $name:literal, $severity:ident, $summary:expr, $help:expr $(,)?) => {
-        $crate::rules::RuleMeta {
-            code: $code,
-            name: $name,
-            severity: $crate::finding::Severity::$severity,
-            summary: $summary,
-            help: $help,
-            doc: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $code, ".md")),
-        }
-    };
 }
 
 /// Every rule preflight runs, in code order.
@@ -120,4 +84,9 @@ pub fn metas() -> impl Iterator<Item = &'static RuleMeta> {
 
 pub fn find(code: &str) -> Option<&'static RuleMeta> {
     metas().find(|m| m.code.eq_ignore_ascii_case(code))
+}
+
+/// The calls to built-ins that facts compaction must keep for the rules.
+pub fn kept_callees() -> KeptCallees {
+    KeptCallees::new([source_util::callee_may_matter as CalleeTest])
 }

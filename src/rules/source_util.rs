@@ -1,5 +1,5 @@
-//! Helpers shared by the source (TS/JS) rules: which files count as tests,
-//! and resolving a relative import to the module constant it names.
+//! Helpers shared by the source (TS/JS) rules: which callees compaction
+//! keeps for them, which files they skip, and resolving a relative import to the module constant it names.
 
 use crate::hashing::HashMap;
 
@@ -18,64 +18,6 @@ pub fn callee_may_matter(config: &Config, callee: &str) -> bool {
         || config.rate_limit_pattern.is_match(callee)
         || crate::rules::net::ssrf_unguarded_fetch::is_guard_callee_in(config, callee)
         || crate::rules::net::cors_wildcard::util::is_auth_name_in(config, callee)
-}
-
-/// Remembers [`callee_may_matter`]'s answers for one configuration. The
-/// same callees (`console.log`, `JSON.stringify`) recur in every file, and
-/// each answer runs several patterns: each parse worker keeps one of these.
-pub struct CalleeVerdicts<'c> {
-    config: &'c Config,
-    answers: crate::hashing::HashMap<compact_str::CompactString, bool>,
-}
-
-impl<'c> CalleeVerdicts<'c> {
-    /// Answers kept before the cache starts over (a bound on its memory).
-    const CAPACITY: usize = 1 << 14;
-
-    pub fn new(config: &'c Config) -> Self {
-        CalleeVerdicts {
-            config,
-            answers: Default::default(),
-        }
-    }
-
-    pub fn config(&self) -> &'c Config {
-        self.config
-    }
-
-    /// [`callee_may_matter`], remembered.
-    pub fn matters(&mut self, callee: &str) -> bool {
-        if let Some(&answer) = self.answers.get(callee) {
-            return answer;
-        }
-        let answer = callee_may_matter(self.config, callee);
-        if self.answers.len() >= Self::CAPACITY {
-            self.answers.clear();
-        }
-        self.answers.insert(callee.into(), answer);
-        answer
-    }
-}
-
-/// Whether `path` (relative, `/`-separated) is a test file: a `*.test.*` or
-/// `*.spec.*` file name, or under a `__tests__`, `test` or `tests` directory.
-pub fn is_test_file(path: &str) -> bool {
-    let mut segments = path.split('/').filter(|s| !s.is_empty()).peekable();
-    while let Some(seg) = segments.next() {
-        if segments.peek().is_none() {
-            // Asked for every file by every source rule: no allocation.
-            let has = |marker: &[u8]| {
-                seg.as_bytes()
-                    .windows(marker.len())
-                    .any(|w| w.eq_ignore_ascii_case(marker))
-            };
-            return has(b".test.") || has(b".spec.");
-        }
-        if matches!(seg, "__tests__" | "test" | "tests") {
-            return true;
-        }
-    }
-    false
 }
 
 /// The TS/JS (and Rust) source files the source rules check: every one
@@ -264,22 +206,4 @@ pub(crate) fn run_rule_on(
             crate::finding::Location::Virtual { .. } => None,
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn test_files() {
-        assert!(is_test_file("src/db.test.ts"));
-        assert!(is_test_file("src/db.spec.js"));
-        assert!(is_test_file("src/__tests__/db.ts"));
-        assert!(is_test_file("test/db.ts"));
-        assert!(is_test_file("worker/tests/helpers/db.ts"));
-        assert!(!is_test_file("src/testing.ts"));
-        assert!(!is_test_file("src/test.ts"));
-        assert!(!is_test_file("src/contest/db.ts"));
-        assert!(!is_test_file("src/latest.ts"));
-    }
 }
