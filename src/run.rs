@@ -237,7 +237,7 @@ fn relative_prefix(base: &Path, root: &Path) -> Result<String, RunError> {
 /// source rules on each batch of Workers while its source files are
 /// loaded, then the whole-project rules.
 pub fn analyze(root: &Path, config: Config, rules: &[&dyn Rule]) -> (Project, Vec<Finding>) {
-    let mut project = project::scan(root, config, rules::kept_callees());
+    let mut project = project::scan(root, config, rules::kept_callees(rules));
     let mut times = RuleTimes::default();
     let phase = crate::timing::Phase::start("sources");
     let mut findings =

@@ -103,7 +103,11 @@ pub fn scan(root: &Path, config: Config, kept_callees: KeptCallees) -> Project {
 /// tests that look at facts and routes directly.
 #[cfg(test)]
 pub fn scan_with_sources(root: &Path, config: Config) -> Project {
-    let mut project = scan(root, config, crate::rules::kept_callees());
+    let mut project = scan(
+        root,
+        config,
+        crate::rules::kept_callees(crate::rules::all()),
+    );
     project.load_all_sources();
     project
 }

@@ -514,8 +514,11 @@ mod tests {
             ("apps/b/src/index.ts", entry),
             ("packages/db/index.ts", INJECTABLE),
         ]);
-        let mut project =
-            crate::project::scan(dir.path(), Config::default(), crate::rules::kept_callees());
+        let mut project = crate::project::scan(
+            dir.path(),
+            Config::default(),
+            crate::rules::kept_callees(crate::rules::all()),
+        );
         let path = |p: &Project, id: FileId| p.files[id].path.clone();
         let mut batches = Vec::new();
         let shared = dir.path().join("packages/db/index.ts");

@@ -26,6 +26,17 @@ pub use crate::rule_meta::RuleMeta;
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
 
+    /// The calls to JavaScript built-ins this rule looks for. Facts
+    /// compaction ([`crate::formats::js::JsFacts::compact`]) drops a call
+    /// whose method is a built-in ([`crate::formats::js::BUILTIN_CALLS`]:
+    /// `log`, `has`, `includes`...) on a value the file does not name,
+    /// unless a test declared here keeps it: a rule that matches callees by
+    /// pattern declares that pattern's test, or it never sees such calls
+    /// (`no_rule_matches_a_callee_compaction_drops` checks it).
+    fn kept_callees(&self) -> &'static [CalleeTest] {
+        &[]
+    }
+
     /// Judges the configuration files (and [`Project::summary`]).
     fn check(&self, _project: &Project, _out: &mut Vec<Finding>) {}
 
@@ -86,7 +97,123 @@ pub fn find(code: &str) -> Option<&'static RuleMeta> {
     metas().find(|m| m.code.eq_ignore_ascii_case(code))
 }
 
-/// The calls to built-ins that facts compaction must keep for the rules.
-pub fn kept_callees() -> KeptCallees {
-    KeptCallees::new([source_util::callee_may_matter as CalleeTest])
+/// The calls to built-ins that facts compaction must keep for `rules`:
+/// the union of what each declares ([`Rule::kept_callees`]).
+pub fn kept_callees(rules: &[&dyn Rule]) -> KeptCallees {
+    let mut tests: Vec<CalleeTest> = rules
+        .iter()
+        .flat_map(|r| r.kept_callees().iter().copied())
+        .collect();
+    // Several rules declare the same test: each runs once.
+    tests.sort_by_key(|t| *t as usize);
+    tests.dedup_by_key(|t| *t as usize);
+    KeptCallees::new(tests)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::finding::Location;
+
+    static PROBE: RuleMeta = crate::rule_meta!("PF000", "probe", Info, "probe", "probe");
+
+    /// Reports every call it sees whose callee is `audit.log`; keeps what
+    /// `keep` declares.
+    struct Probe {
+        keep: &'static [CalleeTest],
+    }
+
+    impl Rule for Probe {
+        fn meta(&self) -> &'static RuleMeta {
+            &PROBE
+        }
+
+        fn kept_callees(&self) -> &'static [CalleeTest] {
+            self.keep
+        }
+
+        fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
+            for (id, _, facts) in project.js_files() {
+                for call in facts.functions.iter().flat_map(|f| &f.calls) {
+                    if call.callee == "audit.log" {
+                        out.push(Finding::new(&PROBE, id, call.span));
+                    }
+                }
+            }
+        }
+    }
+
+    fn is_audit_log(_: &Config, callee: &str) -> bool {
+        callee == "audit.log"
+    }
+
+    fn keep_all(_: &Config, _: &str) -> bool {
+        true
+    }
+
+    #[test]
+    fn a_rule_sees_the_builtin_callees_it_declares() {
+        // `log` is a built-in method and `audit` a name the file does not
+        // define: compaction drops the call unless a rule declares it.
+        let files = [(
+            "src/index.ts",
+            "export default { fetch() { audit.log('x'); return new Response('') } }\n",
+        )];
+        let seen = |keep: &'static [CalleeTest]| {
+            source_util::run_rule_on(&Probe { keep }, &files, Config::default()).len()
+        };
+        assert_eq!(seen(&[is_audit_log]), 1);
+        assert_eq!(seen(&[]), 0);
+    }
+
+    /// What a finding says and where, to compare two runs.
+    fn keys(findings: &[Finding]) -> Vec<String> {
+        let mut keys: Vec<String> = findings
+            .iter()
+            .map(|f| {
+                let at = match &f.location {
+                    Location::File { file, span } => format!("{file}:{}-{}", span.start, span.end),
+                    Location::Virtual { path } => path.clone(),
+                };
+                format!(
+                    "{} {at} {:?} {} {}",
+                    f.meta.code, f.severity, f.message, f.help
+                )
+            })
+            .collect();
+        keys.sort();
+        keys
+    }
+
+    #[test]
+    fn no_rule_matches_a_callee_compaction_drops() {
+        // Each rule alone, with only what it declares kept, must find what
+        // it finds when compaction keeps every call: otherwise it matches a
+        // callee it does not declare. (A rule's findings depend on the facts,
+        // not on the other rules: one run of all of them keeping every call
+        // answers for each.)
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let keep_everything = Probe { keep: &[keep_all] };
+        let mut with_everything: Vec<&dyn Rule> = all().to_vec();
+        with_everything.push(&keep_everything);
+        let (_, everything) = crate::run::analyze(&root, Config::default(), &with_everything);
+        let mut starved = Vec::new();
+        for rule in all() {
+            let code = rule.meta().code;
+            let (_, declared) = crate::run::analyze(&root, Config::default(), &[*rule]);
+            let expected: Vec<Finding> = everything
+                .iter()
+                .filter(|f| std::ptr::eq(f.meta, rule.meta()))
+                .cloned()
+                .collect();
+            if keys(&declared) != keys(&expected) {
+                starved.push(code);
+            }
+        }
+        assert!(
+            starved.is_empty(),
+            "rules that see more when compaction keeps every call (declare the callees in `kept_callees`): {starved:?}"
+        );
+    }
 }

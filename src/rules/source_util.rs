@@ -1,5 +1,5 @@
-//! Helpers shared by the source (TS/JS) rules: which callees compaction
-//! keeps for them, which files they skip, and resolving a relative import to the module constant it names.
+//! Helpers shared by the source (TS/JS) rules: the callees they declare for
+//! compaction to keep, which files they skip, and resolving a relative import to the module constant it names.
 
 use crate::hashing::HashMap;
 
@@ -8,16 +8,20 @@ use crate::finding::FileId;
 use crate::formats::js::{ExportKind, Imported, JsFacts};
 use crate::project::Project;
 
-/// Whether some rule looks for calls to `callee`: it matches one of the
-/// configured patterns (Turnstile, admin guard, SSRF guard, security event,
-/// rate limit), an auth-like name, or an allowlist membership test. Facts
-/// compaction keeps such calls even when they are calls to built-ins.
-pub fn callee_may_matter(config: &Config, callee: &str) -> bool {
+/// A call to a Turnstile verification (the configured pattern); kept by
+/// compaction for the rules that declare it ([`crate::rules::Rule::kept_callees`]).
+pub fn is_turnstile_callee(config: &Config, callee: &str) -> bool {
     config.turnstile_pattern.is_match(callee)
-        || config.security_event_pattern.is_match(callee)
-        || config.rate_limit_pattern.is_match(callee)
-        || crate::rules::net::ssrf_unguarded_fetch::is_guard_callee_in(config, callee)
-        || crate::rules::net::cors_wildcard::util::is_auth_name_in(config, callee)
+}
+
+/// A call that records a security event (the configured pattern).
+pub fn is_security_event_callee(config: &Config, callee: &str) -> bool {
+    config.security_event_pattern.is_match(callee)
+}
+
+/// A call to a rate limiter (the configured pattern).
+pub fn is_rate_limit_callee(config: &Config, callee: &str) -> bool {
+    config.rate_limit_pattern.is_match(callee)
 }
 
 /// The TS/JS (and Rust) source files the source rules check: every one

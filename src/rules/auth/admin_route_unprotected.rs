@@ -4,6 +4,7 @@ use crate::hashing::HashSet;
 
 use crate::finding::Finding;
 use crate::project::Project;
+use crate::project::callees::CalleeTest;
 use crate::project::routes::ResolvedRoute;
 use crate::rules::source_util::skip_source_file;
 use crate::rules::{Rule, RuleMeta};
@@ -39,6 +40,10 @@ fn is_guarded(project: &Project, route: &ResolvedRoute) -> bool {
 impl Rule for AdminRouteUnprotected {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn kept_callees(&self) -> &'static [CalleeTest] {
+        &[crate::rules::net::cors_wildcard::util::is_auth_name_in]
     }
 
     fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {

@@ -2,6 +2,7 @@
 
 use crate::finding::Finding;
 use crate::formats::js::{BetterAuthConfig, Flag, JsFacts, PathKind, ValueRef};
+use crate::project::callees::CalleeTest;
 use crate::project::{Project, WorkerId};
 use crate::rules::source_util::source_files;
 use crate::rules::{Rule, RuleMeta};
@@ -59,6 +60,10 @@ fn router_guards_auth(project: &Project, worker: Option<WorkerId>) -> bool {
 impl Rule for AuthWithoutCaptcha {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn kept_callees(&self) -> &'static [CalleeTest] {
+        &[crate::rules::source_util::is_turnstile_callee]
     }
 
     fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {

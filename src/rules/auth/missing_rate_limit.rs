@@ -1,6 +1,7 @@
 //! AUTH004 missing-rate-limit: the doc lives in rules/AUTH004.md.
 
 use crate::finding::Finding;
+use crate::project::callees::CalleeTest;
 use crate::project::{Facts, Project};
 use crate::rules::{Rule, RuleMeta};
 use crate::span::Span;
@@ -18,6 +19,10 @@ pub struct MissingRateLimit;
 impl Rule for MissingRateLimit {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn kept_callees(&self) -> &'static [CalleeTest] {
+        &[crate::rules::source_util::is_rate_limit_callee]
     }
 
     fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {

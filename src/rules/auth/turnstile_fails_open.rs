@@ -3,6 +3,7 @@
 use crate::finding::Finding;
 use crate::formats::js::{JsFacts, MissingOutcome, SecretCheck, UrlSource};
 use crate::project::Project;
+use crate::project::callees::CalleeTest;
 use crate::rules::source_util::source_files;
 use crate::rules::{Rule, RuleMeta};
 
@@ -39,6 +40,10 @@ fn verifies_inside(project: &Project, facts: &JsFacts, check: &SecretCheck) -> b
 impl Rule for TurnstileFailsOpen {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn kept_callees(&self) -> &'static [CalleeTest] {
+        &[crate::rules::source_util::is_turnstile_callee]
     }
 
     fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {

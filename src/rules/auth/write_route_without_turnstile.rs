@@ -5,6 +5,7 @@ use crate::hashing::HashSet;
 use crate::finding::Finding;
 use crate::formats::js::UrlSource;
 use crate::project::Project;
+use crate::project::callees::CalleeTest;
 use crate::project::routes::{ScopedFunction, glob_matches};
 use crate::rules::source_util::skip_source_file;
 use crate::rules::{Rule, RuleMeta};
@@ -39,6 +40,10 @@ fn calls_siteverify(s: &ScopedFunction<'_>) -> bool {
 impl Rule for WriteRouteWithoutTurnstile {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn kept_callees(&self) -> &'static [CalleeTest] {
+        &[crate::rules::source_util::is_turnstile_callee]
     }
 
     fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {

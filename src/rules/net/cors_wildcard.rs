@@ -10,6 +10,7 @@ use crate::hashing::HashSet;
 
 use crate::finding::{Finding, Severity};
 use crate::project::Project;
+use crate::project::callees::CalleeTest;
 use crate::rules::cors;
 use crate::rules::{Rule, RuleMeta};
 
@@ -26,6 +27,10 @@ pub struct CorsWildcard;
 impl Rule for CorsWildcard {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn kept_callees(&self) -> &'static [CalleeTest] {
+        &[util::is_auth_name_in]
     }
 
     fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {

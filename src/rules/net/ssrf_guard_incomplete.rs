@@ -14,6 +14,7 @@ use compact_str::CompactString;
 
 use crate::finding::Finding;
 use crate::formats::js::{BUILTIN_CALLS, FunctionFacts, JsFacts, LiteralKind, Redirect, UrlSource};
+use crate::project::callees::CalleeTest;
 use crate::project::{Project, WorkerId};
 use crate::rules::net::cors_wildcard::util;
 use crate::rules::net::ssrf_unguarded_fetch::is_guarded;
@@ -32,6 +33,10 @@ pub struct SsrfGuardIncomplete;
 impl Rule for SsrfGuardIncomplete {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn kept_callees(&self) -> &'static [CalleeTest] {
+        &[crate::rules::net::ssrf_unguarded_fetch::is_guard_callee_in]
     }
 
     fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {

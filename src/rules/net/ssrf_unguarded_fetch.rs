@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::finding::{FileId, Finding};
 use crate::formats::js::{FetchCall, InputKind, JsFacts, RouteKind, UrlSource};
 use crate::project::Project;
+use crate::project::callees::CalleeTest;
 use crate::rules::net::cors_wildcard::util;
 use crate::rules::{Rule, RuleMeta};
 use crate::span::Span;
@@ -29,6 +30,10 @@ pub struct SsrfUnguardedFetch;
 impl Rule for SsrfUnguardedFetch {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn kept_callees(&self) -> &'static [CalleeTest] {
+        &[is_guard_callee_in]
     }
 
     fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {

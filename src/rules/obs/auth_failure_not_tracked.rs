@@ -9,6 +9,7 @@
 use crate::finding::Finding;
 use crate::formats::js::{FunctionFacts, JsFacts};
 use crate::project::Project;
+use crate::project::callees::CalleeTest;
 use crate::rules::net::cors_wildcard::util;
 use crate::rules::{Rule, RuleMeta};
 
@@ -25,6 +26,10 @@ pub struct AuthFailureNotTracked;
 impl Rule for AuthFailureNotTracked {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn kept_callees(&self) -> &'static [CalleeTest] {
+        &[crate::rules::source_util::is_security_event_callee]
     }
 
     fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
