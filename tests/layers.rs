@@ -338,3 +338,68 @@ fn the_check_allows_lower_layers_and_test_code() {
     assert!(check_text(&["project", "build"], text).is_empty());
     assert!(check_text(&["rules", "sec"], "use crate::project::Project;").is_empty());
 }
+
+/// Families of rules: one file per rule under `src/rules/<family>/`.
+const FAMILIES: &[&str] = &["auth", "ci", "db", "net", "obs", "pf", "sec"];
+
+/// The other rules a rule file's text names: `crate::rules::<family>::` or
+/// `super::<sibling>`.
+fn rules_named(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for family in FAMILIES {
+        let path = format!("crate::rules::{family}::");
+        if text.contains(&path) {
+            out.push(path);
+        }
+    }
+    for (i, _) in text.match_indices("super::") {
+        let next = &text[i + "super::".len()..];
+        if !next.starts_with('*') && !next.starts_with("super") {
+            out.push(
+                next.chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect(),
+            );
+        }
+    }
+    out
+}
+
+#[test]
+fn no_rule_names_another_rule() {
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for family in FAMILIES {
+        for entry in std::fs::read_dir(rules.join(family)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.file_name().is_some_and(|n| n == "mod.rs") {
+                continue;
+            }
+            checked += 1;
+            let text = std::fs::read_to_string(&path).unwrap();
+            for named in rules_named(&text) {
+                problems.push(format!("{}: names {named}", path.display()));
+            }
+        }
+    }
+    assert!(checked > 30, "only {checked} rule files");
+    assert!(
+        problems.is_empty(),
+        "rules share through src/rules/support/, never each other:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn the_rule_check_sees_both_spellings() {
+    assert_eq!(
+        rules_named("use crate::rules::net::ssrf_unguarded_fetch::is_guarded;"),
+        ["crate::rules::net::"]
+    );
+    assert_eq!(
+        rules_named("use super::secret_literal_in_script::all_scripts;"),
+        ["secret_literal_in_script"]
+    );
+    assert!(rules_named("mod tests { use super::*; }").is_empty());
+}

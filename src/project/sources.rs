@@ -493,7 +493,7 @@ mod tests {
     use crate::config::Config;
     use crate::rules::auth::admin_route_unprotected::AdminRouteUnprotected;
     use crate::rules::db::sql_injection::SqlInjection;
-    use crate::rules::source_util::{run_rule_on, temp_tree};
+    use crate::rules::support::sources::{run_rule_on, temp_tree};
 
     const ADMIN_APP: &str = "import { Hono } from 'hono'\nconst app = new Hono()\napp.get('/admin/users', (c) => c.text('all'))\nexport default app\n";
     const INJECTABLE: &str = "export const find = (db, id) => db.prepare(`SELECT * FROM t WHERE id = '${id}'`).first()\n";

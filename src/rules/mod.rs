@@ -8,13 +8,12 @@ use crate::project::callees::{CalleeTest, KeptCallees};
 
 pub mod auth;
 pub mod ci;
-pub mod cors;
 pub mod db;
 pub mod net;
 pub mod obs;
 pub mod pf;
 pub mod sec;
-pub mod source_util;
+pub mod support;
 
 pub use crate::rule_meta::RuleMeta;
 
@@ -161,7 +160,7 @@ mod tests {
             "export default { fetch() { audit.log('x'); return new Response('') } }\n",
         )];
         let seen = |keep: &'static [CalleeTest]| {
-            source_util::run_rule_on(&Probe { keep }, &files, Config::default()).len()
+            support::sources::run_rule_on(&Probe { keep }, &files, Config::default()).len()
         };
         assert_eq!(seen(&[is_audit_log]), 1);
         assert_eq!(seen(&[]), 0);

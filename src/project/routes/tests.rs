@@ -3,7 +3,7 @@
 use super::*;
 
 fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, Project) {
-    let dir = crate::rules::source_util::temp_tree(files);
+    let dir = crate::rules::support::sources::temp_tree(files);
     let p = crate::project::scan_with_sources(dir.path(), crate::config::Config::default());
     (dir, p)
 }

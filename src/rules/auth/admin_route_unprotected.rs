@@ -6,7 +6,7 @@ use crate::finding::Finding;
 use crate::project::Project;
 use crate::project::callees::CalleeTest;
 use crate::project::routes::ResolvedRoute;
-use crate::rules::source_util::skip_source_file;
+use crate::rules::support::sources::skip_test_file;
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(
@@ -43,7 +43,7 @@ impl Rule for AdminRouteUnprotected {
     }
 
     fn kept_callees(&self) -> &'static [CalleeTest] {
-        &[crate::rules::net::cors_wildcard::util::is_auth_name_in]
+        &[crate::rules::support::routes::is_auth_name_in]
     }
 
     fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
@@ -53,7 +53,7 @@ impl Rule for AdminRouteUnprotected {
             let is_admin = route
                 .segments()
                 .any(|s| segments.iter().any(|a| s.eq_ignore_ascii_case(a)));
-            if !is_admin || skip_source_file(project, project.file(route.file)) {
+            if !is_admin || skip_test_file(project, project.file(route.file)) {
                 continue;
             }
             let span = route.report_span();
@@ -76,7 +76,7 @@ impl Rule for AdminRouteUnprotected {
 mod tests {
     use super::*;
     use crate::config::Config;
-    use crate::rules::source_util::run_rule_on;
+    use crate::rules::support::sources::run_rule_on;
 
     const WRANGLER: &str = "name = \"w\"\nmain = \"src/index.ts\"\n";
 

@@ -4,7 +4,7 @@ use crate::finding::Finding;
 use crate::formats::js::{BetterAuthConfig, Flag, JsFacts, PathKind, ValueRef};
 use crate::project::callees::CalleeTest;
 use crate::project::{Project, WorkerId};
-use crate::rules::source_util::source_files;
+use crate::rules::support::sources::source_files;
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(
@@ -63,7 +63,7 @@ impl Rule for AuthWithoutCaptcha {
     }
 
     fn kept_callees(&self) -> &'static [CalleeTest] {
-        &[crate::rules::source_util::is_turnstile_callee]
+        &[crate::rules::support::sources::is_turnstile_callee]
     }
 
     fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
@@ -95,7 +95,7 @@ impl Rule for AuthWithoutCaptcha {
 mod tests {
     use super::*;
     use crate::config::Config;
-    use crate::rules::source_util::run_rule_on;
+    use crate::rules::support::sources::run_rule_on;
 
     #[test]
     fn enabled_sign_in_without_captcha() {

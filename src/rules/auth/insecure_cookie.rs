@@ -7,7 +7,7 @@
 use crate::finding::{FileId, Finding};
 use crate::formats::js::{CookieAttrs, CookieVia, CookieWrite, Flag, StringSetting};
 use crate::project::Project;
-use crate::rules::source_util::source_files;
+use crate::rules::support::sources::source_files;
 use crate::rules::{Rule, RuleMeta};
 use crate::span::Span;
 
@@ -165,7 +165,7 @@ impl Rule for InsecureCookie {
 mod tests {
     use super::*;
     use crate::config::Config;
-    use crate::rules::source_util::run_rule_on;
+    use crate::rules::support::sources::run_rule_on;
 
     #[test]
     fn session_cookie_names() {

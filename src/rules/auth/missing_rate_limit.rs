@@ -22,7 +22,7 @@ impl Rule for MissingRateLimit {
     }
 
     fn kept_callees(&self) -> &'static [CalleeTest] {
-        &[crate::rules::source_util::is_rate_limit_callee]
+        &[crate::rules::support::sources::is_rate_limit_callee]
     }
 
     fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
@@ -76,7 +76,7 @@ impl Rule for MissingRateLimit {
 mod tests {
     use super::*;
     use crate::config::Config;
-    use crate::rules::source_util::run_rule_on;
+    use crate::rules::support::sources::run_rule_on;
 
     const APP: &str = "import { Hono } from 'hono'\nconst app = new Hono()\napp.get('/', (c) => c.text('hi'))\nexport default app\n";
 

@@ -3,7 +3,7 @@
 use crate::finding::Finding;
 use crate::formats::js::Compared;
 use crate::project::Project;
-use crate::rules::source_util::source_files;
+use crate::rules::support::sources::source_files;
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(
@@ -58,7 +58,7 @@ impl Rule for NonConstantTimeCompare {
 mod tests {
     use super::*;
     use crate::config::Config;
-    use crate::rules::source_util::run_rule_on;
+    use crate::rules::support::sources::run_rule_on;
 
     #[test]
     fn value_comparisons_fire_presence_checks_do_not() {

@@ -4,7 +4,7 @@ use crate::finding::Finding;
 use crate::formats::js::{JsFacts, MissingOutcome, SecretCheck, UrlSource};
 use crate::project::Project;
 use crate::project::callees::CalleeTest;
-use crate::rules::source_util::source_files;
+use crate::rules::support::sources::source_files;
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(
@@ -43,7 +43,7 @@ impl Rule for TurnstileFailsOpen {
     }
 
     fn kept_callees(&self) -> &'static [CalleeTest] {
-        &[crate::rules::source_util::is_turnstile_callee]
+        &[crate::rules::support::sources::is_turnstile_callee]
     }
 
     fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
@@ -75,7 +75,7 @@ impl Rule for TurnstileFailsOpen {
 mod tests {
     use super::*;
     use crate::config::Config;
-    use crate::rules::source_util::run_rule_on;
+    use crate::rules::support::sources::run_rule_on;
 
     #[test]
     fn fail_open_branches() {

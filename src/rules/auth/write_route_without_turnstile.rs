@@ -7,7 +7,7 @@ use crate::formats::js::UrlSource;
 use crate::project::Project;
 use crate::project::callees::CalleeTest;
 use crate::project::routes::{ScopedFunction, glob_matches};
-use crate::rules::source_util::skip_source_file;
+use crate::rules::support::sources::skip_test_file;
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(
@@ -43,7 +43,7 @@ impl Rule for WriteRouteWithoutTurnstile {
     }
 
     fn kept_callees(&self) -> &'static [CalleeTest] {
-        &[crate::rules::source_util::is_turnstile_callee]
+        &[crate::rules::support::sources::is_turnstile_callee]
     }
 
     fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
@@ -51,7 +51,7 @@ impl Rule for WriteRouteWithoutTurnstile {
         let mut seen = HashSet::default();
         for route in project.routes() {
             if !route.is_write()
-                || skip_source_file(project, project.file(route.file))
+                || skip_test_file(project, project.file(route.file))
                 || !config
                     .write_routes
                     .iter()
@@ -87,7 +87,7 @@ impl Rule for WriteRouteWithoutTurnstile {
 mod tests {
     use super::*;
     use crate::config::Config;
-    use crate::rules::source_util::run_rule_on;
+    use crate::rules::support::sources::run_rule_on;
 
     const WRANGLER: &str = "name = \"w\"\nmain = \"src/index.ts\"\n";
 

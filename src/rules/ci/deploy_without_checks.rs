@@ -7,10 +7,10 @@
 
 use std::collections::HashSet;
 
-use super::util::{job_runs_checks, runs_checks, step_deploy_span};
 use crate::finding::Finding;
 use crate::formats::workflow::{Job, Workflow};
 use crate::project::Project;
+use crate::rules::support::workflows::{job_runs_checks, runs_checks, step_deploy_span};
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(

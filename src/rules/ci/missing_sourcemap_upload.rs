@@ -5,10 +5,10 @@
 //! package.json scripts (a deploy script often chains the upload), and
 //! through Sentry's bundler plugins, which upload at build time.
 
-use super::util::{action_name, step_deploy_span};
 use crate::finding::Finding;
 use crate::formats::shell::Command;
 use crate::project::{Facts, Project};
+use crate::rules::support::workflows::{action_name, step_deploy_span};
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(

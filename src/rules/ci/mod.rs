@@ -5,4 +5,3 @@ pub mod no_health_monitoring;
 pub mod secret_in_log;
 pub mod secret_interpolated_in_script;
 pub mod untrusted_checkout_with_secrets;
-pub(crate) mod util;

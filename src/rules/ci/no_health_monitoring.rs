@@ -4,10 +4,10 @@
 //! scheduled workflow probing a health endpoint. Monitoring outside GitHub
 //! (an uptime service) cannot be seen, hence `info`.
 
-use super::util::step_deploy_span;
 use crate::finding::Finding;
 use crate::formats::workflow::Workflow;
 use crate::project::Project;
+use crate::rules::support::workflows::step_deploy_span;
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(

@@ -8,10 +8,12 @@
 
 use std::collections::HashSet;
 
-use super::util::{Creds, JobWalk, RunView, Target, action_name, input, target_kind};
 use crate::finding::{FileId, Finding};
 use crate::formats::workflow::{Step, Workflow};
 use crate::project::Project;
+use crate::rules::support::workflows::{
+    Creds, JobWalk, RunView, Target, action_name, input, target_kind,
+};
 use crate::rules::{Rule, RuleMeta};
 use crate::span::Span;
 

@@ -4,9 +4,9 @@
 //! runs it, so a secret there is code, not data. Presence tests
 //! (`${{ secrets.X != '' }}`) expand to `true`/`false` and are fine.
 
-use super::util::JobWalk;
 use crate::finding::Finding;
 use crate::project::Project;
+use crate::rules::support::workflows::JobWalk;
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(

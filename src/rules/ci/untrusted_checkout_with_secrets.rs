@@ -4,10 +4,10 @@
 //! repository's secrets; checking out the pull request's head there runs
 //! the contributor's code (install scripts, build steps) next to them.
 
-use super::util::{input, step_uses};
 use crate::finding::Finding;
 use crate::formats::workflow::{ExprRef, Job, Workflow};
 use crate::project::Project;
+use crate::rules::support::workflows::{input, step_uses};
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(

@@ -15,8 +15,8 @@ use crate::formats::prisma::{DatasourceUrl, UrlSource};
 use crate::formats::shell::{Assignment, Command, Op, ShellScript};
 use crate::formats::workflow::{ExprRef, KeyValue};
 use crate::project::{NamedValue, Project};
-use crate::rules::db::hyperdrive_not_pooled::neon_host;
-use crate::rules::sec::secret_literal_in_script::{
+use crate::rules::support::neon::neon_host;
+use crate::rules::support::scripts::{
     ScriptOrigin, all_scripts, literal_assignment, sole_variable,
 };
 use crate::rules::{Rule, RuleMeta};

@@ -5,9 +5,10 @@
 //! through the exporting file's literal-only constants.
 
 use crate::finding::Finding;
-use crate::formats::js::{JsFacts, SqlClass, SqlSink, UnsafeReason};
+use crate::formats::js::{SqlClass, UnsafeReason};
 use crate::project::Project;
-use crate::rules::source_util::{ModuleIndex, reachability_note, source_files};
+use crate::rules::support::sources::{ModuleIndex, reachability_note, source_files};
+use crate::rules::support::sql::is_reported;
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(
@@ -19,22 +20,6 @@ pub static META: RuleMeta = crate::rule_meta!(
 );
 
 pub struct SqlInjection;
-
-/// Whether DB003 reports this sink: its argument is unsafe, and not merely
-/// because of imported literal-only constants.
-pub(crate) fn is_reported(
-    index: &ModuleIndex<'_>,
-    path: &str,
-    facts: &JsFacts,
-    sink: &SqlSink,
-) -> bool {
-    sink.class.is_unsafe()
-        && (sink.imported_parts.is_empty()
-            || !sink
-                .imported_parts
-                .iter()
-                .all(|p| index.is_literal_import(path, facts, &p.value)))
-}
 
 /// The fix that fits the sink's API.
 fn help_for(method: &str) -> &'static str {
@@ -113,7 +98,7 @@ impl Rule for SqlInjection {
 mod tests {
     use super::*;
     use crate::config::Config;
-    use crate::rules::source_util::run_rule_on;
+    use crate::rules::support::sources::run_rule_on;
 
     #[test]
     fn imported_constants_resolve_through_the_exporting_file() {

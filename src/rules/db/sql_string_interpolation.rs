@@ -3,8 +3,8 @@
 use crate::finding::Finding;
 use crate::formats::js::{JsFacts, SqlClass, SqlFlow, SqlString, SqlStringKind};
 use crate::project::Project;
-use crate::rules::db::sql_injection;
-use crate::rules::source_util::{ModuleIndex, reachability_note, source_files};
+use crate::rules::support::sources::{ModuleIndex, reachability_note, source_files};
+use crate::rules::support::sql;
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(
@@ -27,7 +27,7 @@ fn covered_by_db003(index: &ModuleIndex<'_>, path: &str, facts: &JsFacts, s: &Sq
         let inside = sink.arg_span.start <= s.span.start && s.span.end <= sink.arg_span.end;
         let same_offender =
             matches!(&sink.class, SqlClass::Unsafe { span, .. } if *span == s.offending);
-        (inside || same_offender) && sql_injection::is_reported(index, path, facts, sink)
+        (inside || same_offender) && sql::is_reported(index, path, facts, sink)
     })
 }
 
@@ -68,7 +68,7 @@ impl Rule for SqlStringInterpolation {
 mod tests {
     use super::*;
     use crate::config::Config;
-    use crate::rules::source_util::run_rule_on;
+    use crate::rules::support::sources::run_rule_on;
 
     #[test]
     fn reports_sql_text_that_is_not_a_sink_argument_or_descriptive() {

@@ -12,7 +12,8 @@ use crate::formats::js::{
     CorsOrigin, Flag, FunctionFacts, HeaderValue, JsFacts, OriginCheck, OriginCheckKind,
 };
 use crate::project::Project;
-use crate::rules::net::cors_wildcard::util;
+use crate::rules::support::routes;
+use crate::rules::support::sources::skip_test_or_unreachable_file;
 use crate::rules::{Rule, RuleMeta};
 use crate::span::Span;
 
@@ -67,7 +68,7 @@ impl Rule for CorsAllowlistTooBroad {
 
     fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
         for (file, _, facts) in project.js_files() {
-            if util::skip_file(project, file) {
+            if skip_test_or_unreachable_file(project, file) {
                 continue;
             }
             let credentials_header = facts.header_writes.iter().any(|w| {
@@ -113,7 +114,7 @@ impl Rule for CorsAllowlistTooBroad {
                     continue;
                 }
                 let mut ids = vec![write.function];
-                ids.extend(util::ancestors(facts, write.function).into_iter().skip(1));
+                ids.extend(routes::ancestors(facts, write.function).into_iter().skip(1));
                 for id in ids {
                     if id == crate::formats::js::MODULE_SCOPE {
                         continue;

@@ -8,7 +8,7 @@ use crate::hashing::HashSet;
 
 use crate::finding::Finding;
 use crate::project::Project;
-use crate::rules::cors::{self, Problem};
+use crate::rules::support::cors::{self, Problem};
 use crate::rules::{Rule, RuleMeta};
 use crate::secrets::is_placeholder;
 

@@ -9,7 +9,8 @@
 use crate::finding::Finding;
 use crate::formats::js::{CorsOrigin, HeaderValue, JsFacts, OriginCheckKind};
 use crate::project::Project;
-use crate::rules::net::cors_wildcard::util;
+use crate::rules::support::routes;
+use crate::rules::support::sources::skip_test_or_unreachable_file;
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(
@@ -29,7 +30,7 @@ impl Rule for CorsReflectsOrigin {
 
     fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
         for (file, _, facts) in project.js_files() {
-            if util::skip_file(project, file) {
+            if skip_test_or_unreachable_file(project, file) {
                 continue;
             }
             for write in &facts.header_writes {
@@ -78,7 +79,7 @@ const HELP: &str = "return the origin only when it is in an exact allowlist \
 /// every site and does not count.
 fn is_checked(facts: &JsFacts, function: usize) -> bool {
     let mut scopes: Vec<&crate::formats::js::FunctionFacts> = facts.function_and_nested(function);
-    for id in util::ancestors(facts, function).into_iter().skip(1) {
+    for id in routes::ancestors(facts, function).into_iter().skip(1) {
         if id != crate::formats::js::MODULE_SCOPE
             && let Some(f) = facts.function(id)
         {

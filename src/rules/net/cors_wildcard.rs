@@ -11,7 +11,9 @@ use crate::hashing::HashSet;
 use crate::finding::{Finding, Severity};
 use crate::project::Project;
 use crate::project::callees::CalleeTest;
-use crate::rules::cors;
+use crate::rules::support::cors;
+use crate::rules::support::routes;
+use crate::rules::support::sources::skip_test_or_unreachable_file;
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(
@@ -30,7 +32,7 @@ impl Rule for CorsWildcard {
     }
 
     fn kept_callees(&self) -> &'static [CalleeTest] {
-        &[util::is_auth_name_in]
+        &[routes::is_auth_name_in]
     }
 
     fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
@@ -99,7 +101,7 @@ use crate::span::Span;
 
 fn check_code(project: &Project, out: &mut Vec<Finding>) {
     for (file, _, facts) in project.js_files() {
-        if util::skip_file(project, file) {
+        if skip_test_or_unreachable_file(project, file) {
             continue;
         }
         let credentials_header = facts
@@ -196,15 +198,15 @@ fn finding(
     } = site;
     let local_risk = reach.as_ref().and_then(|routes| {
         routes.iter().find_map(|r| {
-            if util::is_write_route(r) {
+            if routes::is_write_route(r) {
                 Some(format!(
                     "and reaches the write route `{}`",
-                    util::describe(r)
+                    routes::describe(r)
                 ))
-            } else if util::is_auth_guarded(project, facts, r) {
+            } else if routes::is_auth_guarded(project, facts, r) {
                 Some(format!(
                     "and reaches `{}`, which is guarded by authentication",
-                    util::describe(r)
+                    routes::describe(r)
                 ))
             } else {
                 None
@@ -275,7 +277,7 @@ fn resolved_risk(
         f.file == file
             && fns
                 .iter()
-                .any(|&s| util::is_within_fn(facts, f.function, s))
+                .any(|&s| routes::is_within_fn(facts, f.function, s))
     };
     for route in project.routes() {
         let applies = route.chain.iter().any(|link| {
@@ -315,10 +317,10 @@ fn resolved_risk(
         let guarded = route.chain.iter().any(|link| {
             link.role == LinkRole::Middleware
                 && match &link.target {
-                    LinkTarget::Call { callee, .. } => util::is_auth_name(project, callee),
-                    LinkTarget::Name(n) => util::is_auth_name(project, n),
+                    LinkTarget::Call { callee, .. } => routes::is_auth_name(project, callee),
+                    LinkTarget::Name(n) => routes::is_auth_name(project, n),
                     LinkTarget::Function(f) => project_function_name(project, f)
-                        .is_some_and(|n| util::is_auth_name(project, &n)),
+                        .is_some_and(|n| routes::is_auth_name(project, &n)),
                     LinkTarget::Region { .. } => false,
                 }
         });
@@ -350,9 +352,9 @@ fn reach_of(facts: &JsFacts, site_fn: FunctionId, site: Span) -> Option<Vec<&Rou
             .iter()
             .any(|h| h.span.start <= site.start && site.end <= h.span.end);
         let via_fn = reg.handlers.iter().any(|h| {
-            util::resolve(facts, &h.value)
+            routes::resolve(facts, &h.value)
                 .into_iter()
-                .any(|id| fns.iter().any(|&f| util::is_within_fn(facts, id, f)))
+                .any(|id| fns.iter().any(|&f| routes::is_within_fn(facts, id, f)))
         });
         let fetch_branch = reg.body.is_some_and(|body| {
             fns.iter().any(|&f| {
@@ -361,7 +363,7 @@ fn reach_of(facts: &JsFacts, site_fn: FunctionId, site: Span) -> Option<Vec<&Rou
                         return true;
                     }
                     site
-                } else if util::is_within_fn(facts, reg.function, f) {
+                } else if routes::is_within_fn(facts, reg.function, f) {
                     facts.function(f).map_or(site, |x| x.span)
                 } else {
                     return false;
@@ -378,8 +380,8 @@ fn reach_of(facts: &JsFacts, site_fn: FunctionId, site: Span) -> Option<Vec<&Rou
             RouteKind::Use => {
                 for later in facts.routes.iter().skip(index + 1) {
                     if later.kind == RouteKind::Handler
-                        && util::same_router(reg, later)
-                        && util::path_covers(&util::full_path(reg), &util::full_path(later))
+                        && routes::same_router(reg, later)
+                        && routes::path_covers(&routes::full_path(reg), &routes::full_path(later))
                     {
                         routes.push(later);
                     }
@@ -390,177 +392,6 @@ fn reach_of(facts: &JsFacts, site_fn: FunctionId, site: Span) -> Option<Vec<&Rou
     }
     routes.dedup_by(|a, b| std::ptr::eq(*a, *b));
     known.then_some(routes)
-}
-
-/// Facts helpers shared by the source rules of the NET, SEC009 and OBS001
-/// families.
-pub(crate) mod util {
-    use crate::formats::js::{FunctionId, JsFacts, RouteKind, RouteRegistration, ValueRef};
-    use crate::project::Project;
-
-    /// Files these rules skip: test files (unless `include_tests` is set),
-    /// and files their Worker's `main` never imports (not deployed code:
-    /// a frontend, a build config, a script).
-    pub(crate) fn skip_file(project: &Project, file: crate::finding::FileId) -> bool {
-        crate::rules::source_util::skip_source_file(project, project.file(file))
-            || project.reachability(file) == crate::project::routes::Reachability::Unreachable
-    }
-
-    /// The functions of this file a handler/middleware value stands for.
-    pub(crate) fn resolve(facts: &JsFacts, value: &ValueRef) -> Vec<FunctionId> {
-        match value {
-            ValueRef::Function(id) => vec![*id],
-            ValueRef::Identifier(name) => facts.functions_named(name).map(|f| f.id).collect(),
-            ValueRef::Member(path) => {
-                let last = path.rsplit('.').next().unwrap_or(path);
-                facts.functions_named(last).map(|f| f.id).collect()
-            }
-            ValueRef::Call { callee, functions } => {
-                let mut out = functions.clone();
-                let last = callee.rsplit('.').next().unwrap_or(callee);
-                // A factory (`requireRole('admin')`) returns the middleware it defines.
-                for f in facts.functions_named(last) {
-                    out.extend(facts.function_and_nested(f.id).iter().map(|n| n.id));
-                }
-                out
-            }
-            _ => Vec::new(),
-        }
-    }
-
-    /// The name a handler value is known by, for pattern matching.
-    pub(crate) fn value_name(facts: &JsFacts, value: &ValueRef) -> Option<String> {
-        match value {
-            ValueRef::Function(id) => facts
-                .function(*id)
-                .and_then(|f| f.name.as_deref().map(String::from)),
-            ValueRef::Identifier(n) | ValueRef::Member(n) => Some(n.clone()),
-            ValueRef::Call { callee, .. } | ValueRef::New { callee } => Some(callee.clone()),
-            _ => None,
-        }
-    }
-
-    /// Whether `inner` is `outer` or nested inside it.
-    pub(crate) fn is_within_fn(facts: &JsFacts, outer: FunctionId, inner: FunctionId) -> bool {
-        let mut cur = Some(inner);
-        for _ in 0..facts.functions.len().saturating_add(1) {
-            match cur {
-                Some(id) if id == outer => return true,
-                Some(id) => cur = facts.function(id).and_then(|f| f.parent),
-                None => return false,
-            }
-        }
-        false
-    }
-
-    /// The function and its enclosing functions (innermost first).
-    pub(crate) fn ancestors(facts: &JsFacts, id: FunctionId) -> Vec<FunctionId> {
-        let mut out = Vec::new();
-        let mut cur = Some(id);
-        while let Some(c) = cur {
-            if out.contains(&c) || out.len() > facts.functions.len() {
-                break;
-            }
-            out.push(c);
-            cur = facts.function(c).and_then(|f| f.parent);
-        }
-        out
-    }
-
-    pub(crate) fn full_path(r: &RouteRegistration) -> String {
-        let base = r.base_path.as_deref().unwrap_or("").trim_end_matches('/');
-        format!("{base}{}", r.path.text)
-    }
-
-    /// Whether a middleware path applies to a route path.
-    pub(crate) fn path_covers(pattern: &str, path: &str) -> bool {
-        if pattern == "*" || pattern == "/*" || pattern.is_empty() {
-            return true;
-        }
-        match pattern.strip_suffix('*') {
-            Some(prefix) => path.starts_with(prefix) || path == prefix.trim_end_matches('/'),
-            None => pattern == path,
-        }
-    }
-
-    /// Whether a config glob (`/proxy/fetch`, `/compile*`) matches a route path.
-    pub(crate) fn glob_matches(glob: &str, path: &str) -> bool {
-        match glob.strip_suffix('*') {
-            Some(prefix) => path.starts_with(prefix),
-            None => glob == path || path.strip_suffix('/') == Some(glob),
-        }
-    }
-
-    pub(crate) fn same_router(a: &RouteRegistration, b: &RouteRegistration) -> bool {
-        match (a.instance, b.instance) {
-            (Some(x), Some(y)) => x == y,
-            _ => a.receiver == b.receiver,
-        }
-    }
-
-    /// A route that accepts a write method explicitly.
-    pub(crate) fn is_write_route(r: &RouteRegistration) -> bool {
-        r.kind == RouteKind::Handler
-            && r.methods
-                .iter()
-                .any(|m| matches!(m.as_str(), "POST" | "PUT" | "PATCH" | "DELETE"))
-    }
-
-    pub(crate) fn describe(r: &RouteRegistration) -> String {
-        format!("{} {}", r.methods.join("|"), full_path(r))
-    }
-
-    pub(crate) fn is_auth_name(project: &Project, name: &str) -> bool {
-        is_auth_name_in(&project.config, name)
-    }
-
-    /// [`is_auth_name`] for a configuration.
-    pub(crate) fn is_auth_name_in(config: &crate::config::Config, name: &str) -> bool {
-        const KEYWORDS: [&str; 7] = [
-            "auth", "jwt", "session", "bearer", "login", "protect", "guard",
-        ];
-        let bytes = name.as_bytes();
-        KEYWORDS.iter().any(|k| {
-            bytes
-                .windows(k.len())
-                .any(|w| w.eq_ignore_ascii_case(k.as_bytes()))
-        }) || config.admin_guard_pattern.is_match(name)
-    }
-
-    /// Whether a route's chain in this file holds auth middleware, or its
-    /// handler answers 401/403 itself.
-    pub(crate) fn is_auth_guarded(
-        project: &Project,
-        facts: &JsFacts,
-        r: &RouteRegistration,
-    ) -> bool {
-        let own_middleware = r
-            .handlers
-            .iter()
-            .take(r.handlers.len().saturating_sub(1))
-            .any(|h| value_name(facts, &h.value).is_some_and(|n| is_auth_name(project, &n)));
-        let global = facts
-            .routes
-            .iter()
-            .take_while(|u| !std::ptr::eq(*u, r))
-            .any(|u| {
-                u.kind == RouteKind::Use
-                    && same_router(u, r)
-                    && path_covers(&full_path(u), &full_path(r))
-                    && u.handlers.iter().any(|h| {
-                        value_name(facts, &h.value).is_some_and(|n| is_auth_name(project, &n))
-                    })
-            });
-        let handler_fails = r.handlers.last().is_some_and(|h| {
-            resolve(facts, &h.value).into_iter().any(|id| {
-                facts
-                    .function_and_nested(id)
-                    .iter()
-                    .any(|f| f.auth_failures().next().is_some())
-            })
-        });
-        own_middleware || global || handler_fails
-    }
 }
 
 #[cfg(test)]
@@ -616,11 +447,11 @@ mod tests {
 
     #[test]
     fn paths() {
-        assert!(util::path_covers("*", "/a"));
-        assert!(util::path_covers("/api/*", "/api/x"));
-        assert!(util::path_covers("/api/*", "/api"));
-        assert!(!util::path_covers("/api/*", "/apix"));
-        assert!(util::glob_matches("/proxy/fetch", "/proxy/fetch"));
-        assert!(util::glob_matches("/compile*", "/compile/async"));
+        assert!(routes::path_covers("*", "/a"));
+        assert!(routes::path_covers("/api/*", "/api/x"));
+        assert!(routes::path_covers("/api/*", "/api"));
+        assert!(!routes::path_covers("/api/*", "/apix"));
+        assert!(routes::glob_matches("/proxy/fetch", "/proxy/fetch"));
+        assert!(routes::glob_matches("/compile*", "/compile/async"));
     }
 }

@@ -16,8 +16,8 @@ use crate::finding::Finding;
 use crate::formats::js::{BUILTIN_CALLS, FunctionFacts, JsFacts, LiteralKind, Redirect, UrlSource};
 use crate::project::callees::CalleeTest;
 use crate::project::{Project, WorkerId};
-use crate::rules::net::cors_wildcard::util;
-use crate::rules::net::ssrf_unguarded_fetch::is_guarded;
+use crate::rules::support::sources::skip_test_or_unreachable_file;
+use crate::rules::support::ssrf::is_guarded;
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(
@@ -36,7 +36,7 @@ impl Rule for SsrfGuardIncomplete {
     }
 
     fn kept_callees(&self) -> &'static [CalleeTest] {
-        &[crate::rules::net::ssrf_unguarded_fetch::is_guard_callee_in]
+        &[crate::rules::support::ssrf::is_guard_callee_in]
     }
 
     fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
@@ -62,7 +62,7 @@ impl Rule for SsrfGuardIncomplete {
                 }
         };
         for (file, source, facts) in project.js_files() {
-            if util::skip_file(project, file) {
+            if skip_test_or_unreachable_file(project, file) {
                 continue;
             }
             for guard in facts.functions.iter().filter(|f| {

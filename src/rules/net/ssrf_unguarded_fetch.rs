@@ -8,12 +8,13 @@
 //! facts do not link. Handlers of the proxy routes (`proxy_routes`) must
 //! guard any URL that is not fixed by the code.
 
-use crate::config::Config;
 use crate::finding::{FileId, Finding};
 use crate::formats::js::{FetchCall, InputKind, JsFacts, RouteKind, UrlSource};
 use crate::project::Project;
 use crate::project::callees::CalleeTest;
-use crate::rules::net::cors_wildcard::util;
+use crate::rules::support::routes;
+use crate::rules::support::sources::skip_test_or_unreachable_file;
+use crate::rules::support::ssrf::{is_guard_callee, is_guard_callee_in, is_guarded};
 use crate::rules::{Rule, RuleMeta};
 use crate::span::Span;
 
@@ -39,7 +40,7 @@ impl Rule for SsrfUnguardedFetch {
     fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
         let mut reported: Vec<(FileId, Span)> = Vec::new();
         for (file, _, facts) in project.js_files() {
-            if util::skip_file(project, file) {
+            if skip_test_or_unreachable_file(project, file) {
                 continue;
             }
             for fetch in &facts.fetches {
@@ -79,7 +80,7 @@ fn resolved_proxy_routes(
             .config
             .proxy_routes
             .iter()
-            .find(|g| util::glob_matches(g, &route.full_path))
+            .find(|g| routes::glob_matches(g, &route.full_path))
         else {
             continue;
         };
@@ -100,7 +101,7 @@ fn resolved_proxy_routes(
             continue;
         }
         for scoped in scoped_fns {
-            if util::skip_file(project, scoped.file) {
+            if skip_test_or_unreachable_file(project, scoped.file) {
                 continue;
             }
             for fetch in scoped.fetches() {
@@ -145,43 +146,6 @@ fn input_name(kind: InputKind) -> &'static str {
     }
 }
 
-/// Whether a callee is an SSRF guard: the configured pattern, or a host
-/// allowlist membership test.
-pub(crate) fn is_guard_callee(project: &Project, callee: &str) -> bool {
-    is_guard_callee_in(&project.config, callee)
-}
-
-/// [`is_guard_callee`] for a configuration.
-pub(crate) fn is_guard_callee_in(config: &Config, callee: &str) -> bool {
-    if config.ssrf_guard_pattern.is_match(callee) {
-        return true;
-    }
-    let mut parts = callee.rsplitn(2, '.');
-    let method = parts.next().unwrap_or("");
-    let receiver = parts.next().unwrap_or("").to_ascii_lowercase();
-    matches!(method, "includes" | "has" | "some")
-        && (receiver.contains("allow") || receiver.contains("trusted"))
-}
-
-/// Whether the fetch URL passed through a guard before the call.
-pub(crate) fn is_guarded(project: &Project, facts: &JsFacts, fetch: &FetchCall) -> bool {
-    if fetch
-        .guards
-        .iter()
-        .any(|g| is_guard_callee(project, &g.value))
-    {
-        return true;
-    }
-    util::ancestors(facts, fetch.function)
-        .into_iter()
-        .filter_map(|id| facts.function(id))
-        .any(|f| {
-            f.calls
-                .iter()
-                .any(|c| c.span.end <= fetch.span.start && is_guard_callee(project, &c.callee))
-        })
-}
-
 fn proxy_routes(
     project: &Project,
     file: FileId,
@@ -193,22 +157,22 @@ fn proxy_routes(
         if route.kind != RouteKind::Handler {
             continue;
         }
-        let path = util::full_path(route);
+        let path = routes::full_path(route);
         let Some(glob) = project
             .config
             .proxy_routes
             .iter()
-            .find(|g| util::glob_matches(g, &path))
+            .find(|g| routes::glob_matches(g, &path))
         else {
             continue;
         };
         let handler_fns: Vec<usize> = match (&route.body, route.handlers.last()) {
             (Some(_), _) => vec![route.function],
-            (None, Some(h)) => util::resolve(facts, &h.value),
+            (None, Some(h)) => routes::resolve(facts, &h.value),
             (None, None) => Vec::new(),
         };
         let guard_middleware = route.handlers.iter().any(|h| {
-            util::value_name(facts, &h.value).is_some_and(|n| is_guard_callee(project, &n))
+            routes::value_name(facts, &h.value).is_some_and(|n| is_guard_callee(project, &n))
         });
         let guard_in_handler = route.body.is_none()
             && handler_fns.iter().any(|&h| {
@@ -223,7 +187,7 @@ fn proxy_routes(
         for fetch in &facts.fetches {
             let inside = handler_fns
                 .iter()
-                .any(|&h| util::is_within_fn(facts, h, fetch.function))
+                .any(|&h| routes::is_within_fn(facts, h, fetch.function))
                 && route
                     .body
                     .is_none_or(|b| b.start <= fetch.span.start && fetch.span.end <= b.end);

@@ -10,7 +10,8 @@ use crate::finding::Finding;
 use crate::formats::js::{FunctionFacts, JsFacts};
 use crate::project::Project;
 use crate::project::callees::CalleeTest;
-use crate::rules::net::cors_wildcard::util;
+use crate::rules::support::routes;
+use crate::rules::support::sources::skip_test_or_unreachable_file;
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(
@@ -29,7 +30,7 @@ impl Rule for AuthFailureNotTracked {
     }
 
     fn kept_callees(&self) -> &'static [CalleeTest] {
-        &[crate::rules::source_util::is_security_event_callee]
+        &[crate::rules::support::sources::is_security_event_callee]
     }
 
     fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
@@ -37,7 +38,7 @@ impl Rule for AuthFailureNotTracked {
         for (file, source, facts) in project.js_files() {
             // Only a Worker's own code: scripts and tooling outside every
             // wrangler project have no security-event pipeline to feed.
-            if source.worker.is_none() || util::skip_file(project, file) {
+            if source.worker.is_none() || skip_test_or_unreachable_file(project, file) {
                 continue;
             }
             for function in &facts.functions {
@@ -68,7 +69,7 @@ impl Rule for AuthFailureNotTracked {
 fn tracks(project: &Project, facts: &JsFacts, function: &FunctionFacts) -> bool {
     let pattern = &project.config.security_event_pattern;
     let mut scopes: Vec<&FunctionFacts> = facts.function_and_nested(function.id);
-    for id in util::ancestors(facts, function.id).into_iter().skip(1) {
+    for id in routes::ancestors(facts, function.id).into_iter().skip(1) {
         if id != crate::formats::js::MODULE_SCOPE
             && let Some(f) = facts.function(id)
         {

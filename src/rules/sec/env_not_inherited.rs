@@ -7,7 +7,7 @@
 use crate::finding::{FileId, Finding};
 use crate::formats::wrangler::{EnvConfig, NamedEnv, WranglerConfig};
 use crate::project::Project;
-use crate::rules::sec::secret_in_vars::is_declared_secret;
+use crate::rules::support::secrets::is_declared_secret;
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(

@@ -4,8 +4,8 @@
 //! secret name still overwrites the real secret when the config is deployed.
 
 use crate::finding::Finding;
-use crate::formats::wrangler::WranglerConfig;
 use crate::project::Project;
+use crate::rules::support::secrets::is_declared_secret;
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(
@@ -57,14 +57,4 @@ impl Rule for SecretInVars {
             }
         }
     }
-}
-
-/// Named in this config's `secrets.required` (any env: a name declared
-/// secret anywhere in the Worker is a secret everywhere) or in
-/// preflight.toml's `[secrets] required`.
-pub(crate) fn is_declared_secret(project: &Project, config: &WranglerConfig, key: &str) -> bool {
-    config
-        .scopes()
-        .any(|(_, scope)| scope.secrets_required.iter().any(|s| s.value == key))
-        || project.config.required_secrets.iter().any(|s| s == key)
 }

@@ -16,7 +16,7 @@ use crate::formats::dotenv::DotEnvFile;
 use crate::formats::js::EnvSource;
 use crate::formats::wrangler::WranglerConfig;
 use crate::project::{Facts, Project, WorkerId};
-use crate::rules::net::cors_wildcard::util;
+use crate::rules::support::sources::skip_test_or_unreachable_file;
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(
@@ -40,7 +40,7 @@ impl Rule for UndeclaredSecret {
             let Some(worker) = source.worker else {
                 continue;
             };
-            if util::skip_file(project, file) {
+            if skip_test_or_unreachable_file(project, file) {
                 continue;
             }
             let declared = declared_by_worker.entry(worker).or_insert_with(|| {

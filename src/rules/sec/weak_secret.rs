@@ -8,9 +8,9 @@
 
 use std::collections::HashSet;
 
-use super::secret_literal_in_script::{all_scripts, secret_feeds};
 use crate::finding::{FileId, Finding};
 use crate::project::{Project, ValueOrigin};
+use crate::rules::support::scripts::{all_scripts, secret_feeds};
 use crate::rules::{Rule, RuleMeta};
 use crate::secrets::entropy::{LOW_ENTROPY, MIN_DISTINCT_CHARS, is_low_entropy};
 use crate::secrets::is_placeholder;

@@ -24,20 +24,35 @@ pub fn is_rate_limit_callee(config: &Config, callee: &str) -> bool {
     config.rate_limit_pattern.is_match(callee)
 }
 
-/// The TS/JS (and Rust) source files the source rules check: every one
-/// with facts, test files left out unless the configuration includes them.
+/// The TS/JS (and Rust) source files loaded, with facts, less those
+/// [`skip_test_file`] skips.
 pub fn source_files(
     project: &Project,
 ) -> impl Iterator<Item = (FileId, &crate::project::SourceFile, &JsFacts)> {
     project
         .js_files()
-        .filter(|(_, file, _)| !skip_source_file(project, file))
+        .filter(|(_, file, _)| !skip_test_file(project, file))
 }
 
-/// Whether a source rule should skip `file`: a test file, unless the
-/// configuration includes tests.
-pub fn skip_source_file(project: &Project, file: &crate::project::SourceFile) -> bool {
+// The two file-skip policies of the source rules. Every source rule uses
+// one of them, and says which in its own code:
+// - `skip_test_file` (the AUTH and DB003/DB004 source rules): a finding
+//   that stays true in code no entry imports today, since the file may be
+//   wired in tomorrow; `reachability_note` says so in the message;
+// - `skip_test_or_unreachable_file` (NET001-NET005, SEC009, OBS001): rules
+//   judging what the deployed Worker does, about which a frontend, a build
+//   config or a script no entry imports says nothing.
+
+/// Policy 1: skip a test file, unless the configuration includes tests.
+pub fn skip_test_file(project: &Project, file: &crate::project::SourceFile) -> bool {
     !project.config.include_tests && file.is_test
+}
+
+/// Policy 2: skip a test file (as [`skip_test_file`]) and a file the
+/// Worker's `main` never imports (not deployed code).
+pub fn skip_test_or_unreachable_file(project: &Project, file: FileId) -> bool {
+    skip_test_file(project, project.file(file))
+        || project.reachability(file) == crate::project::routes::Reachability::Unreachable
 }
 
 /// A note for findings in code that no Worker entry imports: still worth
