@@ -46,6 +46,50 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Check, read-only against the Cloudflare and GitHub APIs, what only
+    /// live state can answer: deployed secrets, plain-text vars, the
+    /// Hyperdrive origin, Actions secrets, the health workflow, rotation.
+    Verify(VerifyArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct VerifyArgs {
+    /// The project root (default: the current directory).
+    pub path: Option<PathBuf>,
+
+    /// Only this wrangler environment (`[env.NAME]`); default: the top
+    /// level and every production-scope env.
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
+
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Configuration file (default: preflight.toml at the project root).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// The lowest severity that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+
+    /// The Worker's secret names from FILE (the output of `wrangler secret
+    /// list --format json`) instead of the API.
+    #[arg(long, value_name = "FILE")]
+    pub cloudflare_secrets: Option<PathBuf>,
+
+    /// Hyperdrive configs from FILE (the output of `wrangler hyperdrive get
+    /// ID`, or a JSON array of them) instead of the API.
+    #[arg(long, value_name = "FILE")]
+    pub hyperdrive: Option<PathBuf>,
+
+    /// Seconds each API request may take.
+    #[arg(long, value_name = "SECS", default_value_t = 20)]
+    pub timeout: u64,
 }
 
 #[derive(clap::Args, Debug)]

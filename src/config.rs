@@ -39,6 +39,8 @@ pub struct Config {
     pub public_names: Vec<String>,
     pub required_secrets: Vec<String>,
     pub min_length: BTreeMap<String, usize>,
+    /// `[secrets.rotation_days]`: how old a secret may get (`verify`).
+    pub rotation_days: BTreeMap<String, u64>,
     pub non_production: Vec<String>,
     pub hyperdrive_origin: HyperdriveOrigin,
     pub migration_tasks: Vec<String>,
@@ -71,6 +73,13 @@ impl Default for Config {
             min_length: [
                 ("BETTER_AUTH_SECRET".to_string(), 32),
                 ("ADMIN_KEY".to_string(), 48),
+            ]
+            .into_iter()
+            .collect(),
+            // Section 7 of the checklist: both rotated every 90 days.
+            rotation_days: [
+                ("BETTER_AUTH_SECRET".to_string(), 90),
+                ("ADMIN_KEY".to_string(), 90),
             ]
             .into_iter()
             .collect(),
@@ -303,6 +312,13 @@ impl Reader<'_> {
                     for (name, len) in lengths.iter() {
                         let n = self.integer(lengths, name, len)?;
                         self.config.min_length.insert(name.to_string(), n as usize);
+                    }
+                }
+                "rotation_days" => {
+                    let days = self.table(t, k, v)?;
+                    for (name, value) in days.iter() {
+                        let n = self.integer(days, name, value)?;
+                        self.config.rotation_days.insert(name.to_string(), n as u64);
                     }
                 }
                 _ => return Err(self.unknown(t, "secrets", k)),

@@ -21,3 +21,4 @@ pub mod secrets;
 pub mod span;
 pub mod suppress;
 pub mod timing;
+pub mod verify;

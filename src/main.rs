@@ -78,6 +78,10 @@ fn execute(cli: &Cli) -> Result<i32, RunError> {
             run::write_stdout(&String::from_utf8_lossy(&script))?;
             Ok(run::EXIT_OK)
         }
+        Command::Verify(args) => {
+            let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+            preflight::verify::run(args, use_color(cli.color, to_terminal))
+        }
     }
 }
 

@@ -306,7 +306,7 @@ impl RuleTimes {
     }
 }
 
-fn exit_code(report: &Report, fail_on: FailOn) -> i32 {
+pub(crate) fn exit_code(report: &Report, fail_on: FailOn) -> i32 {
     let threshold = match fail_on {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
@@ -354,7 +354,7 @@ fn rule_codes() -> Vec<&'static str> {
 
 /// The configuration given with `--config`, else `preflight.toml` at the
 /// root, else the defaults.
-fn read_config(explicit: Option<&Path>, root: &Path) -> Result<Config, RunError> {
+pub(crate) fn read_config(explicit: Option<&Path>, root: &Path) -> Result<Config, RunError> {
     match explicit {
         Some(path) => Config::load(path, &path.display().to_string(), &rule_codes()),
         None => {
@@ -435,7 +435,7 @@ fn display_prefix(path: &Path) -> String {
     s.trim_start_matches("./").trim_end_matches('/').to_string()
 }
 
-fn write_output(output: Option<&Path>, text: &str) -> Result<(), RunError> {
+pub(crate) fn write_output(output: Option<&Path>, text: &str) -> Result<(), RunError> {
     write_with(output, |out| out.write_all(text.as_bytes()))
 }
 

@@ -156,7 +156,9 @@ fn every_fixture_reports_exactly_its_expected_findings() {
 fn every_rule_has_a_firing_and_a_silent_fixture() {
     let cases = cases();
     let mut problems = Vec::new();
-    for meta in preflight::rules::metas() {
+    // The LIVE family reports live state (`preflight verify`), which no
+    // fixture holds: tests/verify.rs proves each of its codes fires.
+    for meta in preflight::rules::metas().filter(|m| m.family() != "LIVE") {
         let of_rule: Vec<&PathBuf> = cases
             .iter()
             .filter(|c| c.parent().unwrap().ends_with(meta.code))

@@ -1,7 +1,7 @@
 //! wrangler.toml / wrangler.json / wrangler.jsonc → one spanned model.
 //!
 //! `[vars]`, `[env.NAME.vars]`, dotted keys, inline tables, every binding
-//! kind, `[[hyperdrive]]` (also per env), `main`, `name` and
+//! kind, `[[hyperdrive]]` (also per env), `main`, `name`, `account_id` and
 //! `secrets.required` are kept; everything else is ignored.
 //!
 //! Spans: a key spans the key as written (quotes included when quoted, so
@@ -51,6 +51,11 @@ pub struct EnvConfig {
     /// `secrets.required = [...]` (wrangler's declaration of secret names);
     /// non-string entries are skipped.
     pub secrets_required: Vec<Spanned<String>>,
+    /// This scope's own `name` (for an env, the deployed script's name
+    /// when it overrides wrangler's `<name>-<env>`).
+    pub name: Option<Spanned<String>>,
+    /// This scope's `account_id` (`preflight verify` reads the account).
+    pub account_id: Option<Spanned<String>>,
     /// True when `ratelimits` has an entry or an `unsafe.bindings` entry
     /// has type `ratelimit` (an empty `ratelimits = []` limits nothing).
     pub has_rate_limit: bool,

@@ -9,6 +9,7 @@ use crate::project::callees::{CalleeTest, KeptCallees};
 pub mod auth;
 pub mod ci;
 pub mod db;
+pub mod live;
 pub mod net;
 pub mod obs;
 pub mod pf;
@@ -88,8 +89,13 @@ pub fn all() -> &'static [&'static dyn Rule] {
     RULES
 }
 
+/// Every rule's metadata: the rules `check` runs, then the LIVE family
+/// that only `verify` reports.
 pub fn metas() -> impl Iterator<Item = &'static RuleMeta> {
-    all().iter().map(|r| r.meta())
+    all()
+        .iter()
+        .map(|r| r.meta())
+        .chain(live::METAS.iter().copied())
 }
 
 pub fn find(code: &str) -> Option<&'static RuleMeta> {

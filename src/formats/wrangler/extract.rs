@@ -175,6 +175,8 @@ fn env_config<N: Node>(scope: N) -> EnvConfig {
         .into_iter()
         .filter_map(Node::string)
         .collect();
+    env.name = scope.string_field("name");
+    env.account_id = scope.string_field("account_id");
 
     // An empty `ratelimits = []` declares no limiter, so it does not count.
     let ratelimits = scope.field("ratelimits").and_then(Node::elements);

@@ -24,7 +24,7 @@ const PROBES: &[&str] = &[
     "curl", "wget", "http", "fetch", "node", "deno", "bun", "npx", "pnpm", "npm",
 ];
 
-fn probes_health(workflow: &Workflow, paths: &[String]) -> bool {
+pub(crate) fn probes_health(workflow: &Workflow, paths: &[String]) -> bool {
     let mentions = |text: &str| paths.iter().any(|p| text.contains(p.as_str()));
     workflow.jobs.iter().flat_map(|j| &j.steps).any(|step| {
         let in_run = step.run.as_ref().is_some_and(|r| {

@@ -50,7 +50,10 @@ fn origin_host(command: &Command) -> Option<&Word> {
 }
 
 /// The message for a host that breaks the policy, if it does.
-fn violation(policy: HyperdriveOrigin, host: NeonHost<'_>) -> Option<(String, &'static str)> {
+pub(crate) fn violation(
+    policy: HyperdriveOrigin,
+    host: NeonHost<'_>,
+) -> Option<(String, &'static str)> {
     match policy {
         HyperdriveOrigin::Pooler if !host.pooler => Some((
             format!(
