@@ -101,7 +101,7 @@ pub fn check(
                 .is_ok_and(|b| b.iter().any(|b| b.name == n))
         };
         for required in &script.required {
-            if deployed.iter().any(|d| *d == required.name) || bound(&required.name) {
+            if deployed.contains(&required.name) || bound(&required.name) {
                 continue;
             }
             out.push(
