@@ -12,6 +12,8 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
+mod npm_tools;
+
 fn preflight() -> Command {
     Command::new(env!("CARGO_BIN_EXE_preflight"))
 }
@@ -54,10 +56,6 @@ struct Validators {
     schema: PathBuf,
 }
 
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
-}
-
 /// Installs the pinned validators with `npm ci` under target/ (once per
 /// lockfile). `None` only outside CI when npm is unavailable.
 fn validators() -> Option<&'static Validators> {
@@ -66,54 +64,20 @@ fn validators() -> Option<&'static Validators> {
 }
 
 fn install_validators() -> Option<Validators> {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let source = manifest.join("scripts/sarif-validator");
-    let dir = manifest.join("target/ci-tools/sarif-validator");
-    let lock = std::fs::read_to_string(source.join("package-lock.json")).unwrap();
-    let stamp = dir.join(".installed-lock");
-    let multitool = dir.join("node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool");
-    let ajv = dir.join("node_modules/ajv-cli/dist/index.js");
-    let schema = dir.join("node_modules/@microsoft/sarif-multitool-linux/sarif-2.1.0.json");
-    let current = std::fs::read_to_string(&stamp).is_ok_and(|s| s == lock)
-        && multitool.is_file()
-        && ajv.is_file();
-    if !current {
-        if Command::new("npm").arg("--version").output().is_err() {
-            let message = "npm is not installed: the SARIF validators (scripts/sarif-validator) cannot be installed";
-            if in_ci() {
-                panic!("{message}");
-            }
-            eprintln!("note: skipping SARIF validation: {message}");
-            return None;
-        }
-        std::fs::create_dir_all(&dir).unwrap();
-        for name in ["package.json", "package-lock.json"] {
-            std::fs::copy(source.join(name), dir.join(name)).unwrap();
-        }
-        let out = Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-            .current_dir(&dir)
-            .output()
-            .expect("npm runs");
-        assert!(
-            out.status.success(),
-            "npm ci in {} failed:\n{}\n{}",
-            dir.display(),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        // npm may skip the package's postinstall `chmod u+x`.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&multitool, std::fs::Permissions::from_mode(0o755)).unwrap();
-        }
-        std::fs::write(&stamp, &lock).unwrap();
+    const MULTITOOL: &str = "node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool";
+    const AJV: &str = "node_modules/ajv-cli/dist/index.js";
+    let dir = npm_tools::install("sarif-validator", &[MULTITOOL, AJV])?;
+    let multitool = dir.join(MULTITOOL);
+    // npm may skip the package's postinstall `chmod u+x`.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&multitool, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
     Some(Validators {
         multitool,
-        ajv,
-        schema,
+        ajv: dir.join(AJV),
+        schema: dir.join("node_modules/@microsoft/sarif-multitool-linux/sarif-2.1.0.json"),
     })
 }
 

@@ -3,6 +3,7 @@
 //! `preflight check`, which must make no request at all.
 
 mod fake_api;
+mod npm_tools;
 
 use std::path::Path;
 use std::process::Command;
@@ -687,4 +688,86 @@ fn every_live_code_is_exercised_here() {
             meta.code
         );
     }
+}
+
+/// The real wrangler (pinned in scripts/wrangler-client/) against the same
+/// fake: it must ask the same paths as `verify` and accept the fake's
+/// answers, and what it prints must be what `--cloudflare-secrets` and
+/// `--hyperdrive` read.
+#[test]
+fn the_real_wrangler_reads_the_fake_and_verify_reads_wrangler() {
+    const WRANGLER: &str = "node_modules/wrangler/bin/wrangler.js";
+    let Some(tools) = npm_tools::install("wrangler-client", &[WRANGLER]) else {
+        return;
+    };
+    let dir = project();
+    let home = tempfile::tempdir().unwrap();
+    let live = Live {
+        worker_secrets: vec!["BETTER_AUTH_SECRET", "SENTRY_DSN"],
+        hyperdrive_host: "ep-cool-darkness-123456.us-east-2.aws.neon.tech",
+        ..healthy()
+    };
+    let api = serve(live);
+    let wrangler = |args: &[&str]| {
+        let mut command = Command::new("node");
+        command
+            .arg(tools.join(WRANGLER))
+            .args(args)
+            .current_dir(dir.path());
+        for name in CLEARED {
+            command.env_remove(name);
+        }
+        let out = command
+            .env("CLOUDFLARE_API_TOKEN", CF_TOKEN)
+            .env("CLOUDFLARE_ACCOUNT_ID", "acc123")
+            .env("CLOUDFLARE_API_BASE_URL", format!("{}/client/v4", api.url))
+            .env("WRANGLER_SEND_METRICS", "false")
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join(".config"))
+            .output()
+            .expect("node runs wrangler");
+        assert!(
+            out.status.success(),
+            "wrangler {args:?}:\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let secrets = wrangler(&["secret", "list", "--format", "json"]);
+    let hyperdrive = wrangler(&["hyperdrive", "get", "hd1"]);
+    let asked: Vec<String> = api
+        .requests()
+        .iter()
+        .map(|r| r.path().to_string())
+        .collect();
+    for path in [
+        "/client/v4/accounts/acc123/workers/scripts/api/secrets",
+        "/client/v4/accounts/acc123/hyperdrive/configs/hd1",
+    ] {
+        assert!(asked.iter().any(|p| p == path), "wrangler asked {asked:?}");
+    }
+    assert!(
+        api.requests()
+            .iter()
+            .all(|r| r.authorization.as_deref() == Some(&*format!("Bearer {CF_TOKEN}")))
+    );
+
+    let files = tempfile::tempdir().unwrap();
+    std::fs::write(files.path().join("secrets.json"), &secrets).unwrap();
+    std::fs::write(files.path().join("hyperdrive.json"), &hyperdrive).unwrap();
+    let run = verify(
+        dir.path(),
+        |_| {},
+        &[
+            "--cloudflare-secrets",
+            files.path().join("secrets.json").to_str().unwrap(),
+            "--hyperdrive",
+            files.path().join("hyperdrive.json").to_str().unwrap(),
+        ],
+    );
+    let missing = run.messages("LIVE001");
+    assert_eq!(missing.len(), 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(missing[0].contains("`ADMIN_KEY`"));
+    assert_eq!(run.messages("LIVE003").len(), 1, "{}", run.stdout);
 }

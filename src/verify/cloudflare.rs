@@ -117,9 +117,15 @@ pub fn parse_secret_list(text: &str) -> Result<Vec<String>, String> {
     Ok(items.into_iter().map(|n| n.name).collect())
 }
 
-/// The output of `wrangler hyperdrive get ID`, or a JSON array of several.
+/// The output of `wrangler hyperdrive get ID` (its banner lines before the
+/// JSON are skipped), or a JSON array of several configs.
 pub fn parse_hyperdrive(text: &str) -> Result<Vec<HyperdriveConfig>, String> {
-    let value: Value = serde_json::from_str(text)
+    let start = text
+        .lines()
+        .position(|line| line.starts_with('{') || line.starts_with('['))
+        .map_or(0, |n| text.lines().take(n).map(|l| l.len() + 1).sum());
+    let json = text.get(start..).unwrap_or(text);
+    let value: Value = serde_json::from_str(json)
         .map_err(|e| format!("not the JSON that `wrangler hyperdrive get ID` prints: {e}"))?;
     let items = match value {
         Value::Array(items) => items,
@@ -220,6 +226,8 @@ mod tests {
             configs[0].host.as_deref(),
             Some("ep-x.us-east-2.aws.neon.tech")
         );
+        let banner = "\n \u{26c5}\u{fe0f} wrangler 4.86.0\n\u{2500}\u{2500}\n{\"id\": \"abc\", \"origin\": {\"host\": \"h\"}}\n";
+        assert_eq!(parse_hyperdrive(banner).unwrap()[0].id, "abc");
         assert_eq!(segment("my worker/x"), "my%20worker%2Fx");
     }
 }
