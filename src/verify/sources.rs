@@ -135,9 +135,16 @@ impl Cloudflare {
         script: &str,
     ) -> Result<Vec<DeployedBinding>, Unknown> {
         let settle = "set CLOUDFLARE_API_TOKEN (Workers Scripts Read)";
-        let (client, account) = self
-            .api(config_account)
-            .map_err(|why| format!("{why}; {settle}"))?;
+        let (client, account) = self.api(config_account).map_err(|why| {
+            if self.secrets_file.is_some() {
+                format!(
+                    "`wrangler secret list` does not show vars, and {why}; {settle} to read the \
+                     deployed bindings"
+                )
+            } else {
+                format!("{why}; {settle}")
+            }
+        })?;
         cloudflare::bindings(client, account, script).map_err(|e| {
             api_reason(
                 &e,
