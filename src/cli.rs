@@ -38,7 +38,8 @@ pub enum Command {
         code: String,
     },
     /// The pre-deploy checklist with each item's status: pass, fail (with
-    /// the rule codes), n/a or manual. Exits 1 when an item fails.
+    /// the rule codes), n/a, manual or unverified. Exits 1 when an item
+    /// fails.
     Checklist(ChecklistArgs),
     /// Print a shell completion script (e.g. `preflight completions bash
     /// > ~/.local/share/bash-completion/completions/preflight`).
@@ -57,11 +58,6 @@ pub struct VerifyArgs {
     /// The project root (default: the current directory).
     pub path: Option<PathBuf>,
 
-    /// Only this wrangler environment (`[env.NAME]`); default: the top
-    /// level and every production-scope env.
-    #[arg(long, value_name = "NAME")]
-    pub env: Option<String>,
-
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
 
@@ -76,6 +72,18 @@ pub struct VerifyArgs {
     /// The lowest severity that makes the exit code 1.
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
+
+    #[command(flatten)]
+    pub live: LiveArgs,
+}
+
+/// Where `verify` (and `checklist --verify`) read live state from.
+#[derive(clap::Args, Debug)]
+pub struct LiveArgs {
+    /// Only this wrangler environment (`[env.NAME]`); default: the top
+    /// level and every production-scope env.
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
 
     /// The Worker's secret names from FILE (the output of `wrangler secret
     /// list --format json`) instead of the API.
@@ -107,6 +115,14 @@ pub struct ChecklistArgs {
     /// Configuration file (default: preflight.toml at the project root).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    /// Merge the live results of `preflight verify` (network, tokens):
+    /// an item passes only when something proved it.
+    #[arg(long)]
+    pub verify: bool,
+
+    #[command(flatten)]
+    pub live: LiveArgs,
 }
 
 #[derive(clap::Args, Debug)]

@@ -196,9 +196,26 @@ pub fn checklist(args: &ChecklistArgs) -> Result<i32, RunError> {
         return Err(RunError(format!("{}: not a directory", root.display())));
     }
     let config = read_config(args.config.as_deref(), &root)?;
+    let live = if args.verify {
+        Some(crate::verify::live_results(
+            &root,
+            config.clone(),
+            &args.live,
+        )?)
+    } else {
+        let given = args.live.env.is_some()
+            || args.live.cloudflare_secrets.is_some()
+            || args.live.hyperdrive.is_some();
+        if given {
+            return Err(RunError(
+                "--env, --cloudflare-secrets and --hyperdrive need --verify".to_string(),
+            ));
+        }
+        None
+    };
     let (project, findings) = analyze(&root, config, rules::all());
     let report = report::build(&project, findings, None, report::Snippets::Drop);
-    let list = report::checklist::evaluate(&project, &report);
+    let list = report::checklist::evaluate(&project, &report, live.as_ref());
     let text = match args.format {
         ChecklistFormat::Human => report::checklist::render_human(&list),
         ChecklistFormat::Markdown => report::checklist::render_markdown(&list),

@@ -132,6 +132,13 @@ fn statuses_follow_the_rules_that_ran() {
                 assert!(i["verify"].as_str().is_some_and(|v| !v.is_empty()), "{i}");
             }
             "n/a" => assert!(!found, "{i}"),
+            "unverified" => {
+                assert!(
+                    !found && !rules.is_empty() && !unchecked,
+                    "unverified: every rule ran clean with nothing to examine: {i}"
+                );
+                assert!(i["verify"].as_str().is_some_and(|v| !v.is_empty()), "{i}");
+            }
             other => panic!("unknown status {other}: {i}"),
         }
         // A rule that is not registered yet can never be reported as run.
@@ -161,6 +168,27 @@ fn statuses_follow_the_rules_that_ran() {
         "name = \"api\"\n\n[[hyperdrive]]\nbinding = \"DB\"\nid = \"800f7e2edc86488ab24e8621982e9ad7\"\n",
     )]);
     let (_, doc) = json(hyperdrive.path());
+    // Only the id is in the repository: DB001 had no host to examine.
+    let only_id = item(&doc, "Hyperdrive connection string");
+    assert_eq!(only_id["status"], "unverified");
+    assert!(
+        only_id["verify"]
+            .as_str()
+            .unwrap()
+            .contains("preflight checklist --verify")
+    );
+    // The secrets being set and the health probe running are live facts.
+    assert_eq!(
+        item(&doc, "All required Worker secrets set")["status"],
+        "unverified"
+    );
+    assert_eq!(doc["summary"]["unverified"], 3, "{doc}");
+
+    let with_host = project(&[(
+        "wrangler.toml",
+        "name = \"api\"\n\n[[hyperdrive]]\nbinding = \"DB\"\nid = \"800f7e2edc86488ab24e8621982e9ad7\"\nlocalConnectionString = \"postgres://app:pw@ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech/neondb\"\n",
+    )]);
+    let (_, doc) = json(with_host.path());
     assert_eq!(item(&doc, "Hyperdrive connection string")["status"], "pass");
 }
 

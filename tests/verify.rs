@@ -71,6 +71,8 @@ name = "api-staging"
 };
 "#,
     );
+    // Declares SENTRY_DSN for SEC009; verify still asks Cloudflare for it.
+    write(".dev.vars.example", "SENTRY_DSN=\n");
     write(
         ".github/workflows/deploy.yml",
         r#"name: deploy
@@ -770,4 +772,79 @@ fn the_real_wrangler_reads_the_fake_and_verify_reads_wrangler() {
     assert_eq!(missing.len(), 1, "{}\n{}", run.stdout, run.stderr);
     assert!(missing[0].contains("`ADMIN_KEY`"));
     assert_eq!(run.messages("LIVE003").len(), 1, "{}", run.stdout);
+}
+
+fn checklist_json(dir: &Path, url: Option<&str>, args: &[&str]) -> (Option<i32>, Value) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_preflight"));
+    command
+        .arg("checklist")
+        .arg(dir)
+        .args(["--format", "json"])
+        .args(args);
+    for name in CLEARED {
+        command.env_remove(name);
+    }
+    if let Some(url) = url {
+        with_api(&mut command, url);
+    }
+    let out = command.output().unwrap();
+    let doc = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code(), doc)
+}
+
+fn status<'a>(doc: &'a Value, prefix: &str) -> &'a str {
+    doc["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["item"].as_str().unwrap().starts_with(prefix))
+        .unwrap_or_else(|| panic!("no item {prefix}"))["status"]
+        .as_str()
+        .unwrap()
+}
+
+const LIVE_ITEMS: &[&str] = &[
+    "All required Worker secrets set",
+    "Hyperdrive connection string",
+    "All GitHub Actions secrets configured",
+    "Health monitoring workflow active",
+];
+
+#[test]
+fn checklist_verify_passes_only_what_live_state_proved() {
+    let dir = project();
+    let (_, offline) = checklist_json(dir.path(), None, &[]);
+    let before: Vec<&str> = LIVE_ITEMS.iter().map(|i| status(&offline, i)).collect();
+    assert_eq!(before, ["unverified", "unverified", "manual", "unverified"]);
+
+    let api = serve(healthy());
+    let (_, doc) = checklist_json(dir.path(), Some(&api.url), &["--verify"]);
+    let after: Vec<&str> = LIVE_ITEMS.iter().map(|i| status(&doc, i)).collect();
+    assert_eq!(after, ["pass", "pass", "pass", "pass"], "{doc}");
+
+    let broken = serve(Live {
+        worker_secrets: vec!["BETTER_AUTH_SECRET"],
+        hyperdrive_host: "ep-cool-darkness-123456.us-east-2.aws.neon.tech",
+        repo_secrets: vec![],
+        workflow_state: "disabled_manually",
+        ..healthy()
+    });
+    let (code, doc) = checklist_json(dir.path(), Some(&broken.url), &["--verify"]);
+    let failed: Vec<&str> = LIVE_ITEMS.iter().map(|i| status(&doc, i)).collect();
+    assert_eq!(failed, ["fail", "fail", "fail", "fail"], "{doc}");
+    assert_eq!(code, Some(1));
+
+    // Without tokens, --verify leaves them unverified rather than passing.
+    let (_, doc) = checklist_json(dir.path(), None, &["--verify"]);
+    let unknown: Vec<&str> = LIVE_ITEMS.iter().map(|i| status(&doc, i)).collect();
+    assert_eq!(unknown, ["unverified"; 4], "{doc}");
+
+    let mut command = Command::new(env!("CARGO_BIN_EXE_preflight"));
+    let out = command
+        .args(["checklist", "--env", "staging"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "live flags need --verify");
 }

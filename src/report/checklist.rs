@@ -33,6 +33,8 @@ enum Scope {
     Workflows,
     /// Workflows or a Prisma schema (where migrations are configured).
     Migrations,
+    /// The project uses Sentry.
+    Sentry,
 }
 
 struct ItemDef {
@@ -46,6 +48,13 @@ struct ItemDef {
     /// the item.
     note: Option<&'static str>,
     lists_secrets: bool,
+    /// The LIVE codes (`preflight verify`) that settle the item with
+    /// `--verify`.
+    live: &'static [&'static str],
+    /// Whether the project shows what the item is about, so that clean
+    /// rules prove it; otherwise the item is `unverified` (the rules had
+    /// nothing to examine).
+    settled_statically: fn(&Project) -> bool,
 }
 
 const fn item(
@@ -63,7 +72,69 @@ const fn item(
         verify,
         note: None,
         lists_secrets: false,
+        live: &[],
+        settled_statically: |_| true,
     }
+}
+
+/// Only live state answers it.
+fn never(_: &Project) -> bool {
+    false
+}
+
+/// A Neon origin host written out where DB001 reads it (a production
+/// `localConnectionString`, a `wrangler hyperdrive create|update`); with
+/// only the Hyperdrive id, the origin lives in Cloudflare.
+fn hyperdrive_origin_visible(project: &Project) -> bool {
+    use crate::rules::db::hyperdrive_not_pooled::neon_host;
+    let local = project.wrangler_configs().any(|(_, c)| {
+        c.scopes().any(|(env, scope)| {
+            project
+                .config
+                .is_production_env(env.map(|e| e.value.as_str()))
+                && scope.hyperdrive.iter().any(|h| {
+                    h.local_connection_string
+                        .as_ref()
+                        .is_some_and(|l| neon_host(&l.value).is_some())
+                })
+        })
+    });
+    local
+        || project.shell_scripts().any(|(_, script)| {
+            script.commands.iter().any(|c| {
+                c.words.iter().any(|w| w.text == "hyperdrive")
+                    && c.words.iter().any(|w| neon_host(&w.text).is_some())
+            })
+        })
+}
+
+/// A value of a secret with a minimum length is in a scanned file.
+fn strength_value_visible(project: &Project) -> bool {
+    project
+        .named_values()
+        .iter()
+        .any(|v| project.config.min_length(v.name).is_some() && !v.value.is_empty())
+}
+
+/// The project uses Sentry: a Sentry package, `SENTRY_*` read by the code,
+/// or a workflow that mentions it.
+fn uses_sentry(project: &Project) -> bool {
+    let summary = &project.summary;
+    summary
+        .packages
+        .iter()
+        .any(|p| p.starts_with("@sentry/") || p == "toucan-js")
+        || summary.env_names.iter().any(|n| n.starts_with("SENTRY_"))
+        || project.workflows().any(|(_, w)| {
+            w.jobs.iter().flat_map(|j| &j.steps).any(|s| {
+                s.uses
+                    .as_ref()
+                    .is_some_and(|u| u.value.to_ascii_lowercase().contains("sentry"))
+                    || s.run
+                        .as_ref()
+                        .is_some_and(|r| r.text.to_ascii_lowercase().contains("sentry"))
+            })
+        })
 }
 
 const SECRETS: &str = "Worker Secrets";
@@ -79,6 +150,8 @@ static ITEMS: &[ItemDef] = &[
         note: Some(
             "the static check sees declarations only; run `preflight check --check-env` in the deploy job to check the values",
         ),
+        live: &["LIVE001"],
+        settled_statically: never,
         ..item(
             SECRETS,
             "All required Worker secrets set via `wrangler secret put`",
@@ -87,17 +160,21 @@ static ITEMS: &[ItemDef] = &[
             "run `wrangler secret list` (and `--env <name>` for each environment) and compare it with the secrets the Worker reads",
         )
     },
-    item(
-        SECRETS,
-        "No secrets in the wrangler `[vars]` block",
-        &["SEC001", "SEC002"],
-        Scope::Workers,
-        "read every `vars` table of the wrangler config: only public values belong there",
-    ),
+    ItemDef {
+        live: &["LIVE002"],
+        ..item(
+            SECRETS,
+            "No secrets in the wrangler `[vars]` block",
+            &["SEC001", "SEC002"],
+            Scope::Workers,
+            "read every `vars` table of the wrangler config: only public values belong there",
+        )
+    },
     ItemDef {
         note: Some(
             "only values visible in the repository are checked; run `preflight check --check-env` where the real secrets are set",
         ),
+        settled_statically: strength_value_visible,
         ..item(
             SECRETS,
             "`BETTER_AUTH_SECRET` is at least 32 and `ADMIN_KEY` at least 48 characters of cryptographic randomness",
@@ -106,13 +183,17 @@ static ITEMS: &[ItemDef] = &[
             "generate them with `openssl rand -base64 32` / `openssl rand -base64 48` and run `preflight check --check-env` where they are set",
         )
     },
-    item(
-        DATABASE,
-        "Hyperdrive connection string points to the Neon pooler endpoint (host contains `-pooler`)",
-        &["DB001"],
-        Scope::Hyperdrive,
-        "run `wrangler hyperdrive get <id>` and check that the origin host contains `-pooler`",
-    ),
+    ItemDef {
+        live: &["LIVE003"],
+        settled_statically: hyperdrive_origin_visible,
+        ..item(
+            DATABASE,
+            "Hyperdrive connection string points to the Neon pooler endpoint (host contains `-pooler`)",
+            &["DB001"],
+            Scope::Hyperdrive,
+            "run `wrangler hyperdrive get <id>` and check that the origin host contains `-pooler`",
+        )
+    },
     item(
         DATABASE,
         "`DIRECT_DATABASE_URL` (GitHub Actions) uses the Neon direct endpoint, for migrations only",
@@ -192,6 +273,7 @@ static ITEMS: &[ItemDef] = &[
     ),
     ItemDef {
         lists_secrets: true,
+        live: &["LIVE004"],
         ..item(
             CICD,
             "All GitHub Actions secrets configured",
@@ -211,7 +293,7 @@ static ITEMS: &[ItemDef] = &[
         CICD,
         "Sentry source maps uploaded on deploy",
         &["CI004"],
-        Scope::Workflows,
+        Scope::Sentry,
         "check that the deploy workflow uploads source maps to Sentry after building",
     ),
     item(
@@ -228,13 +310,17 @@ static ITEMS: &[ItemDef] = &[
         Scope::Always,
         "check that `wrangler secret list` shows `SENTRY_DSN` for each production environment",
     ),
-    item(
-        OBSERVABILITY,
-        "Health monitoring workflow active",
-        &["CI006"],
-        Scope::Workflows,
-        "check that a scheduled workflow probes the health endpoint and alerts on failure",
-    ),
+    ItemDef {
+        live: &["LIVE005"],
+        settled_statically: never,
+        ..item(
+            OBSERVABILITY,
+            "Health monitoring workflow active",
+            &["CI006"],
+            Scope::Workflows,
+            "check that a scheduled workflow probes the health endpoint and alerts on failure, and that GitHub has not disabled it",
+        )
+    },
     item(
         HYGIENE,
         "Zero Trust: no committed credentials or env files, placeholder-only templates, no literal secrets in scripts or workflows",
@@ -257,6 +343,9 @@ pub enum Status {
     Fail,
     NotApplicable,
     Manual,
+    /// The rules found nothing because they had nothing to examine (the
+    /// answer lives in Cloudflare or GitHub, or no value is visible).
+    Unverified,
 }
 
 impl Status {
@@ -266,6 +355,7 @@ impl Status {
             Status::Fail => "fail",
             Status::NotApplicable => "n/a",
             Status::Manual => "manual",
+            Status::Unverified => "unverified",
         }
     }
 }
@@ -302,6 +392,8 @@ pub struct ItemResult {
     pub status: Status,
     pub rules: Vec<RuleResult>,
     pub verify: &'static str,
+    /// The LIVE codes that can settle the item (`--verify`).
+    pub live: &'static [&'static str],
     pub note: Option<&'static str>,
     /// Only for the GitHub-secrets item.
     pub secrets: Option<Vec<SecretUse>>,
@@ -322,9 +414,17 @@ impl Checklist {
     }
 }
 
+/// The live results `--verify` merges: LIVE findings by code, and the
+/// LIVE checks that could not be completed.
+#[derive(Clone, Debug, Default)]
+pub struct LiveResults {
+    pub found: BTreeMap<&'static str, usize>,
+    pub unverified: std::collections::BTreeSet<&'static str>,
+}
+
 /// Evaluates every item from the project's facts and the report of a full
-/// `check` of it.
-pub fn evaluate(project: &Project, report: &Report) -> Checklist {
+/// `check` of it, and the live results when `--verify` gave them.
+pub fn evaluate(project: &Project, report: &Report, live: Option<&LiveResults>) -> Checklist {
     let mut found: BTreeMap<&str, usize> = BTreeMap::new();
     let mut suppressed: BTreeMap<&str, usize> = BTreeMap::new();
     for d in &report.findings {
@@ -359,12 +459,28 @@ pub fn evaluate(project: &Project, report: &Report) -> Checklist {
                 && rules
                     .iter()
                     .all(|r| matches!(r.state, RuleState::Checked { .. }));
-            let status = if failing {
+            let live = live.filter(|_| !def.live.is_empty());
+            let live_failing = live.is_some_and(|l| {
+                def.live
+                    .iter()
+                    .any(|c| l.found.get(c).is_some_and(|n| *n > 0))
+            });
+            let status = if failing || live_failing {
                 Status::Fail
             } else if !applies(project, def.scope) {
                 Status::NotApplicable
-            } else if all_checked {
+            } else if let Some(live) = live {
+                let unchecked =
+                    |c: &&str| live.unverified.contains(c) || !project.config.is_enabled(c);
+                if def.live.iter().any(unchecked) {
+                    Status::Unverified
+                } else {
+                    Status::Pass
+                }
+            } else if all_checked && (def.settled_statically)(project) {
                 Status::Pass
+            } else if all_checked {
+                Status::Unverified
             } else {
                 Status::Manual
             };
@@ -374,6 +490,7 @@ pub fn evaluate(project: &Project, report: &Report) -> Checklist {
                 status,
                 rules,
                 verify: def.verify,
+                live: def.live,
                 note: def.note,
                 secrets: def.lists_secrets.then(|| secrets.clone()),
             }
@@ -399,6 +516,7 @@ fn applies(project: &Project, scope: Scope) -> bool {
         Scope::D1 => any_env(&|e| e.bindings.iter().any(|b| b.kind == "d1_databases")),
         Scope::Sources => has_kind(|k| matches!(k, FileKind::Script | FileKind::RustSource)),
         Scope::Workflows => has_kind(|k| k == FileKind::Workflow),
+        Scope::Sentry => uses_sentry(project),
         Scope::Migrations => has_kind(|k| {
             matches!(
                 k,
@@ -531,13 +649,27 @@ fn rules_summary(rules: &[RuleResult]) -> Vec<String> {
         .collect()
 }
 
+/// What to do about an item that is manual or unverified.
+fn verify_hint(item: &ItemResult) -> String {
+    if item.live.is_empty() {
+        item.verify.to_string()
+    } else {
+        format!(
+            "{}; or run `preflight checklist --verify` ({})",
+            item.verify,
+            item.live.join(", ")
+        )
+    }
+}
+
 fn counts_line(c: &Checklist) -> String {
     format!(
-        "{} pass, {} fail, {} n/a, {} manual",
+        "{} pass, {} fail, {} n/a, {} manual, {} unverified",
         c.count(Status::Pass),
         c.count(Status::Fail),
         c.count(Status::NotApplicable),
-        c.count(Status::Manual)
+        c.count(Status::Manual),
+        c.count(Status::Unverified)
     )
 }
 
@@ -554,14 +686,15 @@ pub fn render_human(c: &Checklist) -> String {
             Status::Fail => "✗ fail  ",
             Status::NotApplicable => "- n/a   ",
             Status::Manual => "? manual",
+            Status::Unverified => "~ unverif",
         };
         out.push_str(&format!("  {mark} {}\n", item.text));
         let rules = rules_summary(&item.rules);
         if !rules.is_empty() {
             out.push_str(&format!("             rules: {}\n", rules.join(", ")));
         }
-        if item.status == Status::Manual {
-            out.push_str(&format!("             verify: {}\n", item.verify));
+        if matches!(item.status, Status::Manual | Status::Unverified) {
+            out.push_str(&format!("             verify: {}\n", verify_hint(item)));
         }
         if let Some(note) = item.note.filter(|_| item.status != Status::NotApplicable) {
             out.push_str(&format!("             note: {note}\n"));
@@ -604,6 +737,7 @@ pub fn render_markdown(c: &Checklist) -> String {
             Status::Fail => "❌ fail",
             Status::NotApplicable => "➖ n/a",
             Status::Manual => "📝 manual",
+            Status::Unverified => "❔ unverified",
         };
         let mut details: Vec<String> = Vec::new();
         let rules = rules_summary(&item.rules);
@@ -616,8 +750,8 @@ pub fn render_markdown(c: &Checklist) -> String {
                     .join(", "),
             );
         }
-        if item.status == Status::Manual {
-            details.push(format!("**verify:** {}", inline(item.verify)));
+        if matches!(item.status, Status::Manual | Status::Unverified) {
+            details.push(format!("**verify:** {}", inline(&verify_hint(item))));
         }
         if let Some(note) = item.note.filter(|_| item.status != Status::NotApplicable) {
             details.push(format!("_note:_ {}", inline(note)));
@@ -665,8 +799,8 @@ pub fn render_json(c: &Checklist) -> String {
                 "status": item.status.as_str(),
                 "rules": rules,
             });
-            if item.status == Status::Manual {
-                v["verify"] = json!(item.verify);
+            if matches!(item.status, Status::Manual | Status::Unverified) {
+                v["verify"] = json!(verify_hint(item));
             }
             if let Some(note) = item.note {
                 v["note"] = json!(note);
@@ -685,6 +819,7 @@ pub fn render_json(c: &Checklist) -> String {
             "fail": c.count(Status::Fail),
             "n/a": c.count(Status::NotApplicable),
             "manual": c.count(Status::Manual),
+            "unverified": c.count(Status::Unverified),
         }
     });
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());

@@ -17,6 +17,7 @@ use crate::rules::ci::no_health_monitoring::probes_health;
 use crate::rules::live;
 use crate::span::Span;
 
+use super::Outcome;
 use super::github::Secret;
 use super::rotation;
 use super::sources::{GitHub, Unknown};
@@ -31,7 +32,7 @@ struct Use {
     environment: Option<String>,
 }
 
-pub fn check(project: &Project, github: &GitHub, out: &mut Vec<Finding>) {
+pub fn check(project: &Project, github: &GitHub, out: &mut Outcome) {
     let uses = secret_uses(project);
     let health: Vec<(FileId, &Workflow)> = project
         .workflows()
@@ -52,7 +53,8 @@ pub fn check(project: &Project, github: &GitHub, out: &mut Vec<Finding>) {
             let mut names: Vec<&str> = uses.iter().map(|u| u.name.as_str()).collect();
             names.sort_unstable();
             names.dedup();
-            out.push(
+            out.unknown(
+                &[&live::ACTIONS_SECRET_MISSING],
                 Finding::new(&live::LIVE_STATE_UNVERIFIED, first.file, first.span).message(
                     format!(
                         "the Actions secrets the workflows use ({}) are not verified: {why}",
@@ -62,7 +64,8 @@ pub fn check(project: &Project, github: &GitHub, out: &mut Vec<Finding>) {
             );
         }
         for (file, workflow) in &health {
-            out.push(
+            out.unknown(
+                &[&live::HEALTH_WORKFLOW_DISABLED],
                 Finding::new(&live::LIVE_STATE_UNVERIFIED, *file, anchor(workflow)).message(
                     format!("the health-probe workflow's state is not verified: {why}"),
                 ),
@@ -111,10 +114,13 @@ pub fn check(project: &Project, github: &GitHub, out: &mut Vec<Finding>) {
                 }
                 why.push_str("the job's environment is an expression, so its secrets are unknown");
             }
-            out.push(at(&live::LIVE_STATE_UNVERIFIED).message(format!(
-                "`secrets.{}` is not among the secrets that could be read: {why}",
-                used.name
-            )));
+            out.unknown(
+                &[&live::ACTIONS_SECRET_MISSING],
+                at(&live::LIVE_STATE_UNVERIFIED).message(format!(
+                    "`secrets.{}` is not among the secrets that could be read: {why}",
+                    used.name
+                )),
+            );
             continue;
         }
         let scope = match &used.environment {
@@ -143,10 +149,10 @@ pub fn check(project: &Project, github: &GitHub, out: &mut Vec<Finding>) {
                 ),
             ),
             Ok(state) if state == "active" => {}
-            Ok(state) => out.push(at.message(format!(
+            Ok(state) => out.unknown(&[&live::HEALTH_WORKFLOW_DISABLED], at.message(format!(
                 "the health-probe workflow `{file_name}` is `{state}` on GitHub, not `active`"
             ))),
-            Err(why) => out.push(at.message(format!(
+            Err(why) => out.unknown(&[&live::HEALTH_WORKFLOW_DISABLED], at.message(format!(
                 "the health-probe workflow's state is not verified: {why}"
             ))),
         }
@@ -180,7 +186,7 @@ pub fn check(project: &Project, github: &GitHub, out: &mut Vec<Finding>) {
                 secret.name
             ))),
             Some(_) => {}
-            None => out.push(finding(&live::LIVE_STATE_UNVERIFIED).message(format!(
+            None => out.unknown(&[&live::SECRET_ROTATION_OVERDUE], finding(&live::LIVE_STATE_UNVERIFIED).message(format!(
                 "the rotation of the {scope} secret `{}` is not verified: GitHub gave no readable `updated_at`",
                 secret.name
             ))),

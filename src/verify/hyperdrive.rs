@@ -10,15 +10,11 @@ use crate::project::Project;
 use crate::rules::db::hyperdrive_not_pooled::{neon_host_name, violation};
 use crate::rules::live;
 
+use super::Outcome;
 use super::sources::Cloudflare;
 use super::targets::Script;
 
-pub fn check(
-    project: &Project,
-    scripts: &[Script],
-    cloudflare: &Cloudflare,
-    out: &mut Vec<Finding>,
-) {
+pub fn check(project: &Project, scripts: &[Script], cloudflare: &Cloudflare, out: &mut Outcome) {
     let policy = project.config.hyperdrive_origin;
     if policy == HyperdriveOrigin::Any {
         return;
@@ -34,18 +30,24 @@ pub fn check(
             let config = match cloudflare.hyperdrive(script.account_id.as_deref(), id) {
                 Ok(config) => config,
                 Err(why) => {
-                    out.push(at(&live::LIVE_STATE_UNVERIFIED).message(format!(
-                        "the origin of Hyperdrive `{}` is not verified: {why}",
-                        hyperdrive.binding
-                    )));
+                    out.unknown(
+                        &[&live::HYPERDRIVE_ORIGIN_NOT_POOLED],
+                        at(&live::LIVE_STATE_UNVERIFIED).message(format!(
+                            "the origin of Hyperdrive `{}` is not verified: {why}",
+                            hyperdrive.binding
+                        )),
+                    );
                     continue;
                 }
             };
             let Some(host) = config.host.as_deref() else {
-                out.push(at(&live::LIVE_STATE_UNVERIFIED).message(format!(
-                    "Hyperdrive config `{id}` (binding `{}`) has no origin host to judge",
-                    hyperdrive.binding
-                )));
+                out.unknown(
+                    &[&live::HYPERDRIVE_ORIGIN_NOT_POOLED],
+                    at(&live::LIVE_STATE_UNVERIFIED).message(format!(
+                        "Hyperdrive config `{id}` (binding `{}`) has no origin host to judge",
+                        hyperdrive.binding
+                    )),
+                );
                 continue;
             };
             // A host that is not Neon's is not judged, as in DB001.

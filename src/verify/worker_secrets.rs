@@ -6,18 +6,18 @@ use crate::finding::{Finding, Severity};
 use crate::project::Project;
 use crate::rules::live;
 
+use super::Outcome;
 use super::sources::Cloudflare;
 use super::targets::Script;
 
-pub fn check(
-    project: &Project,
-    scripts: &[Script],
-    cloudflare: &Cloudflare,
-    out: &mut Vec<Finding>,
-) {
+pub fn check(project: &Project, scripts: &[Script], cloudflare: &Cloudflare, out: &mut Outcome) {
     for script in scripts {
         let Some(name) = &script.name else {
-            out.push(
+            out.unknown(
+                &[
+                    &live::WORKER_SECRET_MISSING,
+                    &live::SECRET_DEPLOYED_AS_PLAIN_TEXT,
+                ],
                 Finding::new(
                     &live::LIVE_STATE_UNVERIFIED,
                     script.config_file,
@@ -42,7 +42,11 @@ pub fn check(
                 } else {
                     format!(" ({})", names.join(", "))
                 };
-                out.push(
+                out.unknown(
+                    &[
+                        &live::WORKER_SECRET_MISSING,
+                        &live::SECRET_DEPLOYED_AS_PLAIN_TEXT,
+                    ],
                     Finding::new(
                         &live::LIVE_STATE_UNVERIFIED,
                         script.config_file,
@@ -83,7 +87,8 @@ pub fn check(
                     }
                 }
             }
-            Err(why) => out.push(
+            Err(why) => out.unknown(
+                &[&live::SECRET_DEPLOYED_AS_PLAIN_TEXT],
                 Finding::new(
                     &live::LIVE_STATE_UNVERIFIED,
                     script.config_file,
@@ -121,7 +126,8 @@ pub fn check(
         }
         for policy in project.config.rotation_days.keys() {
             if deployed.iter().any(|d| d == policy) {
-                out.push(
+                out.unknown(
+                    &[&live::SECRET_ROTATION_OVERDUE],
                     Finding::new(
                         &live::LIVE_STATE_UNVERIFIED,
                         script.config_file,
