@@ -69,7 +69,10 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// The lowest severity that makes the exit code 1.
+    /// The lowest severity that makes the exit code 1. Unlike `check`, the
+    /// default is `warning`: a live item that could not be verified (no
+    /// token, a missing permission, a timeout) is a warning, and must not
+    /// pass silently.
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
 

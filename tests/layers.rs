@@ -30,7 +30,7 @@ const LAYERS: &[&[&str]] = &[
     // What is made of the findings.
     &["report", "baseline", "check_env"],
     // The commands.
-    &["run", "cli"],
+    &["run", "verify", "cli"],
 ];
 
 fn layer_of(module: &str) -> Option<usize> {

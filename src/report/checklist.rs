@@ -86,7 +86,7 @@ fn never(_: &Project) -> bool {
 /// `localConnectionString`, a `wrangler hyperdrive create|update`); with
 /// only the Hyperdrive id, the origin lives in Cloudflare.
 fn hyperdrive_origin_visible(project: &Project) -> bool {
-    use crate::rules::db::hyperdrive_not_pooled::neon_host;
+    use crate::rules::support::neon::neon_host;
     let local = project.wrangler_configs().any(|(_, c)| {
         c.scopes().any(|(env, scope)| {
             project

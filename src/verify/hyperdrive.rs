@@ -7,8 +7,9 @@ use std::collections::BTreeSet;
 use crate::config::HyperdriveOrigin;
 use crate::finding::Finding;
 use crate::project::Project;
-use crate::rules::db::hyperdrive_not_pooled::{neon_host_name, violation};
+use crate::rules::db::hyperdrive_not_pooled::violation;
 use crate::rules::live;
+use crate::rules::support::neon::neon_host_name;
 
 use super::Outcome;
 use super::sources::Cloudflare;

@@ -84,6 +84,7 @@ pub fn run(args: &VerifyArgs, color: bool) -> Result<i32, RunError> {
         OutputFormat::Sarif => report::sarif::render(&report),
         OutputFormat::Github => report::github::render(&report),
         OutputFormat::Markdown => report::markdown::render(&report),
+        OutputFormat::Concise => report::concise::render(&report),
     };
     run::write_output(args.output.as_deref(), &rendered)?;
     Ok(run::exit_code(&report, args.fail_on))
@@ -109,7 +110,11 @@ pub fn examine(
     .map_err(RunError)?;
     let github = sources::GitHub::new(&env, timeout, root);
 
-    let mut project = crate::project::scan(root, config);
+    let mut project = crate::project::scan(
+        root,
+        config,
+        crate::rules::kept_callees(crate::rules::all()),
+    );
     let reads = targets::code_reads(&mut project);
     if let Some(name) = &args.env {
         let known = project.workers.iter().any(|w| {

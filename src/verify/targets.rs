@@ -214,7 +214,7 @@ pub fn code_reads(project: &mut Project) -> CodeReads {
             let Some(worker) = source.worker else {
                 continue;
             };
-            if crate::rules::source_util::skip_source_file(batch, source)
+            if crate::rules::support::sources::skip_test_file(batch, source)
                 || batch.reachability(file) == crate::project::routes::Reachability::Unreachable
             {
                 continue;
