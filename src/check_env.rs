@@ -1,8 +1,10 @@
 //! `--check-env`: at deploy time, checks the secrets in this process's
 //! environment. Every name with a minimum length (`BETTER_AUTH_SECRET` 32,
 //! `ADMIN_KEY` 48, `[secrets.min_length]`) must be set, not a placeholder,
-//! long enough and random enough; every `[secrets] required` name must be
-//! set and not a placeholder. Findings are SEC007 at `<env>:NAME`.
+//! long enough and random enough; every `[secrets] required` name of
+//! preflight.toml and every `secrets.required` name of a production scope
+//! of a wrangler config must be set and not a placeholder. Findings are
+//! SEC007 at `<env>:NAME`.
 //!
 //! Messages give lengths, never characters: the first characters of a weak
 //! secret are a large part of it.
@@ -11,25 +13,48 @@ use std::collections::BTreeSet;
 
 use crate::config::Config;
 use crate::finding::Finding;
+use crate::project::Project;
 use crate::rules::sec::weak_secret::META;
 use crate::secrets::entropy::is_low_entropy;
 use crate::secrets::is_placeholder;
 
-/// The names `--check-env` looks at, sorted.
-pub fn names(config: &Config) -> BTreeSet<&str> {
+/// The `secrets.required` names of every production scope (the top level
+/// and each production `[env.*]`) of the project's wrangler configs: the
+/// deploy needs them, so the deploying environment must hold them.
+pub fn wrangler_required(project: &Project) -> Vec<&str> {
+    project
+        .wrangler_configs()
+        .flat_map(|(_, config)| config.scopes())
+        .filter(|(env, _)| {
+            project
+                .config
+                .is_production_env(env.map(|e| e.value.as_str()))
+        })
+        .flat_map(|(_, scope)| scope.secrets_required.iter().map(|s| s.value.as_str()))
+        .collect()
+}
+
+/// The names `--check-env` looks at, sorted: those of the configuration
+/// and `required` (the wrangler configs' [`wrangler_required`]).
+pub fn names<'a>(config: &'a Config, required: &[&'a str]) -> BTreeSet<&'a str> {
     config
         .min_length
         .keys()
         .map(String::as_str)
         .chain(config.required_secrets.iter().map(String::as_str))
+        .chain(required.iter().copied())
         .collect()
 }
 
 /// Checks each name against `lookup` (the process environment in
 /// production, a map in tests).
-pub fn check(config: &Config, lookup: impl Fn(&str) -> Option<String>) -> Vec<Finding> {
+pub fn check(
+    config: &Config,
+    required: &[&str],
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Vec<Finding> {
     let mut out = Vec::new();
-    for name in names(config) {
+    for name in names(config, required) {
         let min = config.min_length(name);
         let problem = match lookup(name) {
             None => Some("is not set".to_string()),
@@ -95,7 +120,7 @@ mod tests {
         config
             .required_secrets
             .push("TURNSTILE_SECRET_KEY".to_string());
-        check(&config, |name| env.get(name).cloned())
+        check(&config, &[], |name| env.get(name).cloned())
             .into_iter()
             .map(|f| match f.location {
                 crate::finding::Location::Virtual { path } => (path, f.message.into_owned()),

@@ -75,7 +75,8 @@ pub fn check(args: &CheckArgs, color: bool) -> Result<i32, RunError> {
                 .config
                 .is_enabled(crate::rules::sec::weak_secret::META.code)
         {
-            let env = crate::check_env::check(&project.config, |name| {
+            let required = crate::check_env::wrangler_required(&project);
+            let env = crate::check_env::check(&project.config, &required, |name| {
                 std::env::var_os(name).map(|v| v.to_string_lossy().into_owned())
             });
             let mut part = report::build(&project, env, None, report::Snippets::Drop);

@@ -192,3 +192,29 @@ fn ignoring_sec007_skips_the_environment() {
     assert_eq!(out.status.code(), Some(0));
     assert!(env_findings(&out).is_empty());
 }
+
+#[test]
+fn wrangler_secrets_required_names_are_checked_in_production_scopes_only() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("wrangler.toml"),
+        "name = \"api\"\nmain = \"src/index.ts\"\n\n[secrets]\nrequired = [\"PAYMENTS_TOKEN\"]\n\n\
+         [env.staging.secrets]\nrequired = [\"STAGING_ONLY_TOKEN\"]\n",
+    )
+    .unwrap();
+    let strong = [
+        ("BETTER_AUTH_SECRET", STRONG_AUTH),
+        ("ADMIN_KEY", STRONG_ADMIN),
+    ];
+    let out = run(dir.path(), &["--format", "json"], &strong);
+    assert_eq!(out.status.code(), Some(1));
+    let found = env_findings(&out);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "<env>:PAYMENTS_TOKEN");
+    assert!(found[0].1.contains("not set"), "{}", found[0].1);
+
+    let mut set = strong.to_vec();
+    set.push(("PAYMENTS_TOKEN", STRONG_ADMIN));
+    let out = run(dir.path(), &["--format", "json"], &set);
+    assert!(env_findings(&out).is_empty());
+}
