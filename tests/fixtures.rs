@@ -3,7 +3,9 @@
 //!
 //! Layout: `fixtures/<CODE>/<case>/` is a project root. Beside its files:
 //! - `expected.txt`: one `CODE path:line` per expected finding (`#` comments
-//!   allowed; an empty file means "no findings at all");
+//!   allowed; an empty file means "no findings at all"), optionally followed
+//!   by the severity the finding must have (`DB003 scripts/seed.ts:2
+//!   warning`);
 //! - `git-tracked.txt` (optional): paths to put in a fresh git index, for
 //!   cases about tracked files;
 //! - a file named `gitignore` is installed as `.gitignore` (a real one would
@@ -12,7 +14,7 @@
 //! Each fixture is copied to a temporary directory first, so that this
 //! repository's own git index and ignore rules play no part.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -70,17 +72,25 @@ fn git(dir: &Path, args: &[&str]) {
     assert!(status.success(), "git {args:?} failed");
 }
 
-fn expected(case: &Path) -> BTreeSet<String> {
+/// The expected findings: `CODE path:line`, each with the severity it must
+/// have when the line gives one.
+fn expected(case: &Path) -> BTreeMap<String, Option<String>> {
     std::fs::read_to_string(case.join("expected.txt"))
         .unwrap()
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(str::to_string)
+        .map(|l| {
+            let mut parts = l.split_whitespace();
+            let code = parts.next().unwrap_or_default();
+            let at = parts.next().unwrap_or_default();
+            (format!("{code} {at}"), parts.next().map(str::to_string))
+        })
         .collect()
 }
 
-fn actual(root: &Path) -> BTreeSet<String> {
+/// The findings reported: `CODE path:line`, with the severities found there.
+fn actual(root: &Path) -> BTreeMap<String, BTreeSet<String>> {
     let output = Command::new(env!("CARGO_BIN_EXE_preflight"))
         .args(["check", "--format", "json", "--color", "never"])
         .arg(root)
@@ -93,19 +103,20 @@ fn actual(root: &Path) -> BTreeSet<String> {
         String::from_utf8_lossy(&output.stderr)
     );
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
-    json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {}:{}",
-                f["code"].as_str().unwrap(),
-                f["path"].as_str().unwrap(),
-                f["line"]
-            )
-        })
-        .collect()
+    let mut found: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for f in json["findings"].as_array().unwrap() {
+        let key = format!(
+            "{} {}:{}",
+            f["code"].as_str().unwrap(),
+            f["path"].as_str().unwrap(),
+            f["line"]
+        );
+        found
+            .entry(key)
+            .or_default()
+            .insert(f["severity"].as_str().unwrap().to_string());
+    }
+    found
 }
 
 #[test]
@@ -128,9 +139,20 @@ fn every_fixture_reports_exactly_its_expected_findings() {
                 git(&root, &["add", "-f", path.trim()]);
             }
         }
-        let want = expected(case);
-        let got = actual(&root);
-        if want != got {
+        let expected = expected(case);
+        let found = actual(&root);
+        let want: BTreeSet<&String> = expected.keys().collect();
+        let got: BTreeSet<&String> = found.keys().collect();
+        let wrong_severity: Vec<String> = expected
+            .iter()
+            .filter_map(|(key, severity)| {
+                let severity = severity.as_ref()?;
+                let seen = found.get(key)?;
+                (seen.len() != 1 || !seen.contains(severity))
+                    .then(|| format!("{key}: want {severity}, got {seen:?}"))
+            })
+            .collect();
+        if want != got || !wrong_severity.is_empty() {
             let name = case
                 .strip_prefix(fixtures_root())
                 .unwrap()
@@ -139,7 +161,7 @@ fn every_fixture_reports_exactly_its_expected_findings() {
             let missing: Vec<_> = want.difference(&got).collect();
             let extra: Vec<_> = got.difference(&want).collect();
             failures.push(format!(
-                "{name}\n  missing: {missing:?}\n  unexpected: {extra:?}"
+                "{name}\n  missing: {missing:?}\n  unexpected: {extra:?}\n  severity: {wrong_severity:?}"
             ));
         }
     }
@@ -165,12 +187,12 @@ fn every_rule_has_a_firing_and_a_silent_fixture() {
             .collect();
         let fires = of_rule.iter().any(|c| {
             expected(c)
-                .iter()
+                .keys()
                 .any(|l| l.starts_with(&format!("{} ", meta.code)))
         });
         let silent = of_rule.iter().any(|c| {
             !expected(c)
-                .iter()
+                .keys()
                 .any(|l| l.starts_with(&format!("{} ", meta.code)))
         });
         if !fires || !silent {
