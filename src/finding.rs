@@ -30,6 +30,14 @@ impl Severity {
             _ => None,
         }
     }
+
+    /// One level lower; `Info` stays `Info`.
+    pub fn lowered(self) -> Severity {
+        match self {
+            Severity::Error => Severity::Warning,
+            Severity::Warning | Severity::Info => Severity::Info,
+        }
+    }
 }
 
 /// Index of a file in `Project::files`.
@@ -57,6 +65,11 @@ pub struct Finding {
     /// still in memory (source files, a batch at a time); otherwise the
     /// report reads the file again.
     pub place: Option<Box<Place>>,
+    /// Set by the reachability policy ([`crate::rule_meta::Reach::Runtime`]):
+    /// the primary location is in a source file no Worker entry reaches, and
+    /// the severity was lowered one level (the report lowers a configured
+    /// `[severity]` the same way).
+    pub unreached: bool,
 }
 
 impl Finding {
@@ -68,6 +81,7 @@ impl Finding {
             message: Cow::Borrowed(meta.summary),
             help: Cow::Borrowed(meta.help),
             place: None,
+            unreached: false,
         }
     }
 
@@ -79,6 +93,7 @@ impl Finding {
             message: Cow::Borrowed(meta.summary),
             help: Cow::Borrowed(meta.help),
             place: None,
+            unreached: false,
         }
     }
 

@@ -18,6 +18,27 @@ pub struct RuleMeta {
     pub help: &'static str,
     /// The Markdown document (what / why / example / fix).
     pub doc: &'static str,
+    /// What the rule's findings are about, for the severity policy
+    /// ([`Reach`]).
+    pub reach: Reach,
+}
+
+/// What a rule's findings are about, which decides whether code that no
+/// Worker entry reaches lowers their severity (the policy, applied in one
+/// place: `crate::run::analyze` marks such findings and the report lowers
+/// them one level, after the `[severity]` table).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// What a file contains: a committed credential value, a configuration,
+    /// a workflow. As true in a dead script as in deployed code (a real key
+    /// is a real key), so never lowered.
+    Content,
+    /// What the deployed Worker does at run time (request input reaching a
+    /// SQL sink, a cookie it sets, a route without auth). In a TS/JS file
+    /// that no Worker entry reaches (a seeder, a local script, a dead
+    /// module) the finding is not shown to happen: it keeps a note saying
+    /// so and drops one level (error to warning, warning to info).
+    Runtime,
 }
 
 impl RuleMeta {
@@ -30,10 +51,15 @@ impl RuleMeta {
     }
 }
 
-/// Declares a rule's metadata next to its implementation.
+/// Declares a rule's metadata next to its implementation. A rule about
+/// run-time behaviour ends with `reach = Runtime` ([`Reach`]); the default
+/// is `Content`.
 #[macro_export]
 macro_rules! rule_meta {
     ($code:literal, $name:literal, $severity:ident, $summary:expr, $help:expr $(,)?) => {
+        $crate::rule_meta!($code, $name, $severity, $summary, $help, reach = Content)
+    };
+    ($code:literal, $name:literal, $severity:ident, $summary:expr, $help:expr, reach = $reach:ident $(,)?) => {
         $crate::rule_meta::RuleMeta {
             code: $code,
             name: $name,
@@ -41,6 +67,7 @@ macro_rules! rule_meta {
             summary: $summary,
             help: $help,
             doc: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $code, ".md")),
+            reach: $crate::rule_meta::Reach::$reach,
         }
     };
 }

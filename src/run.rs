@@ -8,9 +8,12 @@ use std::time::Instant;
 use crate::baseline::Baseline;
 use crate::cli::{CheckArgs, ChecklistArgs, ChecklistFormat, FailOn, OutputFormat};
 use crate::config::{self, Config};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Location, Severity};
+use crate::hashing::HashSet;
+use crate::project::routes::{ProjectReach, Reachability};
 use crate::project::{self, Project};
 use crate::report::{self, Report};
+use crate::rule_meta::Reach;
 use crate::rules::{self, Rule};
 
 /// Exit codes of DESIGN.md.
@@ -257,16 +260,63 @@ fn relative_prefix(base: &Path, root: &Path) -> Result<String, RunError> {
 pub fn analyze(root: &Path, config: Config, rules: &[&dyn Rule]) -> (Project, Vec<Finding>) {
     let mut project = project::scan(root, config, rules::kept_callees(rules));
     let mut times = RuleTimes::default();
+    // The reachability policy needs what each batch's entries reach, which
+    // only the loaded batch knows; it is gathered only when a rule it
+    // applies to runs.
+    let reach_policy = rules
+        .iter()
+        .any(|r| r.meta().reach == Reach::Runtime && project.config.is_enabled(r.meta().code));
+    let mut reached = HashSet::default();
     let phase = crate::timing::Phase::start("sources");
-    let mut findings =
-        project.check_sources(|batch| run_rules(batch, rules, Pass::Sources, &times));
+    let mut findings = project.check_sources(|batch| {
+        let found = run_rules(batch, rules, Pass::Sources, &times);
+        if reach_policy {
+            reached.extend(batch.reached_files());
+        }
+        found
+    });
     phase.end();
     let phase = crate::timing::Phase::start("rules");
     findings.extend(run_rules(&project, rules, Pass::Project, &times));
     phase.end();
+    if reach_policy {
+        let reach = ProjectReach::new(&project, reached);
+        lower_unreached(&project, &reach, &mut findings);
+    }
     times.report();
     (project, findings)
 }
+
+/// The severity policy for code that no Worker entry reaches, the one place
+/// it is applied: a finding of a rule about run-time behaviour
+/// ([`Reach::Runtime`]) whose primary location is a TS/JS file that no
+/// Worker entry reaches ([`ProjectReach::of`]) says so in its message and
+/// drops one level (error to warning, warning to info). The file may be
+/// wired in tomorrow, so the finding stays; but nothing shows it happens in
+/// what is deployed today. Findings about what a file contains
+/// ([`Reach::Content`]: credential values, configuration, workflows) are
+/// not lowered, nor any finding where reachability is unknown (no Worker,
+/// a `main` that is built output).
+fn lower_unreached(project: &Project, reach: &ProjectReach, findings: &mut [Finding]) {
+    for finding in findings
+        .iter_mut()
+        .filter(|f| f.meta.reach == Reach::Runtime && !f.unreached)
+    {
+        let Location::File { file, .. } = finding.location else {
+            continue;
+        };
+        if reach.of(project, file) != Reachability::Unreachable {
+            continue;
+        }
+        finding.unreached = true;
+        finding.severity = finding.severity.lowered();
+        finding.message = format!("{}{UNREACHED_NOTE}", finding.message).into();
+    }
+}
+
+/// What a lowered finding's message ends with.
+pub const UNREACHED_NOTE: &str =
+    " (no Worker entry reaches this file: not deployed today, so one severity level lower)";
 
 /// Which of a rule's checks runs.
 #[derive(Clone, Copy)]
@@ -486,4 +536,97 @@ fn write_with(
 /// Writes to stdout; a closed pipe is not an error.
 pub fn write_stdout(text: &str) -> Result<(), RunError> {
     write_with(None, |out| out.write_all(text.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::support::sources::temp_tree;
+
+    const WRANGLER: &str =
+        "name = \"w\"\nmain = \"src/index.ts\"\ncompatibility_date = \"2025-01-01\"\n";
+    const ENTRY: &str = "export default { async fetch(r, env) { const id = new URL(r.url).searchParams.get('id'); return Response.json(await env.DB.prepare(`SELECT * FROM t WHERE id = '${id}'`).first()) } }\n";
+    const SEEDER: &str = "export async function seed(db, name) { await db.exec(`INSERT INTO t (name) VALUES ('${name}')`) }\n";
+
+    /// (path, severity, message) of the DB003 findings of `files` under `config`.
+    fn db003(files: &[(&str, &str)], config: Config) -> Vec<(String, Severity, String)> {
+        let dir = temp_tree(files);
+        let (project, findings) = analyze(dir.path(), config, rules::all());
+        let report = report::build(&project, findings, None, report::Snippets::Drop);
+        let mut out: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|d| d.code == "DB003")
+            .map(|d| (d.path.to_string(), d.severity, d.message.to_string()))
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn a_runtime_finding_no_entry_reaches_is_one_level_lower_with_a_note() {
+        let found = db003(
+            &[
+                ("wrangler.toml", WRANGLER),
+                ("src/index.ts", ENTRY),
+                ("scripts/seed.ts", SEEDER),
+            ],
+            Config::default(),
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].0, "scripts/seed.ts");
+        assert_eq!(found[0].1, Severity::Warning);
+        assert!(found[0].2.ends_with(UNREACHED_NOTE), "{}", found[0].2);
+        assert_eq!(found[1].0, "src/index.ts");
+        assert_eq!(found[1].1, Severity::Error);
+        assert!(!found[1].2.contains(UNREACHED_NOTE));
+    }
+
+    #[test]
+    fn without_a_worker_reachability_is_unknown_and_nothing_is_lowered() {
+        let found = db003(&[("scripts/seed.ts", SEEDER)], Config::default());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].1, Severity::Error);
+        assert!(!found[0].2.contains(UNREACHED_NOTE));
+    }
+
+    #[test]
+    fn a_configured_severity_is_lowered_too_but_a_path_override_is_final() {
+        let files = [
+            ("wrangler.toml", WRANGLER),
+            ("src/index.ts", ENTRY),
+            ("scripts/seed.ts", SEEDER),
+        ];
+        let parse = |text: &str| Config::parse(text, "preflight.toml", &rule_codes()).unwrap();
+        let found = db003(&files, parse("[severity]\nDB003 = \"warning\"\n"));
+        let levels: Vec<Severity> = found.iter().map(|f| f.1).collect();
+        assert_eq!(levels, [Severity::Info, Severity::Warning]);
+        let found = db003(
+            &files,
+            parse("[[overrides]]\npaths = [\"scripts/**\"]\nseverity = \"error\"\n"),
+        );
+        let levels: Vec<Severity> = found.iter().map(|f| f.1).collect();
+        assert_eq!(levels, [Severity::Error, Severity::Error]);
+    }
+
+    #[test]
+    fn a_file_another_workers_entry_reaches_is_reachable() {
+        // `apps/b/src/lib.ts` belongs to Worker b, whose entry does not
+        // import it; Worker a's entry does. With one Worker per batch, each
+        // batch sees one side: the policy judges the union.
+        let wrangler = |name: &str| format!("name = \"{name}\"\nmain = \"src/index.ts\"\n");
+        let (wa, wb) = (wrangler("a"), wrangler("b"));
+        let a_entry = "import { seed } from '../../b/src/lib'\nexport default { async fetch(r, env) { await seed(env.DB, 'x'); return new Response('') } }\n";
+        let b_entry = "export default { async fetch() { return new Response('') } }\n";
+        let files = [
+            ("apps/a/wrangler.toml", wa.as_str()),
+            ("apps/a/src/index.ts", a_entry),
+            ("apps/b/wrangler.toml", wb.as_str()),
+            ("apps/b/src/index.ts", b_entry),
+            ("apps/b/src/lib.ts", SEEDER),
+        ];
+        let found = db003(&files, Config::default());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].1, Severity::Error);
+    }
 }

@@ -278,6 +278,16 @@ impl Project {
             .filter(|id| analysis.reachability.get(id) == Some(&Reachability::Unreachable))
     }
 
+    /// The files of the loaded batch that some Worker entry of the batch
+    /// reaches (computing the batch's route analysis if no rule did).
+    pub fn reached_files(&self) -> impl Iterator<Item = FileId> + '_ {
+        self.route_analysis()
+            .reachability
+            .iter()
+            .filter(|(_, r)| **r == Reachability::Reachable)
+            .map(|(id, _)| *id)
+    }
+
     /// The functions of a route's chain, then the helpers they call (one
     /// level deep, resolved through same-file functions and imports).
     pub fn route_functions(&self, route: &ResolvedRoute) -> Vec<ScopedFunction<'_>> {
@@ -879,6 +889,68 @@ pub(crate) fn runtime_specifiers(facts: &JsFacts) -> impl Iterator<Item = &str> 
             }
             _ => None,
         }))
+}
+
+/// Reachability over the whole project, once every batch has run (a batch
+/// only judges its own files): built from the union of what each batch's
+/// entries reached ([`Project::reached_files`]).
+pub struct ProjectReach {
+    reached: HashSet<FileId>,
+    /// Per Worker: whether its `main` names a scanned source file.
+    entry_known: Vec<bool>,
+}
+
+impl ProjectReach {
+    pub fn new(project: &Project, reached: HashSet<FileId>) -> Self {
+        let entry_known = (0..project.workers.len())
+            .map(|w| project.worker_main_file(w).is_some())
+            .collect();
+        ProjectReach {
+            reached,
+            entry_known,
+        }
+    }
+
+    /// A TS/JS file is `Reachable` when some Worker's entry imports it
+    /// (transitively); `Unreachable` when none does and every entry that
+    /// could is known: its own Worker's, or, for a file under no Worker
+    /// (`scripts/seed.ts` beside `apps/*/wrangler.toml`), every Worker's,
+    /// there being at least one. `Unknown` otherwise: no Worker, a `main`
+    /// that is not scanned (built output), a Pages Functions file under no
+    /// Worker, or not a TS/JS file (Rust modules are not followed).
+    pub fn of(&self, project: &Project, file: FileId) -> Reachability {
+        let Some(f) = project.files.get(file) else {
+            return Reachability::Unknown;
+        };
+        if f.kind != crate::discover::FileKind::Script {
+            return Reachability::Unknown;
+        }
+        if self.reached.contains(&file) {
+            return Reachability::Reachable;
+        }
+        let judged = match f.worker {
+            Some(w) => self.entry_known.get(w).copied().unwrap_or(false),
+            None => {
+                !self.entry_known.is_empty()
+                    && self.entry_known.iter().all(|k| *k)
+                    && !is_pages_entry(&f.path)
+            }
+        };
+        if judged {
+            Reachability::Unreachable
+        } else {
+            Reachability::Unknown
+        }
+    }
+}
+
+/// Whether `path` is deployed by Pages rather than by a wrangler `main`:
+/// a file under a `functions/` directory (Pages Functions) or an advanced
+/// mode `_worker.js`. Entries preflight does not follow.
+fn is_pages_entry(path: &str) -> bool {
+    let mut segments = path.split('/');
+    let name = segments.next_back().unwrap_or("");
+    segments.any(|s| s == "functions") || name.starts_with("_worker.")
 }
 
 impl Project {

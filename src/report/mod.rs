@@ -498,12 +498,14 @@ fn diagnostic(
 
 fn effective_severity(project: &Project, finding: &Finding, path: &str) -> Severity {
     let code = finding.meta.code;
-    let mut severity = project
-        .config
-        .severity
-        .get(code)
-        .copied()
-        .unwrap_or(finding.severity);
+    // A `[severity]` entry sets the rule's level; code no Worker entry
+    // reaches lowers it one level as it lowered the default
+    // (`run::lower_unreached`). A path override is the last word.
+    let mut severity = match project.config.severity.get(code) {
+        Some(&configured) if finding.unreached => configured.lowered(),
+        Some(&configured) => configured,
+        None => finding.severity,
+    };
     for o in &project.config.overrides {
         let code_matches =
             o.codes.is_empty() || o.codes.iter().any(|c| code.starts_with(c.as_str()));

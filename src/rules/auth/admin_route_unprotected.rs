@@ -15,6 +15,7 @@ pub static META: RuleMeta = crate::rule_meta!(
     Error,
     "an admin route has no admin guard in its middleware chain or handler",
     "guard admin routes with middleware registered before them (e.g. `app.use('/admin/*', requireAdmin)`) or Cloudflare Access",
+    reach = Runtime,
 );
 
 pub struct AdminRouteUnprotected;

@@ -13,6 +13,7 @@ pub static META: RuleMeta = crate::rule_meta!(
     Warning,
     "Better Auth sign-up/sign-in endpoints have no captcha",
     "add Better Auth's `captcha` plugin with the Cloudflare Turnstile provider",
+    reach = Runtime,
 );
 
 pub struct AuthWithoutCaptcha;

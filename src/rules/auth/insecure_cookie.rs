@@ -17,6 +17,7 @@ pub static META: RuleMeta = crate::rule_meta!(
     Error,
     "a session or auth cookie lacks HttpOnly, Secure or SameSite=Lax/Strict",
     "keep Better Auth's secure defaults; set `httpOnly: true, secure: true, sameSite: 'lax'` on session cookies",
+    reach = Runtime,
 );
 
 pub struct InsecureCookie;

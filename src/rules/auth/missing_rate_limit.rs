@@ -12,6 +12,7 @@ pub static META: RuleMeta = crate::rule_meta!(
     Warning,
     "the Worker has no rate limiting",
     "add a `ratelimits` binding and call it from middleware on the public routes",
+    reach = Runtime,
 );
 
 pub struct MissingRateLimit;

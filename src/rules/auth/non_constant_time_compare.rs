@@ -12,6 +12,7 @@ pub static META: RuleMeta = crate::rule_meta!(
     Warning,
     "a secret is compared with `===`/`!==` instead of in constant time",
     "compare with `crypto.subtle.timingSafeEqual` over equal-length byte arrays",
+    reach = Runtime,
 );
 
 pub struct NonConstantTimeCompare;

@@ -13,6 +13,7 @@ pub static META: RuleMeta = crate::rule_meta!(
     Error,
     "Turnstile verification passes when its secret is missing",
     "fail closed: reject the request (5xx) when TURNSTILE_SECRET_KEY is not set",
+    reach = Runtime,
 );
 
 pub struct TurnstileFailsOpen;

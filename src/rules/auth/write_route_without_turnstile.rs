@@ -16,6 +16,7 @@ pub static META: RuleMeta = crate::rule_meta!(
     Error,
     "a protected write route runs without Turnstile verification",
     "verify the Turnstile token (siteverify) in middleware that runs before the handler, or in the handler",
+    reach = Runtime,
 );
 
 const SITEVERIFY: &str = "challenges.cloudflare.com/turnstile";

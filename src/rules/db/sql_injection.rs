@@ -7,7 +7,7 @@
 use crate::finding::Finding;
 use crate::formats::js::{SqlClass, UnsafeReason};
 use crate::project::Project;
-use crate::rules::support::sources::{ModuleIndex, reachability_note, source_files};
+use crate::rules::support::sources::{ModuleIndex, source_files};
 use crate::rules::support::sql::is_reported;
 use crate::rules::{Rule, RuleMeta};
 
@@ -17,6 +17,7 @@ pub static META: RuleMeta = crate::rule_meta!(
     Error,
     "SQL built by interpolation reaches a query sink",
     "pass values as bound parameters: `.prepare('... WHERE id = ?1').bind(id)`",
+    reach = Runtime,
 );
 
 pub struct SqlInjection;
@@ -86,7 +87,7 @@ impl Rule for SqlInjection {
                 };
                 out.push(
                     Finding::new(&META, id, at)
-                        .message(format!("{message}{}", reachability_note(project, id)))
+                        .message(message)
                         .help(help_for(&sink.method)),
                 );
             }

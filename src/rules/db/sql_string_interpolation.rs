@@ -3,7 +3,7 @@
 use crate::finding::Finding;
 use crate::formats::js::{JsFacts, SqlClass, SqlFlow, SqlString, SqlStringKind};
 use crate::project::Project;
-use crate::rules::support::sources::{ModuleIndex, reachability_note, source_files};
+use crate::rules::support::sources::{ModuleIndex, source_files};
 use crate::rules::support::sql;
 use crate::rules::{Rule, RuleMeta};
 
@@ -13,6 +13,7 @@ pub static META: RuleMeta = crate::rule_meta!(
     Warning,
     "SQL text is built by string interpolation or concatenation",
     "build SQL from constant text and bind every value as a parameter",
+    reach = Runtime,
 );
 
 pub struct SqlStringInterpolation;
@@ -55,9 +56,8 @@ impl Rule for SqlStringInterpolation {
                     SqlStringKind::Concatenation => "concatenation",
                 };
                 out.push(Finding::new(&META, id, s.offending).message(format!(
-                    "SQL text `{}` is built by {how} of a non-constant value{}",
-                    s.preview,
-                    reachability_note(project, id)
+                    "SQL text `{}` is built by {how} of a non-constant value",
+                    s.preview
                 )));
             }
         }

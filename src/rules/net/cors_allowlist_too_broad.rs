@@ -23,6 +23,7 @@ pub static META: RuleMeta = crate::rule_meta!(
     Error,
     "a credentialed CORS policy accepts origins anyone can register",
     "match exact origins from an allowlist; never suffix-match shared hosting domains",
+    reach = Runtime,
 );
 
 pub struct CorsAllowlistTooBroad;

@@ -19,6 +19,7 @@ pub static META: RuleMeta = crate::rule_meta!(
     Error,
     "the request's Origin is reflected into Access-Control-Allow-Origin without an allowlist check",
     "check the origin against an explicit allowlist before echoing it",
+    reach = Runtime,
 );
 
 pub struct CorsReflectsOrigin;

@@ -22,6 +22,7 @@ pub static META: RuleMeta = crate::rule_meta!(
     Error,
     "`*` is an allowed CORS origin",
     "list the exact origins allowed (`https://app.example.com`) instead of `*`",
+    reach = Runtime,
 );
 
 pub struct CorsWildcard;

@@ -26,6 +26,7 @@ pub static META: RuleMeta = crate::rule_meta!(
     Warning,
     "an SSRF guard misses required address ranges, or the guarded fetch follows redirects",
     "block 10/8, 172.16/12, 192.168/16, 127/8, localhost, 169.254.169.254, ::1 and ::ffff: and fetch with `redirect: 'manual'`",
+    reach = Runtime,
 );
 
 pub struct SsrfGuardIncomplete;

@@ -24,6 +24,7 @@ pub static META: RuleMeta = crate::rule_meta!(
     Error,
     "a fetch URL comes from request input without an SSRF guard",
     "validate the URL with a guard that blocks private, loopback and metadata addresses before fetching it",
+    reach = Runtime,
 );
 
 pub struct SsrfUnguardedFetch;

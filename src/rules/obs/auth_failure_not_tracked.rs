@@ -20,6 +20,7 @@ pub static META: RuleMeta = crate::rule_meta!(
     Warning,
     "an auth failure response is returned without emitting a security event",
     "call the security-event tracker (`trackSecurityEvent`) before returning 401/403",
+    reach = Runtime,
 );
 
 pub struct AuthFailureNotTracked;

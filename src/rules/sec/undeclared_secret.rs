@@ -25,6 +25,7 @@ pub static META: RuleMeta = crate::rule_meta!(
     Warning,
     "Worker code reads an env name that is neither a binding, a var nor a declared secret",
     "declare it: add it to `.dev.vars.example` and set it with `wrangler secret put NAME`, or add the var/binding",
+    reach = Runtime,
 );
 
 pub struct UndeclaredSecret;

@@ -38,7 +38,9 @@ pub fn source_files(
 // one of them, and says which in its own code:
 // - `skip_test_file` (the AUTH and DB003/DB004 source rules): a finding
 //   that stays true in code no entry imports today, since the file may be
-//   wired in tomorrow; `reachability_note` says so in the message;
+//   wired in tomorrow; such findings are reported one level lower, with a
+//   note, by the one severity policy (`crate::rule_meta::Reach::Runtime`,
+//   applied in `crate::run::analyze`);
 // - `skip_test_or_unreachable_file` (NET001-NET005, SEC009, OBS001): rules
 //   judging what the deployed Worker does, about which a frontend, a build
 //   config or a script no entry imports says nothing.
@@ -53,17 +55,6 @@ pub fn skip_test_file(project: &Project, file: &crate::project::SourceFile) -> b
 pub fn skip_test_or_unreachable_file(project: &Project, file: FileId) -> bool {
     skip_test_file(project, project.file(file))
         || project.reachability(file) == crate::project::routes::Reachability::Unreachable
-}
-
-/// A note for findings in code that no Worker entry imports: still worth
-/// fixing (it may be wired in tomorrow), but not what is deployed today.
-pub fn reachability_note(project: &Project, file: FileId) -> &'static str {
-    match project.reachability(file) {
-        crate::project::routes::Reachability::Unreachable => {
-            " (this file is not reachable from the deployed entry `main`)"
-        }
-        _ => "",
-    }
 }
 
 /// Extensions tried, in order, for an extension-less relative specifier.
