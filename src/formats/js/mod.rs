@@ -107,6 +107,10 @@ pub struct JsFacts {
     pub exports: Vec<Export>,
     /// Top-level `const`/`let`/`var` bindings with a simple name.
     pub module_constants: Vec<ModuleConst>,
+    /// Top-level functions (declarations, and `const f = () => ...`) every
+    /// `return` of which is constant in the sense of DB003's safe list
+    /// (`placeholders(n)`, `orderBy(sort)` returning only literals).
+    pub constant_fns: Vec<CompactString>,
     /// Router instances created in this file (`new Hono()`, `Router()`, ...).
     pub routers: Vec<RouterInstance>,
     /// Route, middleware and mount registrations, in registration order.
@@ -1222,7 +1226,10 @@ pub struct SqlSink {
     /// When `class` is `Unsafe` only because of imported bindings (which this
     /// file cannot evaluate): those bindings as used (`COLS`, or `ns.COLS`
     /// for a namespace import), first use's span. The argument is safe if
-    /// each resolves to a literal-only exported constant. Empty otherwise.
+    /// each resolves to a literal-only exported constant. Calls are listed
+    /// with `()` (`placeholders()`): an imported function, or one of this
+    /// file declared after the call, that must be in the defining file's
+    /// [`JsFacts::constant_fns`]. Empty otherwise.
     pub imported_parts: Vec<Spanned<String>>,
     /// Enclosing function.
     pub function: FunctionId,

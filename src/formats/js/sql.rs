@@ -2,15 +2,17 @@
 //! built by interpolation anywhere (DB004), and the small "is this value
 //! constant" evaluation both share (RULES.md DB003's safe list).
 
+use compact_str::CompactString;
 use oxc_ast::ast::{
     Argument, BinaryExpression, BinaryOperator, CallExpression, ConditionalExpression, Expression,
-    IfStatement, Statement, SwitchStatement, TemplateLiteral, UnaryOperator,
+    IfStatement, ObjectExpression, Statement, SwitchStatement, TemplateLiteral, UnaryOperator,
 };
 use oxc_span::GetSpan;
 
 use super::expr::{
     Callee, MAX_HELPER_DEPTH, Member, arg, as_call, as_object, chunk_text, exits, ident_name,
-    last_segment, member_parts, method_call, object_prop, path_text, sp, unwrap, unwrap_await,
+    key_name, last_segment, member_parts, method_call, object_prop, path_text, sp, unwrap,
+    unwrap_await,
 };
 use super::visitor::{BindKind, Extractor, UseCtx, key};
 use super::{
@@ -51,7 +53,6 @@ const STRING_METHODS: &[&str] = &[
     "sort",
     "reverse",
     "flat",
-    "filter",
     "keys",
     "values",
 ];
@@ -311,7 +312,11 @@ impl<'a> Extractor<'a> {
                     {
                         return true;
                     }
-                    return prop == "length" || self.is_constant(obj, pos, d, idx);
+                    // A builder's property before the builder itself, so
+                    // that an assumed helper is recorded as `f().prop`.
+                    return prop == "length"
+                        || self.helper_prop_constant(obj, prop)
+                        || self.is_constant(obj, pos, d, idx);
                 }
                 false
             }
@@ -373,6 +378,15 @@ impl<'a> Extractor<'a> {
         let Some(b) = self.lookup(name) else {
             return false;
         };
+        if b.kind == BindKind::Param && b.numeric && b.taint.is_none() && b.assigns.is_empty() {
+            return true;
+        }
+        if let Some((from, prop)) = &b.prop_of
+            && b.assigns.is_empty()
+            && b.taint.is_none()
+        {
+            return self.helper_prop_constant(from, prop);
+        }
         if (b.taint.is_some() && b.init.is_none())
             || b.kind == BindKind::Param
             || !b.pushes_constant
@@ -510,6 +524,9 @@ impl<'a> Extractor<'a> {
             }
             None => {}
         }
+        if let Expression::Identifier(f) = unwrap(&call.callee) {
+            return self.helper_call_constant(f.name.as_str(), f.span, None);
+        }
         let Some((recv, m)) = method_call(call) else {
             return false;
         };
@@ -522,12 +539,190 @@ impl<'a> Extractor<'a> {
                 self.placeholder_fn(f, pos, d, self.is_constant(recv, pos, d, idx))
             }),
             "fill" => self.args_constant(&call.arguments, pos, d, idx),
+            // A filter keeps some of the elements: those of a constant
+            // array, or those a constant allowlist holds
+            // (`keys.filter((k) => ALLOWED.has(k))`).
+            "filter" => {
+                self.is_constant(recv, pos, d, idx)
+                    || arg(&call.arguments, 0).is_some_and(|f| self.allowlist_predicate(f, pos))
+            }
             "toFixed" | "toPrecision" | "getTime" | "valueOf" => true,
             _ if STRING_METHODS.contains(&m) => {
                 self.is_constant(recv, pos, d, idx)
                     && self.args_constant(&call.arguments, pos, d, idx)
             }
             _ => false,
+        }
+    }
+
+    /// `(k) => ALLOWED.has(k)`: a callback that keeps only its first
+    /// argument's values a constant allowlist holds.
+    fn allowlist_predicate(&self, f: &Expression<'a>, pos: u32) -> bool {
+        let Expression::ArrowFunctionExpression(a) = unwrap(f) else {
+            return false;
+        };
+        let (Some(first), Some(body)) = (a.params.items.first(), a.get_expression()) else {
+            return false;
+        };
+        let Some(param) = first.pattern.get_identifier_name() else {
+            return false;
+        };
+        self.membership(body, pos) == Some(param.as_str())
+    }
+
+    /// A call of a named helper of this file (`placeholders(n)`,
+    /// `orderBy(sort)`) every return of which is constant; with `prop`, a
+    /// helper every return of which is an object literal whose `prop` is
+    /// constant (`buildWhere(f).sql` of a builder returning `{ sql, params }`).
+    /// A helper not judged yet (declared further down, or imported) counts
+    /// as constant only while imports are assumed, and is recorded as
+    /// `name()` (`name().prop`) for the rule to check against the defining
+    /// file's `constant_fns`.
+    fn helper_call_constant(&self, name: &str, span: oxc_span::Span, prop: Option<&str>) -> bool {
+        let judged = |whole: Option<&bool>, props: Option<&Vec<CompactString>>| {
+            whole == Some(&true)
+                || prop.is_some_and(|p| props.is_some_and(|ps| ps.iter().any(|x| x == p)))
+        };
+        if let Some(b) = self.lookup(name) {
+            let Some(init) = b
+                .init
+                .filter(|_| b.assigns.is_empty() && b.kind == BindKind::Const)
+            else {
+                return false;
+            };
+            let fn_span = match unwrap(init) {
+                Expression::ArrowFunctionExpression(f) => f.span,
+                Expression::FunctionExpression(f) => f.span,
+                _ => return false,
+            };
+            let k = key(fn_span);
+            return judged(self.helper_fns.get(&k), self.helper_props.get(&k));
+        }
+        if let Some(whole) = self.module_helpers.get(name) {
+            return judged(Some(whole), self.module_helper_props.get(name));
+        }
+        let mut guard = self.assumed_imports.borrow_mut();
+        let Some(list) = guard.as_mut() else {
+            return false;
+        };
+        if let Some((import, _)) = self.facts.import_of(name)
+            && import.kind != ImportKind::Static
+        {
+            return false;
+        }
+        let text = match prop {
+            Some(p) => format!("{name}().{p}"),
+            None => format!("{name}()"),
+        };
+        if !list.iter().any(|s| s.value == text) {
+            list.push(Spanned::new(text, sp(span)));
+        }
+        true
+    }
+
+    /// `prop` of what `e` holds: a call of a helper that returns objects
+    /// (`buildWhere(f).sql`, or `w.sql` after `const w = buildWhere(f)`).
+    fn helper_prop_constant(&self, e: &Expression<'a>, prop: &str) -> bool {
+        let call = match unwrap(e) {
+            Expression::Identifier(id) => match self.lookup(id.name.as_str()) {
+                Some(b) if b.assigns.is_empty() && b.kind == BindKind::Const => {
+                    match b.init.and_then(|i| as_call(unwrap_await(i))) {
+                        Some(c) => c,
+                        None => return false,
+                    }
+                }
+                _ => return false,
+            },
+            other => match as_call(unwrap_await(other)) {
+                Some(c) => c,
+                None => return false,
+            },
+        };
+        match unwrap(&call.callee) {
+            Expression::Identifier(f) => {
+                self.helper_call_constant(f.name.as_str(), f.span, Some(prop))
+            }
+            _ => false,
+        }
+    }
+
+    /// When a named helper ends (it is still on the stack): whether each
+    /// of its returns is constant, or which properties of the object
+    /// literals it returns are, for `helper_call_constant`. A function
+    /// without returns (an overload signature, a `void` one) is not judged.
+    pub(super) fn judge_helper_returns(&mut self) {
+        let Some(ctx) = self.stack.last() else { return };
+        let Some((name, module_level)) = ctx.helper.clone() else {
+            return;
+        };
+        if ctx.returns.is_empty() {
+            return;
+        }
+        let span = ctx.span;
+        let ok = ctx
+            .returns
+            .iter()
+            .all(|(e, pos)| self.constant_eval(e, *pos, &[]));
+        let mut props: Vec<CompactString> = Vec::new();
+        if !ok {
+            let objects: Option<Vec<(&ObjectExpression<'a>, u32)>> = ctx
+                .returns
+                .iter()
+                .map(|(e, pos)| {
+                    as_object(unwrap_await(e))
+                        .filter(|o| {
+                            o.properties.iter().all(|p| {
+                                matches!(p, oxc_ast::ast::ObjectPropertyKind::ObjectProperty(_))
+                            })
+                        })
+                        .map(|o| (o, *pos))
+                })
+                .collect();
+            if let Some(objects) = objects
+                && let Some((first, _)) = objects.first()
+            {
+                for p in &first.properties {
+                    let oxc_ast::ast::ObjectPropertyKind::ObjectProperty(p) = p else {
+                        continue;
+                    };
+                    let Some(k) = key_name(&p.key) else { continue };
+                    let all = objects.iter().all(|(o, pos)| {
+                        object_prop(o, &k).is_some_and(|v| self.constant_eval(&v.value, *pos, &[]))
+                    });
+                    if all && !props.iter().any(|x| *x == *k) {
+                        props.push(CompactString::from(&*k));
+                    }
+                }
+            }
+        }
+        self.helper_fns.insert(span, ok);
+        if !props.is_empty() {
+            self.helper_props.insert(span, props.clone());
+        }
+        if !module_level {
+            return;
+        }
+        let prefix = format!("{name}()");
+        if self.module_helpers.contains_key(&name) {
+            // Two functions of one name: trust neither.
+            self.module_helpers.insert(name.clone(), false);
+            self.module_helper_props.remove(&name);
+            self.facts
+                .constant_fns
+                .retain(|n| *n != name && !n.starts_with(prefix.as_str()));
+            return;
+        }
+        self.module_helpers.insert(name.clone(), ok);
+        if ok {
+            self.facts.constant_fns.push(name.clone());
+        }
+        for p in &props {
+            self.facts
+                .constant_fns
+                .push(CompactString::from(format!("{prefix}.{p}")));
+        }
+        if !props.is_empty() {
+            self.module_helper_props.insert(name, props);
         }
     }
 

@@ -296,7 +296,49 @@ export async function h(db, id) {
         .filter(|s| s.flows.contains(&SqlFlow::Other))
         .map(|s| s.imported_parts.iter().map(|p| p.value.as_str()).collect())
         .collect();
-    assert_eq!(strings, vec![vec!["COLS"], vec![]]);
+    // An imported function's result is judged in its own file
+    // (`constant_fns` there), like an imported constant.
+    assert_eq!(strings, vec![vec!["COLS"], vec!["makeQuery()", "T"]]);
+}
+
+#[test]
+fn helpers_returning_constants_are_constant_where_they_are_called() {
+    let src = r#"
+function marks(n: number) { return Array(n).fill('?').join(', ') }
+const order = (s: string) => (s === 'new' ? 'created_at DESC' : 'id')
+function echo(s: string) { return s }
+function where(f: { a?: string }) {
+  const parts: string[] = []
+  const args: unknown[] = []
+  if (f.a) { parts.push('a = ?'); args.push(f.a) }
+  return { sql: parts.join(' AND '), args, raw: f.a }
+}
+export async function h(db, ids, s, f, n: number, t: string) {
+  await db.prepare(`SELECT * FROM t WHERE id IN (${marks(ids.length)})`).all()
+  await db.prepare(`SELECT * FROM t ORDER BY ${order(s)}`).all()
+  await db.prepare(`SELECT * FROM t ORDER BY ${echo(s)}`).all()
+  const { sql, raw } = where(f)
+  await db.prepare(`SELECT * FROM t WHERE ${sql}`).all()
+  await db.prepare(`SELECT * FROM t WHERE ${raw}`).all()
+  await db.prepare(`SELECT * FROM t WHERE ${where(f).sql} LIMIT ${n}`).all()
+  await db.prepare(`SELECT * FROM t LIMIT ${t}`).all()
+  await db.prepare(`SELECT * FROM t WHERE ${later(s)}`).all()
+}
+function later(s: string) {
+  switch (s) { case 'a': return 'a = 1'; default: return '1 = 1' }
+}
+"#;
+    let f = ts(src);
+    let unsafe_: Vec<bool> = f.sql_sinks.iter().map(|s| s.class.is_unsafe()).collect();
+    assert_eq!(
+        unsafe_,
+        vec![false, false, true, false, true, false, true, true]
+    );
+    // Declared after the call: left to the rule, which finds it here.
+    assert_eq!(f.sql_sinks[7].imported_parts[0].value, "later()");
+    let mut fns: Vec<&str> = f.constant_fns.iter().map(|n| n.as_str()).collect();
+    fns.sort_unstable();
+    assert_eq!(fns, vec!["later", "marks", "order", "where().sql"]);
 }
 
 #[test]

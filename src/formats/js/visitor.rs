@@ -92,6 +92,11 @@ pub(super) struct Binding<'a> {
     pub opaque: bool,
     /// Every `.push(...)` on it so far had constant arguments.
     pub pushes_constant: bool,
+    /// A parameter declared `: number`, `: bigint` or `: boolean`.
+    pub numeric: bool,
+    /// Destructured from a `const`'s initialiser: (initialiser, key), as
+    /// `const { sql } = buildWhere(f)`.
+    pub prop_of: Option<(&'a Expression<'a>, CompactString)>,
     /// It holds this env value (`const key = c.env.ADMIN_KEY`).
     pub env: Option<String>,
     /// It is the env object itself (`const e = c.env`).
@@ -115,6 +120,8 @@ impl<'a> Binding<'a> {
             assigns: Vec::new(),
             opaque: init.is_none(),
             pushes_constant: true,
+            numeric: false,
+            prop_of: None,
             env: None,
             env_object: None,
             taint: None,
@@ -149,6 +156,13 @@ pub(super) struct FnCtx<'a> {
     /// Identifiers read in the body, with repeats (sorted and deduplicated
     /// once, when the function ends: cheaper than hashing every read).
     pub refs: Vec<&'a str>,
+    /// A named helper (a declaration, or `const f = () => ...`) whose
+    /// returns are judged when it ends: (name, declared at module level).
+    pub helper: Option<(CompactString, bool)>,
+    /// The function's span.
+    pub span: Key,
+    /// Its `return` values (and an arrow's expression body), with where they are.
+    pub returns: Vec<(&'a Expression<'a>, u32)>,
 }
 
 impl<'a> FnCtx<'a> {
@@ -172,6 +186,8 @@ impl<'a> FnCtx<'a> {
         self.sql_watch.clear();
         self.uses.clear();
         self.refs.clear();
+        self.helper = None;
+        self.returns.clear();
     }
 
     fn new(id: FunctionId, end: u32) -> Self {
@@ -184,6 +200,9 @@ impl<'a> FnCtx<'a> {
             sql_watch: Vec::new(),
             uses: HashMap::default(),
             refs: Vec::new(),
+            helper: None,
+            span: (0, 0),
+            returns: Vec::new(),
         }
     }
 }
@@ -195,6 +214,8 @@ pub(super) struct Hint {
     pub method: bool,
     pub class_name: Option<String>,
     pub wrapper: Option<String>,
+    /// Named by a variable declarator (`const f = () => ...`).
+    pub declarator: bool,
 }
 
 pub(super) struct Extractor<'a> {
@@ -227,6 +248,16 @@ pub(super) struct Extractor<'a> {
     /// call's end: `fetch` guard detection looks for earlier calls that
     /// mention the URL (`isPublicUrl(new URL(target).hostname)`).
     pub call_args: Vec<(FunctionId, u32, &'a [Argument<'a>])>,
+    /// Named helpers judged so far: whether every return is constant, by
+    /// the function's span (see `sql.rs` `judge_helper_returns`).
+    pub helper_fns: FxHashMap<Key, bool>,
+    /// The same for module-level helpers, by name (false once any function
+    /// of that name is not constant).
+    pub module_helpers: HashMap<CompactString, bool>,
+    /// Constant properties of the object literals helpers return, by span.
+    pub helper_props: FxHashMap<Key, Vec<CompactString>>,
+    /// The same for module-level helpers, by name.
+    pub module_helper_props: HashMap<CompactString, Vec<CompactString>>,
     depth: usize,
     too_deep: Option<u32>,
 }
@@ -325,6 +356,10 @@ impl<'a> Extractor<'a> {
             fuel: Cell::new(0),
             assumed_imports: RefCell::new(None),
             call_args: Vec::new(),
+            helper_fns: FxHashMap::default(),
+            module_helpers: HashMap::default(),
+            helper_props: FxHashMap::default(),
+            module_helper_props: HashMap::default(),
             depth: 0,
             too_deep: None,
         };
@@ -568,6 +603,13 @@ impl<'a> Extractor<'a> {
         let parent = self.cur_id();
         let id = self.function_id(span, kind);
         let hint = self.scratch.hints.remove(&key(span)).unwrap_or_default();
+        // Named helpers whose returns DB003 judges when they end.
+        let module_level = self.stack.len() == 1;
+        let helper: Option<CompactString> = match (own_name, &hint.name) {
+            (Some((name, _)), _) if kind == FunctionKind::Declaration => Some(name.into()),
+            (None, Some((name, _))) if hint.declarator => Some(name.as_str().into()),
+            _ => None,
+        };
         {
             let f = &mut self.facts.functions[id];
             f.parent = Some(parent);
@@ -592,6 +634,8 @@ impl<'a> Extractor<'a> {
             }
         }
         let mut ctx = FnCtx::reuse(&mut self.spare_ctxs, id, span.end);
+        ctx.span = key(span);
+        ctx.helper = helper.map(|n| (n, module_level));
         let cors_callback = self.scratch.cors_callbacks.contains(&key(span));
         let is_handler = self.scratch.handler_fns.contains(&key(span));
         for (i, p) in params.items.iter().enumerate() {
@@ -604,6 +648,14 @@ impl<'a> Extractor<'a> {
                     } else if is_origin_param_name(name) {
                         binding.origin = Some(OriginBinding::Raw(OriginSource::NamedParam));
                     }
+                    binding.numeric = p.type_annotation.as_ref().is_some_and(|ann| {
+                        matches!(
+                            ann.type_annotation,
+                            TSType::TSNumberKeyword(_)
+                                | TSType::TSBigIntKeyword(_)
+                                | TSType::TSBooleanKeyword(_)
+                        )
+                    });
                     if let Some(ann) = &p.type_annotation
                         && let TSType::TSTypeReference(r) = &ann.type_annotation
                         && let TSTypeName::IdentifierReference(t) = &r.type_name
@@ -648,10 +700,17 @@ impl<'a> Extractor<'a> {
         self.stack.push(ctx);
     }
 
-    fn leave_function(&mut self) {
-        if self.stack.len() > 1
-            && let Some(ctx) = self.stack.pop()
+    fn leave_function(&mut self, body: Option<&'a Expression<'a>>) {
+        if self.stack.len() <= 1 {
+            return;
+        }
+        if let Some(body) = body
+            && let Some(ctx) = self.stack.last_mut()
         {
+            ctx.returns.push((body, body.span().start));
+        }
+        self.judge_helper_returns();
+        if let Some(ctx) = self.stack.pop() {
             self.finish_ctx(ctx);
         }
     }
@@ -684,6 +743,7 @@ impl<'a> Extractor<'a> {
                 fs,
                 Hint {
                     name: Some((name.to_string(), Some(id.span))),
+                    declarator: true,
                     ..Hint::default()
                 },
             );
@@ -754,6 +814,12 @@ impl<'a> Extractor<'a> {
                     };
                     let mut b = Binding::new(kind, None);
                     b.taint = taint.clone();
+                    if kind == BindKind::Const
+                        && let (Some(k), Some(i)) = (&key_name, init)
+                        && matches!(prop.value, BindingPattern::BindingIdentifier(_))
+                    {
+                        b.prop_of = Some((i, k.as_str().into()));
+                    }
                     if let Some(k) = &key_name {
                         b.path_alias = k == "pathname";
                         b.method_alias = k == "method";
@@ -974,6 +1040,7 @@ impl<'a> Visit<'a> for Extractor<'a> {
                             method: true,
                             class_name,
                             wrapper: None,
+                            declarator: false,
                         },
                     );
                 }
@@ -990,6 +1057,7 @@ impl<'a> Visit<'a> for Extractor<'a> {
                             method: true,
                             class_name,
                             wrapper: None,
+                            declarator: false,
                         },
                     );
                 }
@@ -1049,6 +1117,16 @@ impl<'a> Visit<'a> for Extractor<'a> {
                 }
             }
             AstKind::IdentifierReference(id) => self.enter_identifier(id.name.as_str()),
+            AstKind::ReturnStatement(r) => {
+                if let Some(ctx) = self.stack.last_mut()
+                    && ctx.helper.is_some()
+                {
+                    match &r.argument {
+                        Some(e) => ctx.returns.push((e, r.span.start)),
+                        None => ctx.helper = None,
+                    }
+                }
+            }
             AstKind::StringLiteral(s) => {
                 self.push_literal(LiteralKind::String, s.value.as_str(), "", s.span);
             }
@@ -1092,7 +1170,10 @@ impl<'a> Visit<'a> for Extractor<'a> {
 
     fn leave_node(&mut self, kind: AstKind<'a>) {
         match kind {
-            AstKind::Function(_) | AstKind::ArrowFunctionExpression(_) => self.leave_function(),
+            AstKind::Function(_) => self.leave_function(None),
+            AstKind::ArrowFunctionExpression(f) => {
+                self.leave_function(f.get_expression());
+            }
             AstKind::Class(_) => {
                 self.class_names.pop();
             }

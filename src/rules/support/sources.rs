@@ -120,13 +120,20 @@ impl<'p> ModuleIndex<'p> {
     /// Whether `used` (an imported local name, or `ns.NAME` for a namespace
     /// import) in the file at `path` with `facts` resolves to an exported
     /// `const` whose value is built only from literals.
+    /// A call written `name()` resolves to a function of `constant_fns`:
+    /// this file's own when `name` is not imported.
     pub fn is_literal_import(&self, path: &str, facts: &JsFacts, used: &str) -> bool {
+        // `f()` / `f().prop`: `call` is `Some("")` / `Some(".prop")`.
+        let (used, call) = match used.find("()") {
+            Some(at) => (&used[..at], Some(&used[at + 2..])),
+            None => (used, None),
+        };
         let (local, member) = match used.split_once('.') {
             Some((l, m)) => (l, Some(m)),
             None => (used, None),
         };
         let Some((import, name)) = facts.import_of(local) else {
-            return false;
+            return call.is_some_and(|rest| member.is_none() && constant_fn(facts, local, rest));
         };
         if import.type_only {
             return false;
@@ -137,16 +144,28 @@ impl<'p> ModuleIndex<'p> {
             _ => return false,
         };
         match self.resolve(path, &import.source.value) {
-            Some((target_path, target)) => self.exports_literal(target_path, target, exported, 0),
+            Some((target_path, target)) => {
+                self.exports_literal(target_path, target, exported, call, 0)
+            }
             None => false,
         }
     }
 
-    fn exports_literal(&self, path: &str, facts: &JsFacts, name: &str, hops: usize) -> bool {
+    fn exports_literal(
+        &self,
+        path: &str,
+        facts: &JsFacts,
+        name: &str,
+        call: Option<&str>,
+        hops: usize,
+    ) -> bool {
         if hops > MAX_REEXPORT_HOPS {
             return false;
         }
         let literal_const = |local: &str| {
+            if let Some(rest) = call {
+                return constant_fn(facts, local, rest);
+            }
             facts
                 .module_constants
                 .iter()
@@ -158,7 +177,7 @@ impl<'p> ModuleIndex<'p> {
                 ExportKind::Local => literal_const(inner),
                 ExportKind::ReExport { source } => self
                     .resolve(path, source)
-                    .is_some_and(|(p, f)| self.exports_literal(p, f, inner, hops + 1)),
+                    .is_some_and(|(p, f)| self.exports_literal(p, f, inner, call, hops + 1)),
                 _ => false,
             };
             if found {
@@ -171,13 +190,25 @@ impl<'p> ModuleIndex<'p> {
         });
         for source in star_sources {
             if let Some((p, f)) = self.resolve(path, source)
-                && self.exports_literal(p, f, name, hops + 1)
+                && self.exports_literal(p, f, name, call, hops + 1)
             {
                 return true;
             }
         }
         false
     }
+}
+
+/// Whether `name` (with `rest` empty) or its property `rest` (`.sql`) is
+/// in the file's `constant_fns`.
+fn constant_fn(facts: &JsFacts, name: &str, rest: &str) -> bool {
+    facts.constant_fns.iter().any(|f| {
+        f == name
+            || (!rest.is_empty()
+                && f.strip_prefix(name)
+                    .and_then(|t| t.strip_prefix("()"))
+                    .is_some_and(|t| t == rest))
+    })
 }
 
 /// Test support: a temporary directory holding `files` (path, text).
