@@ -131,6 +131,9 @@ struct Binding {
     init: Option<Expr>,
     mutable: bool,
     numeric: bool,
+    /// A `let mut` collection changed only by `.push` of constants so far
+    /// (`sets.push("name = ?")`); false once it is changed any other way.
+    pushes_constant: bool,
     /// Typed `Env` / `RouteContext` (or holding an env accessor).
     env_like: bool,
 }
@@ -158,6 +161,8 @@ pub(super) struct Extractor<'a> {
     /// operands that continue a chain: analysed with their outermost node.
     inner: HashSet<*const Expr>,
     module_literal_consts: HashSet<String>,
+    /// Top-level `fn`s every return of which is constant (`placeholders(n)`).
+    constant_fns: HashSet<String>,
     router_vars: HashSet<String>,
     /// SQL strings bound to a local, waiting for its uses: (function, name, index).
     pending_sql: Vec<(FunctionId, String, usize)>,
@@ -181,6 +186,7 @@ impl<'a> Extractor<'a> {
             closure_ids: HashMap::default(),
             inner: HashSet::default(),
             module_literal_consts: HashSet::default(),
+            constant_fns: HashSet::default(),
             router_vars: HashSet::default(),
             pending_sql: Vec::new(),
             ctx: Ctx::Other,
@@ -274,6 +280,13 @@ impl<'a> Extractor<'a> {
         self.scopes.iter().rev().find_map(|s| s.bindings.get(name))
     }
 
+    fn binding_mut(&mut self, name: &str) -> Option<&mut Binding> {
+        self.scopes
+            .iter_mut()
+            .rev()
+            .find_map(|s| s.bindings.get_mut(name))
+    }
+
     fn bind(&mut self, name: String, b: Binding) {
         if let Some(scope) = self.scopes.last_mut() {
             scope.bindings.insert(name, b);
@@ -309,6 +322,7 @@ impl<'a> Extractor<'a> {
                     init: None,
                     mutable: false,
                     numeric: NUMERIC_TYPES.contains(&ty_text.as_str()),
+                    pushes_constant: false,
                     env_like: is_env_type(&ty_text),
                 },
             );
@@ -369,6 +383,20 @@ impl<'a> Extractor<'a> {
             match item {
                 syn::Item::Const(c) => self.module_const(&c.ident, &c.expr, true, &c.vis, c),
                 syn::Item::Static(s) => self.module_const(&s.ident, &s.expr, false, &s.vis, s),
+                syn::Item::Fn(f) if !matches!(f.sig.output, syn::ReturnType::Default) => {
+                    let mut returns = Returns::default();
+                    returns.visit_block(&f.block);
+                    let tail = block_tail(&f.block);
+                    let ok = !returns.unknown
+                        && (tail.is_some() || !returns.values.is_empty())
+                        && tail
+                            .into_iter()
+                            .chain(returns.values.iter().copied())
+                            .all(|e| self.is_constant(e, 0));
+                    if ok {
+                        self.constant_fns.insert(f.sig.ident.to_string());
+                    }
+                }
                 syn::Item::Use(u) => {
                     let mut prefix = Vec::new();
                     let mut out = Vec::new();
@@ -487,7 +515,7 @@ impl<'a> Extractor<'a> {
             };
             let ok = match (fill, &hole.arg) {
                 (Some(e), _) => self.is_constant(e, 0),
-                (None, HoleArg::Name(name)) => self.is_constant_name(name),
+                (None, HoleArg::Name(name)) => self.is_constant_name(name, 0),
                 (None, HoleArg::Index(_)) => true,
             };
             if !ok && offending.is_none() {
@@ -567,7 +595,7 @@ impl<'a> Extractor<'a> {
 
     // -- constants and SQL classification -----------------------------------
 
-    fn is_constant_name(&self, name: &str) -> bool {
+    fn is_constant_name(&self, name: &str, depth: usize) -> bool {
         if let Some(b) = self.binding(name) {
             if b.numeric {
                 return true;
@@ -576,7 +604,10 @@ impl<'a> Extractor<'a> {
                 Some(init) if !b.mutable => {
                     matches!(self.classify(init, false), SqlClass::Safe(_))
                         || self.is_number_expr(init)
+                        || self.is_constant(init, depth + 1)
                 }
+                // A collection built by pushes of constants only.
+                Some(init) if b.pushes_constant => self.is_constant(init, depth + 1),
                 _ => false,
             };
         }
@@ -619,7 +650,7 @@ impl<'a> Extractor<'a> {
         match e {
             Expr::Lit(_) => true,
             Expr::Path(p) => match path_ident(e) {
-                Some(name) => self.is_constant_name(&name),
+                Some(name) => self.is_constant_name(&name, depth + 1),
                 None => p
                     .path
                     .segments
@@ -635,6 +666,7 @@ impl<'a> Extractor<'a> {
             }
             Expr::Macro(m) => match macro_name(&m.mac).as_str() {
                 "concat" | "stringify" => true,
+                "vec" => m.mac.tokens.is_empty(),
                 "format" => self
                     .format_info(&m.mac, 0)
                     .is_some_and(|i| i.offending.is_none()),
@@ -642,6 +674,31 @@ impl<'a> Extractor<'a> {
             },
             Expr::MethodCall(m) if m.method == "join" => {
                 self.is_placeholder_list(&m.receiver, depth + 1)
+                    || (self.is_constant(&m.receiver, depth + 1)
+                        && m.args.iter().all(|a| self.is_constant(a, depth + 1)))
+            }
+            Expr::Call(c)
+                if matches!(
+                    expr_text(&c.func).as_str(),
+                    "Vec::new" | "Vec::with_capacity"
+                ) =>
+            {
+                true
+            }
+            Expr::Call(c)
+                if path_ident(&c.func).is_some_and(|f| self.constant_fns.contains(&f)) =>
+            {
+                true
+            }
+            Expr::If(i) => {
+                block_tail(&i.then_branch).is_some_and(|t| self.is_constant(t, depth + 1))
+                    && i.else_branch
+                        .as_ref()
+                        .is_some_and(|(_, e)| self.is_constant(e, depth + 1))
+            }
+            Expr::Block(b) => block_tail(&b.block).is_some_and(|t| self.is_constant(t, depth + 1)),
+            Expr::Match(m) => {
+                !m.arms.is_empty() && m.arms.iter().all(|a| self.is_constant(&a.body, depth + 1))
             }
             Expr::MethodCall(m) if m.method == "repeat" => {
                 matches!(strip(&m.receiver), Expr::Lit(_))
@@ -1230,6 +1287,19 @@ impl<'a> Extractor<'a> {
         self.env_read(m, span);
         self.header_write(m, span);
         let method = m.method.to_string();
+        if let Some(name) = path_ident(strip_ref(&m.receiver))
+            && self.binding(&name).is_some_and(|b| b.mutable)
+        {
+            let ok = match method.as_str() {
+                "push" => m.args.iter().all(|a| self.is_constant(a, 0)),
+                "join" | "len" | "is_empty" | "iter" | "first" | "last" | "get" | "contains"
+                | "clear" | "pop" | "truncate" | "as_str" | "as_slice" => true,
+                _ => false,
+            };
+            if !ok && let Some(b) = self.binding_mut(&name) {
+                b.pushes_constant = false;
+            }
+        }
         // D1 `prepare`/`exec` and `.query` are sinks whatever their
         // argument; the tokio-postgres family only when given SQL text (so
         // that sqlx's `.execute(&pool)` is not one).
@@ -1413,6 +1483,7 @@ impl<'ast> Visit<'ast> for Extractor<'_> {
                     init,
                     mutable,
                     numeric,
+                    pushes_constant: true,
                     env_like,
                 },
             );
@@ -1453,6 +1524,17 @@ impl<'ast> Visit<'ast> for Extractor<'_> {
         }
         self.depth += 1;
         let ctx = std::mem::replace(&mut self.ctx, Ctx::Other);
+        // Assigned anew (`sets = ...`, `q += ...`): no longer built only by pushes.
+        let assigned = match e {
+            Expr::Assign(a) => Some(&*a.left),
+            Expr::Binary(b) if binop_assigns(&b.op) => Some(&*b.left),
+            _ => None,
+        };
+        if let Some(name) = assigned.and_then(|t| path_ident(strip(t)))
+            && let Some(b) = self.binding_mut(&name)
+        {
+            b.pushes_constant = false;
+        }
         match e {
             Expr::MethodCall(m) => self.visit_method_call_expr(e, m, ctx),
             Expr::Call(c) => self.visit_call_expr(c),
@@ -1467,6 +1549,16 @@ impl<'ast> Visit<'ast> for Extractor<'_> {
                     })
                     .collect();
                 self.in_function(id, &params, |ex| ex.visit_expr(&c.body));
+            }
+            Expr::Reference(r) if r.mutability.is_some() => {
+                // `&mut sets` handed on: no longer changed only by pushes.
+                if let Some(name) = path_ident(strip(&r.expr))
+                    && let Some(b) = self.binding_mut(&name)
+                {
+                    b.pushes_constant = false;
+                }
+                self.ctx = ctx;
+                visit::visit_expr(self, e);
             }
             Expr::Reference(_)
             | Expr::Paren(_)
@@ -1527,6 +1619,51 @@ impl<'ast> Visit<'ast> for Extractor<'_> {
 // ---------------------------------------------------------------------------
 // Free helpers
 // ---------------------------------------------------------------------------
+
+/// `+=`, `-=`, ...: a compound assignment.
+fn binop_assigns(op: &BinOp) -> bool {
+    matches!(
+        op,
+        BinOp::AddAssign(_)
+            | BinOp::SubAssign(_)
+            | BinOp::MulAssign(_)
+            | BinOp::DivAssign(_)
+            | BinOp::RemAssign(_)
+            | BinOp::BitXorAssign(_)
+            | BinOp::BitAndAssign(_)
+            | BinOp::BitOrAssign(_)
+            | BinOp::ShlAssign(_)
+            | BinOp::ShrAssign(_)
+    )
+}
+
+/// The value of a block: its last statement, an expression without `;`.
+fn block_tail(b: &syn::Block) -> Option<&Expr> {
+    match b.stmts.last() {
+        Some(syn::Stmt::Expr(e, None)) => Some(e),
+        _ => None,
+    }
+}
+
+/// The `return` values of a function body, outside its closures and items;
+/// `unknown` for a bare `return` or `?` (an early error is not text).
+#[derive(Default)]
+struct Returns<'ast> {
+    values: Vec<&'ast Expr>,
+    unknown: bool,
+}
+
+impl<'ast> Visit<'ast> for Returns<'ast> {
+    fn visit_expr_return(&mut self, r: &'ast syn::ExprReturn) {
+        match &r.expr {
+            Some(e) => self.values.push(e),
+            None => self.unknown = true,
+        }
+        visit::visit_expr_return(self, r);
+    }
+    fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+}
 
 /// `MAX_ROWS`, `TABLE`: a constant by Rust naming convention.
 fn is_const_case(name: &str) -> bool {
