@@ -1,4 +1,22 @@
 //! RULES.md "placeholder": values that are obviously not real credentials.
+//!
+//! The one place every secret rule asks "is this value a stand-in?":
+//!
+//! - [`is_placeholder`]: template syntax and marker words (`<your-key>`,
+//!   `[password]`, `${X}`, `***`, `xxxx`, `changeme`, `your-...`,
+//!   `different-secure-random-string-32-chars`) and connection strings
+//!   whose password, user or host is one (`DB_USER:DB_PASSWORD@DB_HOST`).
+//!   Safe everywhere, including before SEC008 calls a piped value weak.
+//! - [`is_template_dummy`]: also plain dummy words (`FOO`, `TODO`,
+//!   `set-me`) and local-development phrases (`dev-local-secret`), for
+//!   values whose place says they are not deployed as they stand: env
+//!   templates (SEC005) and the severity of SEC001.
+//!
+//! Limits: the decision reads the value alone, by shape. A real password
+//! that happens to be an upper-case snake token with `_` (`HUNTER_2`), or a
+//! phrase of development words, is taken for a placeholder; a placeholder
+//! in a shape not listed here (`qwerty123`) is taken for a value. Public
+//! values (site keys, DSNs, host names) are [`super::public`]'s.
 
 use super::conn_url::{self, ConnUrl};
 use super::turnstile;
@@ -23,6 +41,77 @@ const CONTAINED_MARKERS: &[&str] = &[
 /// Connection-string passwords that are the word itself.
 const PASSWORD_WORDS: &[&str] = &["password", "pass", "secret"];
 
+/// Connection-string hosts that are the word itself (`user:pw@host:5432`).
+const HOST_WORDS: &[&str] = &["host", "hostname"];
+
+/// Whole values that stand in for a credential in a template: a value so
+/// short or so plain that no provider issues it (`CLOUDFLARE_API_TOKEN="FOO"`).
+/// Only for templates (SEC005): piped into `wrangler secret put`, the same
+/// word is a real, weak secret that SEC008 must still see.
+const DUMMY_WORDS: &[&str] = &[
+    "foo",
+    "bar",
+    "baz",
+    "test",
+    "todo",
+    "tbd",
+    "none",
+    "null",
+    "secret",
+    "token",
+    "value",
+    "key",
+    "supersecret",
+    "changeit",
+    "set-me",
+    "set_me",
+    "setme",
+    "fill-me",
+    "fill_me",
+    "n/a",
+];
+
+/// Words that describe the value wanted rather than being one
+/// (`different-secure-random-string-32-chars`).
+const DESCRIPTIVE_WORDS: &[&str] = &[
+    "random",
+    "chars",
+    "characters",
+    "generate",
+    "generated",
+    "different",
+];
+
+/// Words of a local-development stand-in (`dev-local-secret`,
+/// `my-super-secret-key`): a phrase made only of them is a template value,
+/// for templates only (see [`DUMMY_WORDS`]).
+const DEV_PHRASE_WORDS: &[&str] = &[
+    "dev",
+    "local",
+    "development",
+    "test",
+    "testing",
+    "secret",
+    "key",
+    "token",
+    "super",
+    "my",
+    "demo",
+    "sample",
+    "insecure",
+    "not",
+    "a",
+    "real",
+    "value",
+    "password",
+    "jwt",
+    "api",
+    "session",
+    "auth",
+    "only",
+    "for",
+];
+
 /// Whether `value` is a placeholder (RULES.md): empty or whitespace,
 /// `<...>`, `${...}`, `$VAR`, `your-...`/`your_...`, `replace-with-...`,
 /// `replace_me`, `...-here`, a run of `xxx`, `...` anywhere (so also values
@@ -33,7 +122,11 @@ const PASSWORD_WORDS: &[&str] = &["password", "pass", "secret"];
 /// `secret`, or whose host is loopback or a placeholder.
 ///
 /// Besides RULES.md's list, a whole-value command substitution `$(...)` and
-/// the Unicode ellipsis `…` count too: neither is a literal credential.
+/// the Unicode ellipsis `…` count too: neither is a literal credential; so
+/// do a bracketed name (`[password]`), a mask (`***`), a phrase that
+/// describes the value (`different-secure-random-string-32-chars`), and in
+/// a connection string an upper-case snake token (`DB_USER:DB_PASSWORD@DB_HOST`)
+/// or the host `host`.
 pub fn is_placeholder(value: &str) -> bool {
     let value = value.trim();
     if value.is_empty() || is_template(value) {
@@ -59,11 +152,46 @@ pub fn is_placeholder_password(password: &str) -> bool {
             .iter()
             .any(|w| password.eq_ignore_ascii_case(w))
         || is_template(password)
+        || is_caps_token(password)
+}
+
+/// Whether a template (`.env.example`, `.dev.vars.example`) value is a
+/// stand-in: a placeholder, a dummy word (`FOO`, `todo`, `supersecret`) or
+/// a phrase of local-development words (`dev-local-secret`). Broader than
+/// [`is_placeholder`] on purpose: outside a template the same word is a
+/// weak real secret.
+pub fn is_template_dummy(value: &str) -> bool {
+    let value = value.trim();
+    if is_placeholder(value) || DUMMY_WORDS.iter().any(|w| value.eq_ignore_ascii_case(w)) {
+        return true;
+    }
+    let words: Vec<&str> = value.split(['-', '_']).collect();
+    words.len() >= 2
+        && words
+            .iter()
+            .all(|w| DEV_PHRASE_WORDS.iter().any(|d| w.eq_ignore_ascii_case(d)))
 }
 
 /// Placeholder rules for a parsed connection string.
 pub fn conn_url_is_placeholder(url: &ConnUrl<'_>) -> bool {
-    url.password.is_none_or(is_placeholder_password) || url.is_local() || is_template(url.host)
+    url.password.is_none_or(is_placeholder_password)
+        || url.is_local()
+        || is_template(url.host)
+        || is_caps_token(url.host)
+        || HOST_WORDS.iter().any(|w| url.host.eq_ignore_ascii_case(w))
+        || url.user.is_some_and(is_caps_token)
+}
+
+/// An upper-case snake token with at least one `_` (`DB_PASSWORD`,
+/// `DB_HOST`): the name of a value, not the value. Random upper-case
+/// passwords seldom hold `_`, and a host name never does.
+fn is_caps_token(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(|c| c.is_ascii_uppercase())
+        && text.contains('_')
+        && text
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// Unmistakable template markers only, for long random bodies (PEM keys)
@@ -105,8 +233,11 @@ fn is_template(value: &str) -> bool {
         || value.contains('…')
         || has_marker(value)
         || has_angle_template(value)
+        || has_bracket_template(value)
         || has_brace_template(value)
         || is_shell_reference(value)
+        || value.contains("***")
+        || is_descriptive_phrase(value)
         || ends_with("-here")
         || ends_with("_here")
         || has_x_run(value)
@@ -165,6 +296,37 @@ fn has_angle_template(value: &str) -> bool {
                 c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '-' | '.' | ':' | '/')
             })
     })
+}
+
+/// `[name]` somewhere: `[`, then at least three letters (with `_`, `-` or
+/// spaces between), then `]`: `[password]`, `[YOUR KEY]`. An IPv6 host
+/// (`[::1]`) has no run of letters.
+fn has_bracket_template(value: &str) -> bool {
+    value.match_indices('[').any(|(at, _)| {
+        let rest = &value[at + 1..];
+        let Some(close) = rest.find(']') else {
+            return false;
+        };
+        let inner = &rest[..close];
+        inner.chars().filter(|c| c.is_ascii_alphabetic()).count() >= 3
+            && inner
+                .chars()
+                .all(|c| c.is_ascii_alphabetic() || matches!(c, ' ' | '_' | '-'))
+    })
+}
+
+/// Three or more lower-case words joined by `-`/`_`, one of which says
+/// what kind of value to put there (`random`, `chars`, `generate`, ...):
+/// `different-secure-random-string-32-chars`.
+fn is_descriptive_phrase(value: &str) -> bool {
+    let words: Vec<&str> = value.split(['-', '_']).collect();
+    words.len() >= 3
+        && words.iter().all(|w| {
+            !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+        && words.iter().any(|w| DESCRIPTIVE_WORDS.contains(w))
 }
 
 /// `${...}`: shell/JS interpolation and `${{ secrets.X }}`.
@@ -276,6 +438,12 @@ mod tests {
             "1x0000000000000000000000000000000AA",
             "1x00000000000000000000AA",
             " 3x0000000000000000000000000000000AA ",
+            "[password]",
+            "[YOUR API KEY]",
+            "sk_live_***",
+            "****",
+            "different-secure-random-string-32-chars",
+            "generate-with-openssl-rand",
         ] {
             assert!(is_placeholder(value), "{value:?}");
         }
@@ -295,6 +463,11 @@ mod tests {
             "true",
             "https://api.myapp.dev",
             "here-and-there",
+            "a[b]c-x7",
+            "k3-random9-zz",
+            "correct-horse-battery-staple",
+            "FOO",
+            "dev-local-secret",
         ] {
             assert!(!is_placeholder(value), "{value:?}");
         }
@@ -320,6 +493,12 @@ mod tests {
             format!("postgres://user:{pw}@<host>/app"),
             format!("postgres://user:{pw}@your-project.neon.tech/app"),
             format!("mysql://user:{pw}@${{DB_HOST}}/app"),
+            "postgresql://DB_USER:DB_PASSWORD@DB_HOST:DB_PORT/DB_NAME".to_string(),
+            format!("postgres://user:{pw}@DB_HOST:5432/app"),
+            format!("postgres://DB_USER:{pw}@db.internal/app"),
+            "postgres://user:[password]@db.internal/app".to_string(),
+            "postgres://user:***@db.internal/app".to_string(),
+            format!("postgres://user:{pw}@host:5432/db"),
             "postgres://".to_string(),
             "postgres:///app".to_string(),
         ] {
@@ -329,6 +508,8 @@ mod tests {
             format!("postgres://user:{pw}@ep-cool-123.us-east-2.aws.neon.tech/app"),
             format!("postgresql+asyncpg://user:{pw}@db.internal/app"),
             format!("mysql://root:{pw}@10.0.0.5:3306/app"),
+            "postgres://user:K8JD2LQP7X@db.internal/app".to_string(),
+            format!("postgres://user:{pw}@[2001:db8::5]:5432/app"),
         ] {
             assert!(!is_placeholder(&value), "{value:?}");
         }
@@ -345,6 +526,26 @@ mod tests {
         }
         for pw in ["n8Qz2LkV5pR1", "passw0rd!", "secrets"] {
             assert!(!is_placeholder_password(pw), "{pw:?}");
+        }
+    }
+
+    #[test]
+    fn template_dummies() {
+        for value in [
+            "FOO",
+            "todo",
+            "TBD",
+            "supersecret",
+            "dev-local-secret",
+            "my_super_secret",
+            "<x>",
+            "set-me",
+            "CHANGEME",
+        ] {
+            assert!(is_template_dummy(value), "{value:?}");
+        }
+        for value in ["q8Zr3vT1xKp0LmN7wYb2HcJ5dFg9", "dev-Tq7Lm2Vx9Rk4", "local"] {
+            assert!(!is_template_dummy(value), "{value:?}");
         }
     }
 

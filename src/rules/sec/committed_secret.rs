@@ -4,10 +4,13 @@
 //! text (placeholders excluded), so this rule only turns those matches into
 //! findings. The file's text is gone by now, which suits the rule: the
 //! message names the credential's kind and length, never its characters.
+//!
+//! A Sentry DSN drops to info: it is public by design.
 
-use crate::finding::Finding;
+use crate::finding::{Finding, Severity};
 use crate::project::Project;
 use crate::rules::{Rule, RuleMeta};
+use crate::secrets::is_public_credential_id;
 
 pub static META: RuleMeta = crate::rule_meta!(
     "SEC003",
@@ -38,13 +41,32 @@ impl Rule for CommittedSecret {
                 } else {
                     META.help
                 };
-                let mut finding = Finding::new(&META, id, found.span)
-                    .message(format!(
+                let public = is_public_credential_id(found.id);
+                let message = if public {
+                    format!(
+                        "{} committed ({} chars): public by design (it only lets clients send \
+                         events), so no leak; keep it in config if you prefer",
+                        found.description,
+                        found.span.len()
+                    )
+                } else {
+                    format!(
                         "{} committed ({} chars): anyone who can read the repository can use it",
                         found.description,
                         found.span.len()
-                    ))
-                    .help(help);
+                    )
+                };
+                let mut finding =
+                    Finding::new(&META, id, found.span)
+                        .message(message)
+                        .help(if public {
+                            "no rotation needed: Sentry documents DSNs as safe to expose to clients"
+                        } else {
+                            help
+                        });
+                if public {
+                    finding = finding.severity(Severity::Info);
+                }
                 if let Some(place) = raw_places.and_then(|p| p.get(index)) {
                     finding.place = Some(Box::new(place.clone()));
                 }

@@ -2,13 +2,17 @@
 //!
 //! Templates are committed on purpose, so each of their values must be
 //! something nobody could use: a placeholder for every credential name, and
-//! never a value in one of the catalog's credential formats.
+//! never a value in one of the catalog's credential formats. Stand-ins
+//! (`dev-local-secret`, `TODO`, `[password]`) and values public by design
+//! (site and publishable keys, host names) are fine; a Sentry DSN is info.
 
 use crate::discover::FileKind;
-use crate::finding::Finding;
+use crate::finding::{Finding, Severity};
 use crate::project::Project;
 use crate::rules::{Rule, RuleMeta};
-use crate::secrets::{Catalog, is_placeholder, redact};
+use crate::secrets::{
+    Catalog, PublicValue, is_public_credential_id, is_template_dummy, public_value, redact,
+};
 
 pub static META: RuleMeta = crate::rule_meta!(
     "SEC005",
@@ -36,24 +40,40 @@ impl Rule for RealValueInEnvTemplate {
                 let value = entry.value.as_str();
                 // A known format embedded in a longer value (a DSN inside a
                 // URL list) counts as much as a whole-value match.
-                let format = catalog
-                    .match_value(value)
-                    .map(|m| m.description)
-                    .or_else(|| {
-                        file.credentials
-                            .iter()
-                            .find(|c| {
-                                c.span.start >= entry.value.span.start
-                                    && c.span.end <= entry.value.span.end
-                            })
-                            .map(|c| c.description)
-                    });
-                let message = if let Some(description) = format {
+                let format = catalog.match_value(value).or_else(|| {
+                    file.credentials
+                        .iter()
+                        .find(|c| {
+                            c.span.start >= entry.value.span.start
+                                && c.span.end <= entry.value.span.end
+                        })
+                        .cloned()
+                });
+                let public = public_value(value);
+                let mut severity = META.severity;
+                let message = if let Some(found) = format {
+                    let note = if is_public_credential_id(found.id) {
+                        severity = Severity::Info;
+                        ": public by design, but a template usually leaves it blank"
+                    } else {
+                        ""
+                    };
                     format!(
-                        "`{key}` in a committed template holds a {description} ({})",
+                        "`{key}` in a committed template holds a {} ({}){note}",
+                        found.description,
                         redact(value)
                     )
-                } else if project.names.is_credential_name(key) && !is_placeholder(value) {
+                } else if public == Some(PublicValue::SentryDsn) {
+                    severity = Severity::Info;
+                    format!(
+                        "`{key}` in a committed template holds a Sentry DSN ({}): public by design, \
+                         but a template usually leaves it blank",
+                        redact(value)
+                    )
+                } else if project.names.is_credential_name(key)
+                    && !is_template_dummy(value)
+                    && public.is_none()
+                {
                     format!(
                         "`{key}` in a committed template holds a real-looking value ({}) instead of a placeholder",
                         redact(value)
@@ -63,6 +83,7 @@ impl Rule for RealValueInEnvTemplate {
                 };
                 out.push(
                     Finding::new(&META, id, entry.value.span)
+                        .severity(severity)
                         .message(message)
                         .help(format!(
                             "write `{key}=\"<value>\"` (or leave it empty) in the template, keep the real value \

@@ -1,12 +1,16 @@
 //! SEC001 secret-in-vars: the doc lives in rules/SEC001.md.
 //!
-//! The key decides, never the value: an empty or placeholder value under a
+//! The key decides whether to report: an empty or placeholder value under a
 //! secret name still overwrites the real secret when the config is deployed.
+//! The value decides the severity: a placeholder (`<token>`, `TODO`,
+//! `dev-local-secret`) or a value public by design (a Sentry DSN, a site
+//! key, a host name) is no committed credential, so it is a warning.
 
-use crate::finding::Finding;
+use crate::finding::{Finding, Severity};
 use crate::project::Project;
 use crate::rules::support::secrets::is_declared_secret;
 use crate::rules::{Rule, RuleMeta};
+use crate::secrets::{is_template_dummy, public_value};
 
 pub static META: RuleMeta = crate::rule_meta!(
     "SEC001",
@@ -38,17 +42,38 @@ impl Rule for SecretInVars {
                 } else {
                     "is confidential (the checklist keeps it out of `vars`)"
                 };
-                let empty = if var.value.as_str().is_some_and(|v| v.trim().is_empty()) {
-                    "; even empty, deploying it overwrites the secret"
-                } else {
-                    ""
+                let value = var.value.as_str().map(str::trim);
+                let (note, severity) = match value {
+                    Some("") => (
+                        "; even empty, deploying it overwrites the secret".to_string(),
+                        META.severity,
+                    ),
+                    Some(v) if is_template_dummy(v) => (
+                        "; its value is a placeholder, not a credential, but deploying it \
+                         overwrites the secret"
+                            .to_string(),
+                        Severity::Warning,
+                    ),
+                    Some(v) => match public_value(v) {
+                        Some(public) => (
+                            format!(
+                                "; its value is a {}, public by design, so this is policy rather \
+                                 than a leak",
+                                public.description()
+                            ),
+                            Severity::Warning,
+                        ),
+                        None => (String::new(), META.severity),
+                    },
+                    None => (String::new(), META.severity),
                 };
                 let env_flag = env
                     .map(|e| format!(" --env {}", e.value))
                     .unwrap_or_default();
                 out.push(
                         Finding::new(&META, file, var.key.span)
-                            .message(format!("`{key}` {why} but sits in {table}, committed and deployed in clear text{empty}"))
+                            .severity(severity)
+                            .message(format!("`{key}` {why} but sits in {table}, committed and deployed in clear text{note}"))
                             .help(format!(
                                 "delete `{key}` from {table} and set it with `wrangler secret put {key}{env_flag}`; \
                                  for local development put it in `.dev.vars`"

@@ -3,15 +3,17 @@
 //! The value decides, whatever the key: a known credential format, a URL
 //! carrying a password, or random-looking text under a key that hints at a
 //! credential. Entropy alone never decides, so digests and ids under neutral
-//! names stay quiet.
+//! names stay quiet. Values public by design (site and publishable keys,
+//! PostHog project keys, host names) are not credentials; a Sentry DSN is
+//! reported as info, since it only lets clients post events.
 
-use crate::finding::Finding;
+use crate::finding::{Finding, Severity};
 use crate::project::Project;
 use crate::rules::{Rule, RuleMeta};
 use crate::secrets::conn_url::ConnUrl;
 use crate::secrets::entropy::looks_random;
 use crate::secrets::names::hints_credential;
-use crate::secrets::{Catalog, is_placeholder, redact};
+use crate::secrets::{Catalog, PublicValue, is_placeholder, public_value, redact};
 
 pub static META: RuleMeta = crate::rule_meta!(
     "SEC002",
@@ -35,11 +37,28 @@ impl Rule for SecretValueInVars {
                     continue;
                 };
                 let key = var.key.value.as_str();
-                let Some(what) = credential_kind(project, key, value) else {
+                let Some((what, public)) = credential_kind(project, key, value) else {
                     continue;
                 };
+                let finding = Finding::new(&META, file, var.value_span);
+                if public {
+                    out.push(
+                        finding
+                            .severity(Severity::Info)
+                            .message(format!(
+                                "`{key}` in {table} holds {what} (`{}`): public by design (it only lets \
+                                 clients send events), but kept out of `vars` by policy",
+                                redact(value)
+                            ))
+                            .help(format!(
+                                "no rotation needed; to keep it out of the config, set it with \
+                                 `wrangler secret put {key}`"
+                            )),
+                    );
+                    continue;
+                }
                 out.push(
-                        Finding::new(&META, file, var.value_span)
+                        finding
                             .message(format!(
                                 "`{key}` in {table} holds {what} (`{}`), committed and deployed in clear text",
                                 redact(value)
@@ -54,17 +73,21 @@ impl Rule for SecretValueInVars {
     }
 }
 
-/// What makes `value` a credential, or `None`.
-fn credential_kind(project: &Project, key: &str, value: &str) -> Option<String> {
+/// What makes `value` a credential, and whether that kind is public by
+/// design (a Sentry DSN), or `None`.
+fn credential_kind(project: &Project, key: &str, value: &str) -> Option<(String, bool)> {
     let value = value.trim();
     if value.is_empty() || is_placeholder(value) {
         return None;
     }
-    if let Some(found) = Catalog::builtin().match_value(value) {
-        return Some(format!("a {}", found.description));
+    match public_value(value) {
+        Some(PublicValue::SentryDsn) => return Some(("a Sentry DSN".to_string(), true)),
+        Some(_) => return None,
+        None => {}
     }
-    if is_public_format(value) {
-        return None;
+    if let Some(found) = Catalog::builtin().match_value(value) {
+        // A public DSN was handled above; one with its secret half is a leak.
+        return Some((format!("a {}", found.description), false));
     }
     if let Some(url) = ConnUrl::parse(value) {
         if has_real_password(&url) {
@@ -73,7 +96,7 @@ fn credential_kind(project: &Project, key: &str, value: &str) -> Option<String> 
             } else {
                 "a URL with an embedded password"
             };
-            return Some(what.to_string());
+            return Some((what.to_string(), false));
         }
         return None;
     }
@@ -82,18 +105,12 @@ fn credential_kind(project: &Project, key: &str, value: &str) -> Option<String> 
         && !is_identifier_name(key)
         && looks_random(value)
     {
-        return Some("a random-looking value under a credential-like name".to_string());
+        return Some((
+            "a random-looking value under a credential-like name".to_string(),
+            false,
+        ));
     }
     None
-}
-
-/// Documented public formats that would otherwise look random: Turnstile
-/// site keys (`0x4AAAAAAA` and 24 characters in all; the longer secret keys
-/// share the prefix and are not exempt) and Clerk publishable keys.
-fn is_public_format(value: &str) -> bool {
-    (value.starts_with("0x4AAAAAAA") && value.len() <= 26)
-        || value.starts_with("pk_live_")
-        || value.starts_with("pk_test_")
 }
 
 /// `*_ID` names hold identifiers (account, client, key ids), which are
