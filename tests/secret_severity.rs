@@ -84,6 +84,21 @@ fn sec002_sentry_dsn_is_info_and_secrets_stay_errors() {
 }
 
 #[test]
+fn sec003_test_files_and_sentry_dsns_are_info() {
+    assert_severities(
+        "SEC003/test-dummies",
+        &[
+            ("SEC003", "__tests__/neon.ts", 1, "info"),
+            ("SEC003", "fixtures/keys.json", 1, "info"),
+            ("SEC003", "src/auth.test.ts", 2, "info"),
+            ("SEC003", "src/monitoring.ts", 2, "info"),
+            ("SEC003", "test/helpers.ts", 1, "info"),
+            ("SEC003", "src/index.ts", 2, "error"),
+        ],
+    );
+}
+
+#[test]
 fn sec005_sentry_dsn_is_info_and_real_values_stay_errors() {
     assert_severities(
         "SEC005/stand-ins",

@@ -5,8 +5,11 @@
 //! findings. The file's text is gone by now, which suits the rule: the
 //! message names the credential's kind and length, never its characters.
 //!
-//! A Sentry DSN drops to info: it is public by design.
+//! Two kinds of match drop to info: one in a test file or fixture folder
+//! (almost always a dummy; `include_tests` keeps the error), and a Sentry
+//! DSN, which is public by design.
 
+use crate::discover::is_test_file;
 use crate::finding::{Finding, Severity};
 use crate::project::Project;
 use crate::rules::{Rule, RuleMeta};
@@ -29,7 +32,8 @@ impl Rule for CommittedSecret {
 
     fn check(&self, project: &Project, out: &mut Vec<Finding>) {
         for (id, file) in project.files() {
-            let in_test_tree = is_test_path(&file.path);
+            let in_test_tree = is_test_path(&file.path) || is_test_file(&file.path);
+            let demote_tests = in_test_tree && !project.config.include_tests;
             // Credentials of a file that was not analysed come from its raw
             // bytes, with their places: the report cannot read it back.
             let raw_places = file.unanalysed.as_ref().map(|u| &u.places);
@@ -49,6 +53,13 @@ impl Rule for CommittedSecret {
                         found.description,
                         found.span.len()
                     )
+                } else if demote_tests {
+                    format!(
+                        "{} committed ({} chars) in a test file: likely a dummy, but a live one \
+                         is as leaked as anywhere",
+                        found.description,
+                        found.span.len()
+                    )
                 } else {
                     format!(
                         "{} committed ({} chars): anyone who can read the repository can use it",
@@ -64,7 +75,7 @@ impl Rule for CommittedSecret {
                         } else {
                             help
                         });
-                if public {
+                if public || demote_tests {
                     finding = finding.severity(Severity::Info);
                 }
                 if let Some(place) = raw_places.and_then(|p| p.get(index)) {
