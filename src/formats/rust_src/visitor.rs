@@ -10,6 +10,12 @@ use syn::{BinOp, Expr, Lit, Macro, Pat, Token, Type, UseTree};
 
 use super::sql::{self, HoleArg};
 use super::{LineIndex, MAX_VISIT_DEPTH};
+
+/// How deep a question "is this value built only from constants?" may
+/// follow bindings, operands and format holes before answering no (not
+/// constant: DB003 then reports it). Real code needs a handful of levels;
+/// the limit also ends a binding that refers to itself.
+const MAX_CONSTANT_DEPTH: usize = 32;
 use crate::formats::ParseFailure;
 use crate::formats::js::{
     CallFact, Compared, CorsConfig, CorsOrigin, EnvComparison, EnvRead, EnvReadKind, EnvSource,
@@ -488,6 +494,13 @@ impl<'a> Extractor<'a> {
 
     /// Resolves a `format!`-like macro's format string (at `fmt_index`).
     fn format_info(&self, mac: &Macro, fmt_index: usize) -> Option<FormatInfo> {
+        self.format_info_at(mac, fmt_index, 0)
+    }
+
+    /// [`Self::format_info`] at `depth` of a constant-ness question: the
+    /// holes are judged one level deeper, so a binding that refers to
+    /// itself (`let q = format!("{q} ...")`) ends at the depth limit.
+    fn format_info_at(&self, mac: &Macro, fmt_index: usize, depth: usize) -> Option<FormatInfo> {
         let args = Self::macro_args(&mac.tokens)?;
         let args: Vec<&Expr> = args.iter().collect();
         let Expr::Lit(syn::ExprLit {
@@ -514,8 +527,8 @@ impl<'a> Extractor<'a> {
                 }),
             };
             let ok = match (fill, &hole.arg) {
-                (Some(e), _) => self.is_constant(e, 0),
-                (None, HoleArg::Name(name)) => self.is_constant_name(name, 0),
+                (Some(e), _) => self.is_constant(e, depth + 1),
+                (None, HoleArg::Name(name)) => self.is_constant_name(name, depth + 1),
                 (None, HoleArg::Index(_)) => true,
             };
             if !ok && offending.is_none() {
@@ -602,7 +615,7 @@ impl<'a> Extractor<'a> {
             }
             return match &b.init {
                 Some(init) if !b.mutable => {
-                    matches!(self.classify(init, false), SqlClass::Safe(_))
+                    matches!(self.classify_at(init, false, depth + 1), SqlClass::Safe(_))
                         || self.is_number_expr(init)
                         || self.is_constant(init, depth + 1)
                 }
@@ -643,7 +656,7 @@ impl<'a> Extractor<'a> {
 
     /// Whether a value used inside SQL text is built only from constants.
     fn is_constant(&self, e: &Expr, depth: usize) -> bool {
-        if depth > 32 {
+        if depth > MAX_CONSTANT_DEPTH {
             return false;
         }
         let e = strip(e);
@@ -712,7 +725,7 @@ impl<'a> Extractor<'a> {
     /// `ids.iter().map(|_| "?")`, `vec!["?"; n]`, `repeat("?").take(n)`, or a
     /// local bound to one.
     fn is_placeholder_list(&self, e: &Expr, depth: usize) -> bool {
-        if depth > 32 {
+        if depth > MAX_CONSTANT_DEPTH {
             return false;
         }
         let e = strip(e);
@@ -768,10 +781,21 @@ impl<'a> Extractor<'a> {
 
     /// Classifies a SQL sink argument; `follow` allows one local binding.
     fn classify(&self, arg: &Expr, follow: bool) -> SqlClass {
+        self.classify_at(arg, follow, 0)
+    }
+
+    /// [`Self::classify`] at `depth` of a constant-ness question. Every
+    /// call back into `is_constant` goes one level deeper, never back to
+    /// zero: `let z = z + 1;` shadowing a parameter otherwise recursed
+    /// until the stack overflowed.
+    fn classify_at(&self, arg: &Expr, follow: bool, depth: usize) -> SqlClass {
         let e = strip(arg);
         let unknown = || SqlClass::Unknown {
             detail: self.snippet(self.span_of(arg)),
         };
+        if depth > MAX_CONSTANT_DEPTH {
+            return unknown();
+        }
         match e {
             Expr::Lit(syn::ExprLit {
                 lit: Lit::Str(_), ..
@@ -779,7 +803,7 @@ impl<'a> Extractor<'a> {
             Expr::Lit(_) => SqlClass::Safe(SafeReason::Number),
             Expr::Macro(m) => match macro_name(&m.mac).as_str() {
                 "concat" | "stringify" => SqlClass::Safe(SafeReason::ConstantParts),
-                "format" => match self.format_info(&m.mac, 0) {
+                "format" => match self.format_info_at(&m.mac, 0, depth + 1) {
                     Some(FormatInfo {
                         offending: Some((span, detail)),
                         ..
@@ -797,7 +821,7 @@ impl<'a> Extractor<'a> {
             },
             Expr::Binary(b) if matches!(b.op, BinOp::Add(_)) => {
                 for op in add_operands(e) {
-                    if !self.is_constant(op, 0) {
+                    if !self.is_constant(op, depth + 1) {
                         let span = self.span_of(op);
                         return SqlClass::Unsafe {
                             reason: UnsafeReason::Concatenation,
@@ -817,7 +841,7 @@ impl<'a> Extractor<'a> {
                     let Some(init) = b.init.as_ref().filter(|_| follow) else {
                         return unknown();
                     };
-                    return match self.classify(init, false) {
+                    return match self.classify_at(init, false, depth + 1) {
                         SqlClass::Unsafe {
                             reason,
                             span,
