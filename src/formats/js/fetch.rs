@@ -11,6 +11,11 @@ use super::visitor::{Extractor, Taint};
 use super::{FetchCall, InputKind, Redirect, UrlSource};
 use crate::span::Spanned;
 
+/// How many names or nested choices a URL is followed through: enough for
+/// `const base = a ? b : c; const url = \`${base}/x\``, small enough that a
+/// chain of aliases stays cheap.
+const MAX_URL_DEPTH: usize = 4;
+
 /// Calls whose result is a number or boolean whatever their input.
 const NUMERIC_CONVERSIONS: &[&str] = &[
     "parseInt",
@@ -223,14 +228,15 @@ impl<'a> Extractor<'a> {
                 if let Some(origin) = fixed_origin(chunk_text(t, 0)) {
                     return UrlSource::FixedOrigin(origin);
                 }
-                // `${env.API_BASE}/items/${id}`: the configured base fixes the
-                // host as long as a `/` follows it before any user input.
+                // `${env.API_BASE}/items/${id}`, `${API_URL}/x?q=${q}`: a base
+                // the code or the configuration fixes decides the host as long
+                // as a `/` follows it before any user input.
                 if chunk_text(t, 0).is_empty()
                     && chunk_text(t, 1).starts_with('/')
                     && let Some(first) = t.expressions.first()
-                    && let Some((name, _, _)) = self.env_ref(first)
+                    && let Some(base) = self.fixed_base(first, depth)
                 {
-                    return UrlSource::Env(name);
+                    return base;
                 }
             }
             Expression::BinaryExpression(b) => {
@@ -267,13 +273,31 @@ impl<'a> Extractor<'a> {
                     }
                 }
             }
-            Expression::Identifier(id) if depth < 3 => {
+            Expression::Identifier(id) if depth < MAX_URL_DEPTH => {
+                // The values the name is given say more than its taint: a
+                // fixed-host template that carries input in its query is
+                // tainted, yet fixes the host.
                 if let Some(b) = self.lookup(id.name.as_str())
-                    && b.taint.is_none()
-                    && b.assigns.is_empty()
+                    && !b.opaque
                     && let Some(init) = b.init
                 {
-                    return self.url_source(init, depth + 1);
+                    if b.assigns.is_empty() {
+                        return self.url_source(init, depth + 1);
+                    }
+                    // `let url = ''; ... url = \`https://api.x.com/...\``: every
+                    // value the name is given fixes the host (an empty
+                    // initialiser is never fetched).
+                    let sources: Vec<UrlSource> = std::iter::once(init)
+                        .chain(b.assigns.iter().copied())
+                        .map(|v| self.url_source(v, depth + 1))
+                        .filter(|s| !matches!(s, UrlSource::Literal(l) if l.is_empty()))
+                        .collect();
+                    if !sources.is_empty() && sources.iter().all(UrlSource::fixes_host) {
+                        return sources
+                            .into_iter()
+                            .next_back()
+                            .unwrap_or(UrlSource::Unknown(String::new()));
+                    }
                 }
             }
             _ => {}
@@ -288,6 +312,61 @@ impl<'a> Extractor<'a> {
             return UrlSource::Env(name);
         }
         UrlSource::Unknown(self.snippet(u.span()))
+    }
+
+    /// The host fixed by `e` used as the base of a URL (`${e}/path`): a
+    /// literal with scheme and host, an env or build-time setting
+    /// (`env.API`, `import.meta.env.VITE_API`, an import from SvelteKit's
+    /// `$env/static/*`), a module constant or import (`API_URL`), or a
+    /// choice among such (`prod ? 'https://a' : 'http://localhost'`,
+    /// `import.meta.env.VITE_API || 'http://localhost:8787'`). None when
+    /// any part could come from the request.
+    fn fixed_base(&self, e: &'a Expression<'a>, depth: usize) -> Option<UrlSource> {
+        if depth >= MAX_URL_DEPTH {
+            return None;
+        }
+        let u = unwrap_await(e);
+        if let Some(s) = string_value(u) {
+            return fixed_origin(&format!("{s}/")).map(UrlSource::FixedOrigin);
+        }
+        if let Some((name, _, _)) = self.env_ref(u) {
+            return Some(UrlSource::Env(name));
+        }
+        match u {
+            Expression::ConditionalExpression(c) => {
+                let first = self.fixed_base(&c.consequent, depth + 1)?;
+                self.fixed_base(&c.alternate, depth + 1)?;
+                Some(first)
+            }
+            Expression::LogicalExpression(l) => {
+                let first = self.fixed_base(&l.left, depth + 1)?;
+                self.fixed_base(&l.right, depth + 1)?;
+                Some(first)
+            }
+            Expression::Identifier(id) => match self.lookup(id.name.as_str()) {
+                Some(b) => {
+                    if b.taint.is_some() || b.opaque || !b.assigns.is_empty() {
+                        return None;
+                    }
+                    self.fixed_base(b.init?, depth + 1)
+                }
+                // Not bound in this file: an import is a module-level value
+                // (configuration), never this request's input.
+                None => self
+                    .facts
+                    .import_of(id.name.as_str())
+                    .map(|_| UrlSource::Configured(id.name.to_string())),
+            },
+            _ => {
+                let (obj, prop, _) = member_parts(u)?;
+                // `import.meta.env.VITE_API_URL`: fixed at build time.
+                let Expression::StaticMemberExpression(m) = unwrap(obj) else {
+                    return None;
+                };
+                (matches!(unwrap(&m.object), Expression::ImportMeta(_)) && m.property.name == "env")
+                    .then(|| UrlSource::Env(prop.to_string()))
+            }
+        }
     }
 
     pub(super) fn fetch_on_call(&mut self, call: &'a CallExpression<'a>, callee: &str) {

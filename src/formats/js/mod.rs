@@ -1327,8 +1327,25 @@ pub enum UrlSource {
     },
     /// An env value (`env.UPSTREAM_URL`).
     Env(String),
+    /// A base imported from another module followed by a path
+    /// (`${API_URL}/items?id=${id}`): configuration, not request input; the
+    /// imported name.
+    Configured(String),
     /// Anything else; source text (truncated).
     Unknown(String),
+}
+
+impl UrlSource {
+    /// The code or the configuration decides scheme and host.
+    pub fn fixes_host(&self) -> bool {
+        matches!(
+            self,
+            UrlSource::Literal(_)
+                | UrlSource::FixedOrigin(_)
+                | UrlSource::Env(_)
+                | UrlSource::Configured(_)
+        )
+    }
 }
 
 /// The `redirect` option of a fetch.

@@ -119,10 +119,7 @@ fn resolved_proxy_routes(
 }
 
 fn needs_guard(project: &Project, facts: &JsFacts, fetch: &FetchCall) -> bool {
-    !matches!(
-        fetch.url,
-        UrlSource::Literal(_) | UrlSource::FixedOrigin(_) | UrlSource::Env(_)
-    ) && !is_guarded(project, facts, fetch)
+    !fetch.url.fixes_host() && !is_guarded(project, facts, fetch)
 }
 
 fn proxy_finding(file: FileId, fetch: &FetchCall, path: &str, glob: &str) -> Finding {
