@@ -13,6 +13,6 @@ pub mod turnstile;
 
 pub use catalog::{Catalog, CredentialMatch};
 pub use names::SecretNames;
-pub use placeholder::{is_placeholder, is_template_dummy};
+pub use placeholder::{is_placeholder, is_template_dummy, is_variable_reference};
 pub use public::{PublicValue, is_public_credential_id, public_value};
 pub use redact::redact;

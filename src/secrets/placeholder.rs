@@ -172,6 +172,27 @@ pub fn is_template_dummy(value: &str) -> bool {
             .all(|w| DEV_PHRASE_WORDS.iter().any(|d| w.eq_ignore_ascii_case(d)))
 }
 
+/// A whole value that names a variable for some tool to substitute
+/// (`${AUTH_SECRET}`, `$AUTH_SECRET`). Wrangler substitutes nothing in its
+/// config: such a value is deployed as that literal text.
+pub fn is_variable_reference(value: &str) -> bool {
+    let value = value.trim();
+    let name = match value.strip_prefix("${") {
+        Some(rest) => match rest.strip_suffix('}') {
+            Some(name) => name,
+            None => return false,
+        },
+        None => match value.strip_prefix('$') {
+            Some(name) => name,
+            None => return false,
+        },
+    };
+    name.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 /// Placeholder rules for a parsed connection string.
 pub fn conn_url_is_placeholder(url: &ConnUrl<'_>) -> bool {
     url.password.is_none_or(is_placeholder_password)
@@ -386,6 +407,24 @@ fn has_x_run(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn variable_references_are_whole_values_naming_a_variable() {
+        for v in ["${AUTH_SECRET}", "$AUTH_SECRET", " ${_X1} "] {
+            assert!(is_variable_reference(v), "{v}");
+        }
+        for v in [
+            "${AUTH_SECRET",
+            "pre${X}",
+            "$",
+            "${}",
+            "$1abc",
+            "${A-B}",
+            "abc",
+        ] {
+            assert!(!is_variable_reference(v), "{v}");
+        }
+    }
 
     fn real() -> String {
         format!("sk_live_{}", "a1B2c3D4".repeat(4))

@@ -9,7 +9,8 @@
 //! - a publishable key: `pk_live_...`/`pk_test_...` (Clerk, Stripe);
 //! - a PostHog project key: `phc_...`;
 //! - a Sentry DSN without its deprecated secret half
-//!   (`https://<hex>@o1.ingest.sentry.io/2`): it only lets clients post
+//!   (`https://<hex>@o1.ingest.sentry.io/2`, or a self-hosted Sentry's
+//!   host): it only lets clients post
 //!   events, so it is policy (keep it out of `vars`), not a leak;
 //! - a bare host name, cookie domain or origin (`api.example.dev`,
 //!   `.example.dev`, `https://auth.example.dev`): no credential is in it.
@@ -76,7 +77,8 @@ fn is_turnstile_site_key(value: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
-/// `http(s)://<32 hex>@<host>.sentry.io/<digits>`, with no `:<secret>`.
+/// `http(s)://<32 hex>@<host>/<digits>`, with no `:<secret>`: the DSN
+/// shape, whichever host runs Sentry.
 fn is_public_sentry_dsn(value: &str) -> bool {
     let Some(rest) = value
         .strip_prefix("https://")
@@ -92,9 +94,19 @@ fn is_public_sentry_dsn(value: &str) -> bool {
     };
     key.len() == 32
         && key.chars().all(|c| c.is_ascii_hexdigit())
-        && (host == "sentry.io" || host.ends_with(".sentry.io"))
+        && is_dns_name(host)
         && !project.is_empty()
         && project.chars().all(|c| c.is_ascii_digit())
+}
+
+/// A dotted DNS name (`o1.ingest.sentry.io`, a self-hosted
+/// `sentry.example.org`), optionally with a port.
+fn is_dns_name(host: &str) -> bool {
+    let host = host.split_once(':').map_or(host, |(h, _)| h);
+    host.contains('.')
+        && host
+            .split('.')
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
 }
 
 /// A host name (`api.example.dev`), a cookie domain (`.example.dev`),

@@ -4,13 +4,15 @@
 //! secret name still overwrites the real secret when the config is deployed.
 //! The value decides the severity: a placeholder (`<token>`, `TODO`,
 //! `dev-local-secret`) or a value public by design (a Sentry DSN, a site
-//! key, a host name) is no committed credential, so it is a warning.
+//! key, a host name) is no committed credential, so it is a warning. A
+//! variable reference (`${AUTH_SECRET}`) stays an error: wrangler expands
+//! nothing, so the Worker runs with that known literal as its secret.
 
 use crate::finding::{Finding, Severity};
 use crate::project::Project;
 use crate::rules::support::secrets::is_declared_secret;
 use crate::rules::{Rule, RuleMeta};
-use crate::secrets::{is_template_dummy, public_value};
+use crate::secrets::{is_template_dummy, is_variable_reference, public_value};
 
 pub static META: RuleMeta = crate::rule_meta!(
     "SEC001",
@@ -46,6 +48,13 @@ impl Rule for SecretInVars {
                 let (note, severity) = match value {
                     Some("") => (
                         "; even empty, deploying it overwrites the secret".to_string(),
+                        META.severity,
+                    ),
+                    Some(v) if is_variable_reference(v) => (
+                        format!(
+                            "; wrangler does not expand `{v}`: that literal text is deployed as \
+                             the value, overwriting the secret with a string anyone can read here"
+                        ),
                         META.severity,
                     ),
                     Some(v) if is_template_dummy(v) => (
