@@ -7,9 +7,17 @@
 //! (images, data, vendored bundles) that were skipped are only listed in the
 //! report's summary: they hold no configuration or Worker code, and the
 //! credential catalog still ran over their raw bytes (SEC003).
+//!
+//! Generated source (a client a code generator wrote, such as Prisma's
+//! `generated/prisma/`, and `.d.ts` declarations, which never run) is often
+//! too big or dense to parse and is nobody's hand-written code: its notice
+//! is info, still listed in every format. Limit: the path is the evidence,
+//! and a pull request chooses paths; a padded file under `generated/` is
+//! therefore visible as info rather than failing the check, and the
+//! credential scan over its bytes still runs.
 
 use crate::discover::classify;
-use crate::finding::Finding;
+use crate::finding::{Finding, Severity};
 use crate::project::Project;
 use crate::rules::{Rule, RuleMeta};
 use crate::span::Span;
@@ -42,10 +50,20 @@ impl Rule for FileNotAnalysed {
             if !file.kind.is_structured() || file.parse_failure.is_some() {
                 continue;
             }
-            let finding = Finding::new(&META, id, Span::empty_at(0)).message(format!(
-                "{} was not analysed: {}; none of its findings can be checked",
-                file.path, unanalysed.reason
-            ));
+            let finding = if file.kind.is_source() && is_generated_source(&file.path) {
+                Finding::new(&META, id, Span::empty_at(0))
+                    .severity(Severity::Info)
+                    .message(format!(
+                        "{} was not analysed: {}; it looks generated (a declaration file or \
+                         under a `generated` directory), so only its credentials were checked",
+                        file.path, unanalysed.reason
+                    ))
+            } else {
+                Finding::new(&META, id, Span::empty_at(0)).message(format!(
+                    "{} was not analysed: {}; none of its findings can be checked",
+                    file.path, unanalysed.reason
+                ))
+            };
             out.push(if unanalysed.reason.starts_with("judged minified") {
                 finding.help(MINIFIED_HELP)
             } else {
@@ -63,6 +81,41 @@ impl Rule for FileNotAnalysed {
                     )),
                 );
             }
+        }
+    }
+}
+
+/// Directory names code generators write into.
+const GENERATED_DIRS: &[&str] = &["generated", "__generated__", ".generated"];
+
+/// A declaration file, or source under a generator's directory.
+fn is_generated_source(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [".d.ts", ".d.mts", ".d.cts"]
+        .iter()
+        .any(|s| lower.ends_with(s))
+        || lower
+            .split('/')
+            .rev()
+            .skip(1)
+            .any(|seg| GENERATED_DIRS.contains(&seg))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_generated_source;
+
+    #[test]
+    fn generated_sources_are_declarations_or_under_generator_directories() {
+        for p in [
+            "server/src/generated/prisma/runtime/client.js",
+            "src/__generated__/graphql.ts",
+            "types/index.d.ts",
+        ] {
+            assert!(is_generated_source(p), "{p}");
+        }
+        for p in ["src/index.ts", "src/generated.ts", "src/generator/run.ts"] {
+            assert!(!is_generated_source(p), "{p}");
         }
     }
 }
