@@ -4,13 +4,20 @@
 //! adds back the env files git tracks, so a local env file that appears in
 //! the project is either in the index or not ignored: both are reported.
 //! Outside a git work tree nothing can be committed, so nothing is reported.
+//!
+//! Severity follows the evidence: an env file whose every entry is harmless
+//! (no secret name with a real value, no credential format; a Vite mode
+//! file of public settings, the `NEXTJS_ENV=development` an OpenNext
+//! scaffold commits) is a warning; anything else, or a file that could not
+//! be parsed, is an error.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::discover::{file_name, is_local_env_file, parent_dir};
 use crate::finding::{FileId, Finding, Severity};
-use crate::project::Project;
+use crate::project::{Facts, Project, SourceFile};
 use crate::rules::{Rule, RuleMeta};
+use crate::secrets::{Catalog, is_template_dummy, public_value};
 use crate::span::Span;
 
 pub static META: RuleMeta = crate::rule_meta!(
@@ -39,11 +46,22 @@ impl Rule for EnvFileNotIgnored {
                 continue;
             }
             reported.insert(file.path.as_str());
-            let finding = Finding::new(&META, id, Span::empty_at(0));
+            let mut finding = Finding::new(&META, id, Span::empty_at(0));
+            let harmless = holds_no_secret(project, file);
+            if harmless {
+                finding = finding.severity(Severity::Warning);
+            }
+            let note = if harmless {
+                "; it holds no secret-named key with a real value and no credential today, \
+                 but the next secret added to it is committed too"
+            } else {
+                ""
+            };
             out.push(if file.tracked {
                 finding
                     .message(format!(
-                        "`{}` is tracked by git: its values are in the repository whatever .gitignore says",
+                        "`{}` is tracked by git: its values are in the repository whatever \
+                         .gitignore says{note}",
                         file.path
                     ))
                     .help(format!(
@@ -54,7 +72,8 @@ impl Rule for EnvFileNotIgnored {
             } else {
                 finding
                     .message(format!(
-                        "`{}` is not covered by the repository's ignore rules: the next `git add .` commits it",
+                        "`{}` is not covered by the repository's ignore rules: the next `git add .` \
+                         commits it{note}",
                         file.path
                     ))
                     .help(ignore_help(name))
@@ -99,6 +118,55 @@ impl Rule for EnvFileNotIgnored {
             );
         }
     }
+}
+
+/// The evidence that lowers SEC004 to a warning: the file was parsed, no
+/// credential format matched its bytes, and every entry is harmless: a
+/// name that is not a secret name, or an empty, placeholder or
+/// public-by-design value (`VITE_API_KEY=https://api.example.dev`). A
+/// file that could not be read this way stays an error.
+fn holds_no_secret(project: &Project, file: &SourceFile) -> bool {
+    let Facts::DotEnv(env) = &file.facts else {
+        return false;
+    };
+    file.unanalysed.is_none()
+        && file.parse_failure.is_none()
+        && file.credentials.is_empty()
+        && env.entries.iter().all(|e| {
+            let value = e.value.as_str().trim();
+            !may_name_a_secret(project, e.key.as_str())
+                || value.is_empty()
+                || is_template_dummy(value)
+                || public_value(value).is_some()
+        })
+        && env
+            .entries
+            .iter()
+            .all(|e| Catalog::builtin().match_value(e.value.as_str()).is_none())
+}
+
+/// Words that make a key possibly secret here, beyond the secret names:
+/// env files are full of run-together names (`APIKEY`, `CRYPTOSALT`, a bare
+/// `SECRET`) the name rules do not split, and a wrong warning here would
+/// hide a committed secret.
+const SECRET_WORDS: &[&str] = &[
+    "SECRET",
+    "TOKEN",
+    "KEY",
+    "PASS",
+    "PWD",
+    "SALT",
+    "PRIVATE",
+    "CREDENTIAL",
+    "AUTH",
+    "DSN",
+    "DATABASE",
+    "CONN",
+];
+
+fn may_name_a_secret(project: &Project, key: &str) -> bool {
+    let upper = key.to_ascii_uppercase();
+    project.names.is_secret_name(key) || SECRET_WORDS.iter().any(|w| upper.contains(w))
 }
 
 /// The `.gitignore` in the Worker's directory or the closest one above it.
