@@ -28,6 +28,21 @@ impl DotEnvFile {
             text,
             bytes: text.as_bytes(),
             pos: 0,
+            bare_names: false,
+        }
+        .run()
+    }
+
+    /// A template (`.env.example`): besides `KEY=value` lines, a bare `KEY`
+    /// line declares the name with an empty value. Templates that list the
+    /// names a project needs, one per line, are common; the dotenv libraries
+    /// ignore such lines (or read them as unset), so they are no parse error.
+    pub fn parse_template(text: &str) -> Result<DotEnvFile, ParseFailure> {
+        Parser {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            bare_names: true,
         }
         .run()
     }
@@ -42,6 +57,8 @@ struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
+    /// Accept a bare `KEY` line (templates only).
+    bare_names: bool,
 }
 
 fn is_blank(b: u8) -> bool {
@@ -172,6 +189,17 @@ impl<'a> Parser<'a> {
         }
         let key_end = self.pos;
         self.skip_blanks();
+        if self.bare_names && self.pos == self.line_end(self.pos) {
+            let key = Spanned::new(
+                self.slice(key_start, key_end).to_string(),
+                Span::new(key_start, key_end),
+            );
+            self.next_line();
+            return Ok(DotEnvEntry {
+                key,
+                value: Spanned::new(String::new(), Span::empty_at(key_end)),
+            });
+        }
         if self.peek() != Some(b'=') {
             return Err(self.garbage(line_start));
         }
@@ -393,6 +421,25 @@ mod tests {
         let text = "A=1\nthis is garbage\nB=2\n";
         let err = DotEnvFile::parse(text).unwrap_err();
         assert_eq!(at(text, err.span), "this is garbage");
+    }
+
+    #[test]
+    fn templates_accept_bare_names_and_nothing_else_does() {
+        let text = "API_TOKEN\r\nACCOUNT_ID  \nURL=https://x.dev\nsecretKey";
+        let f = DotEnvFile::parse_template(text).unwrap();
+        assert_eq!(
+            kv(&f),
+            vec![
+                ("API_TOKEN", ""),
+                ("ACCOUNT_ID", ""),
+                ("URL", "https://x.dev"),
+                ("secretKey", "")
+            ]
+        );
+        assert_eq!(at(text, f.entries[0].key.span), "API_TOKEN");
+        assert!(DotEnvFile::parse(text).is_err());
+        // A name followed by anything but `=` is still garbage.
+        assert!(DotEnvFile::parse_template("A B\n").is_err());
     }
 
     #[test]

@@ -269,7 +269,8 @@ fn parse_facts(
         FileKind::WranglerJson => {
             Facts::Wrangler(Box::new(WranglerConfig::parse(text, ConfigFormat::Json)?))
         }
-        FileKind::EnvFile { .. } => Facts::DotEnv(DotEnvFile::parse(text)?),
+        FileKind::EnvFile { template: false } => Facts::DotEnv(DotEnvFile::parse(text)?),
+        FileKind::EnvFile { template: true } => Facts::DotEnv(DotEnvFile::parse_template(text)?),
         FileKind::Workflow | FileKind::Action => Facts::Workflow(Box::new(Workflow::parse(text)?)),
         FileKind::Shell => Facts::Shell(ShellScript::parse(text)),
         FileKind::PackageJson => Facts::PackageJson(PackageJson::parse(text)?),
