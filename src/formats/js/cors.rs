@@ -217,8 +217,11 @@ impl<'a> Extractor<'a> {
             && let Some(b) = self.lookup(id.name.as_str())
         {
             match b.origin {
-                Some(OriginBinding::Raw(_)) => {
-                    return HeaderValue::RequestOrigin { fallback: None };
+                Some(OriginBinding::Raw(source)) => {
+                    return HeaderValue::RequestOrigin {
+                        fallback: None,
+                        source,
+                    };
                 }
                 Some(OriginBinding::Checked) => return HeaderValue::CheckedOrigin,
                 None => {}
@@ -226,10 +229,12 @@ impl<'a> Extractor<'a> {
         }
         match u {
             Expression::LogicalExpression(l) if l.operator != LogicalOperator::And => {
-                if let HeaderValue::RequestOrigin { .. } = self.header_value_at(&l.left, depth + 1)
+                if let HeaderValue::RequestOrigin { source, .. } =
+                    self.header_value_at(&l.left, depth + 1)
                 {
                     return HeaderValue::RequestOrigin {
                         fallback: string_value(&l.right).map(str::to_string),
+                        source,
                     };
                 }
             }
@@ -253,7 +258,10 @@ impl<'a> Extractor<'a> {
             && let Some((name, _)) = self.header_read_of(call)
             && name.eq_ignore_ascii_case("origin")
         {
-            return HeaderValue::RequestOrigin { fallback: None };
+            return HeaderValue::RequestOrigin {
+                fallback: None,
+                source: OriginSource::Header,
+            };
         }
         if let Some((name, _, _)) = self.env_ref(u) {
             return HeaderValue::Env(name);

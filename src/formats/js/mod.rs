@@ -903,8 +903,13 @@ pub enum HeaderValue {
     /// A string literal (`'*'`, `'https://app.example.com'`, `'true'`).
     Literal(String),
     /// The request's Origin header, directly or through a local variable,
-    /// possibly with a literal fallback (`origin || '*'`).
-    RequestOrigin { fallback: Option<String> },
+    /// possibly with a literal fallback (`origin || '*'`); `source` says
+    /// whether it was read here or is a parameter named like an origin (a
+    /// helper whose callers decide what it holds).
+    RequestOrigin {
+        fallback: Option<String>,
+        source: OriginSource,
+    },
     /// The Origin chosen by a conditional whose test checks it
     /// (`allowed.includes(origin) ? origin : 'null'`).
     CheckedOrigin,

@@ -564,12 +564,18 @@ app.use('/v4/*', cors())
                 HeaderWriteVia::ObjectProperty
             ),
             (
-                &HeaderValue::RequestOrigin { fallback: None },
+                &HeaderValue::RequestOrigin {
+                    fallback: None,
+                    source: OriginSource::Header
+                },
                 HeaderWriteVia::Set
             ),
             (&HeaderValue::CheckedOrigin, HeaderWriteVia::ObjectProperty),
             (
-                &HeaderValue::RequestOrigin { fallback: None },
+                &HeaderValue::RequestOrigin {
+                    fallback: None,
+                    source: OriginSource::Header
+                },
                 HeaderWriteVia::ContextHeader
             ),
         ]

@@ -4,10 +4,12 @@
 //! request's Origin with no check on the origin in the writing function (or
 //! the functions around or inside it), and a `cors({ origin })` callback
 //! that returns its argument unchecked. How broad a check is belongs to
-//! NET006; any check at all silences this rule.
+//! NET006; any check at all silences this rule. A helper's parameter named
+//! like an origin (`applyCors(headers, origin)`) is a warning: its callers
+//! decide what it holds, and they are not followed.
 
-use crate::finding::Finding;
-use crate::formats::js::{CorsOrigin, HeaderValue, JsFacts, OriginCheckKind};
+use crate::finding::{Finding, Severity};
+use crate::formats::js::{CorsOrigin, HeaderValue, JsFacts, OriginCheckKind, OriginSource};
 use crate::project::Project;
 use crate::rules::support::routes;
 use crate::rules::support::sources::skip_test_or_unreachable_file;
@@ -35,20 +37,27 @@ impl Rule for CorsReflectsOrigin {
                 continue;
             }
             for write in &facts.header_writes {
-                if !write.is("Access-Control-Allow-Origin")
-                    || !matches!(write.value, HeaderValue::RequestOrigin { .. })
-                    || is_checked(facts, write.function)
-                {
+                let HeaderValue::RequestOrigin { source, .. } = write.value else {
+                    continue;
+                };
+                if !write.is("Access-Control-Allow-Origin") || is_checked(facts, write.function) {
                     continue;
                 }
-                out.push(
-                    Finding::new(&META, file, write.value_span)
-                        .message(
-                            "`Access-Control-Allow-Origin` echoes the request's `Origin` header with no \
-                             allowlist check: every website is allowed",
-                        )
-                        .help(HELP),
-                );
+                let finding = Finding::new(&META, file, write.value_span).help(HELP);
+                out.push(if source == OriginSource::NamedParam {
+                    // A helper's `origin` parameter: what it holds is up to
+                    // callers this rule does not follow.
+                    finding.severity(Severity::Warning).message(
+                        "`Access-Control-Allow-Origin` is set to this function's `origin` parameter \
+                         with no allowlist check here: unless every caller passes an origin it \
+                         checked, every website is allowed",
+                    )
+                } else {
+                    finding.message(
+                        "`Access-Control-Allow-Origin` echoes the request's `Origin` header with no \
+                         allowlist check: every website is allowed",
+                    )
+                });
             }
             for cors in &facts.cors {
                 if let CorsOrigin::Function {
