@@ -2,13 +2,16 @@
 //!
 //! wrangler copies neither `vars` nor bindings from the top level into an
 //! `[env.NAME]` section, so each production env must repeat them. Each
-//! missing key is reported once per env, at the env's name.
+//! missing key is reported once per env, at the env's name. A top-level
+//! var that is a stand-in (`<PLACEHOLDER>`) or that the Worker's
+//! `.dev.vars` lists is not reported: production sets it another way.
 
 use crate::finding::{FileId, Finding};
 use crate::formats::wrangler::{EnvConfig, NamedEnv, WranglerConfig};
 use crate::project::Project;
-use crate::rules::support::secrets::is_declared_secret;
+use crate::rules::support::secrets::{is_declared_secret, is_local_secret_name};
 use crate::rules::{Rule, RuleMeta};
+use crate::secrets::is_template_dummy;
 
 pub static META: RuleMeta = crate::rule_meta!(
     "SEC010",
@@ -42,7 +45,7 @@ impl Rule for EnvNotInherited {
                 {
                     continue;
                 }
-                missing_vars(project, file, config, env, out);
+                missing_vars(project, file, &worker.dir, config, env, out);
                 missing_bindings(file, &config.top, env, out);
             }
         }
@@ -52,6 +55,7 @@ impl Rule for EnvNotInherited {
 fn missing_vars(
     project: &Project,
     file: FileId,
+    worker_dir: &str,
     config: &WranglerConfig,
     env: &NamedEnv,
     out: &mut Vec<Finding>,
@@ -62,7 +66,12 @@ fn missing_vars(
         // A secret in top-level vars is SEC001's: telling the user to copy
         // it into the env would spread it further.
         let secret = project.names.is_secret_name(key) || is_declared_secret(project, config, key);
-        if secret || reported.contains(&key) {
+        // A stand-in value (`<PLACEHOLDER>`) or a name the Worker's
+        // `.dev.vars` lists is set another way in production (a secret, a
+        // `--var` flag): there is nothing to copy.
+        let stand_in = var.value.as_str().is_some_and(is_template_dummy)
+            || is_local_secret_name(project, worker_dir, key);
+        if secret || stand_in || reported.contains(&key) {
             continue;
         }
         if env.config.vars.iter().any(|v| v.key.value == key) {
