@@ -103,7 +103,7 @@ fn is_generated_source(path: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_generated_source;
+    use super::*;
 
     #[test]
     fn generated_sources_are_declarations_or_under_generator_directories() {
