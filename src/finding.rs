@@ -1,5 +1,8 @@
 //! What a rule reports: a finding at one primary location, built fluently
-//! (`Finding::new(&META, file, span).message(..).help(..)`).
+//! (`Finding::new(&META, file, span).message(..).help(..)`), with optional
+//! related locations (`.related(file, span, "also read here")`): the other
+//! places of one root cause, which the report lists under the finding
+//! instead of repeating it.
 
 use std::borrow::Cow;
 
@@ -70,6 +73,19 @@ pub struct Finding {
     /// the severity was lowered one level (the report lowers a configured
     /// `[severity]` the same way).
     pub unreached: bool,
+    /// Other places of the same root cause (the other reads of a name, the
+    /// other occurrences of a value). They take no part in the fingerprint.
+    pub related: Vec<Related>,
+}
+
+/// A related location: where, and a short rule-written note (never text
+/// taken from the file, so it cannot carry a secret).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub location: Location,
+    pub message: Cow<'static, str>,
+    /// Resolved as the primary's is, while the text is at hand.
+    pub place: Option<Box<Place>>,
 }
 
 impl Finding {
@@ -82,6 +98,7 @@ impl Finding {
             help: Cow::Borrowed(meta.help),
             place: None,
             unreached: false,
+            related: Vec::new(),
         }
     }
 
@@ -94,6 +111,7 @@ impl Finding {
             help: Cow::Borrowed(meta.help),
             place: None,
             unreached: false,
+            related: Vec::new(),
         }
     }
 
@@ -104,6 +122,21 @@ impl Finding {
 
     pub fn help(mut self, help: impl Into<Cow<'static, str>>) -> Self {
         self.help = help.into();
+        self
+    }
+
+    /// Adds a related location in a scanned file.
+    pub fn related(
+        mut self,
+        file: FileId,
+        span: Span,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        self.related.push(Related {
+            location: Location::File { file, span },
+            message: message.into(),
+            place: None,
+        });
         self
     }
 

@@ -5,7 +5,9 @@
 //! - `expected.txt`: one `CODE path:line` per expected finding (`#` comments
 //!   allowed; an empty file means "no findings at all"), optionally followed
 //!   by the severity the finding must have (`DB003 scripts/seed.ts:2
-//!   warning`);
+//!   warning`) and by its related locations, each as `+path:line` (when
+//!   one is given, the finding's related locations must be exactly those;
+//!   a lone `+` means none);
 //! - `git-tracked.txt` (optional): paths to put in a fresh git index, for
 //!   cases about tracked files;
 //! - a file named `gitignore` is installed as `.gitignore` (a real one would
@@ -72,9 +74,17 @@ fn git(dir: &Path, args: &[&str]) {
     assert!(status.success(), "git {args:?} failed");
 }
 
+/// What an expected line asks of a finding besides its place.
+#[derive(Default)]
+struct Want {
+    severity: Option<String>,
+    /// `path:line` of each related location, when the line lists them.
+    related: Option<BTreeSet<String>>,
+}
+
 /// The expected findings: `CODE path:line`, each with the severity it must
-/// have when the line gives one.
-fn expected(case: &Path) -> BTreeMap<String, Option<String>> {
+/// have and its related locations when the line gives them.
+fn expected(case: &Path) -> BTreeMap<String, Want> {
     std::fs::read_to_string(case.join("expected.txt"))
         .unwrap()
         .lines()
@@ -84,13 +94,34 @@ fn expected(case: &Path) -> BTreeMap<String, Option<String>> {
             let mut parts = l.split_whitespace();
             let code = parts.next().unwrap_or_default();
             let at = parts.next().unwrap_or_default();
-            (format!("{code} {at}"), parts.next().map(str::to_string))
+            let mut want = Want::default();
+            for part in parts {
+                match part.strip_prefix('+') {
+                    // A lone `+`: no related locations at all.
+                    Some(related) => {
+                        let set = want.related.get_or_insert_with(BTreeSet::new);
+                        if !related.is_empty() {
+                            set.insert(related.to_string());
+                        }
+                    }
+                    None => want.severity = Some(part.to_string()),
+                }
+            }
+            (format!("{code} {at}"), want)
         })
         .collect()
 }
 
-/// The findings reported: `CODE path:line`, with the severities found there.
-fn actual(root: &Path) -> BTreeMap<String, BTreeSet<String>> {
+/// What was reported at one `CODE path:line`: the severities, and the
+/// related locations (`path:line`) of each finding there.
+#[derive(Default)]
+struct Found {
+    severities: BTreeSet<String>,
+    related: Vec<BTreeSet<String>>,
+}
+
+/// The findings reported: `CODE path:line`, with what was found there.
+fn actual(root: &Path) -> BTreeMap<String, Found> {
     let output = Command::new(env!("CARGO_BIN_EXE_preflight"))
         .args(["check", "--format", "json", "--color", "never"])
         .arg(root)
@@ -103,7 +134,7 @@ fn actual(root: &Path) -> BTreeMap<String, BTreeSet<String>> {
         String::from_utf8_lossy(&output.stderr)
     );
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
-    let mut found: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut found: BTreeMap<String, Found> = BTreeMap::new();
     for f in json["findings"].as_array().unwrap() {
         let key = format!(
             "{} {}:{}",
@@ -111,10 +142,18 @@ fn actual(root: &Path) -> BTreeMap<String, BTreeSet<String>> {
             f["path"].as_str().unwrap(),
             f["line"]
         );
-        found
-            .entry(key)
-            .or_default()
+        let entry = found.entry(key).or_default();
+        entry
+            .severities
             .insert(f["severity"].as_str().unwrap().to_string());
+        entry.related.push(
+            f["related"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| format!("{}:{}", r["path"].as_str().unwrap(), r["line"]))
+                .collect(),
+        );
     }
     found
 }
@@ -145,14 +184,23 @@ fn every_fixture_reports_exactly_its_expected_findings() {
         let got: BTreeSet<&String> = found.keys().collect();
         let wrong_severity: Vec<String> = expected
             .iter()
-            .filter_map(|(key, severity)| {
-                let severity = severity.as_ref()?;
-                let seen = found.get(key)?;
+            .filter_map(|(key, want)| {
+                let severity = want.severity.as_ref()?;
+                let seen = &found.get(key)?.severities;
                 (seen.len() != 1 || !seen.contains(severity))
                     .then(|| format!("{key}: want {severity}, got {seen:?}"))
             })
             .collect();
-        if want != got || !wrong_severity.is_empty() {
+        let wrong_related: Vec<String> = expected
+            .iter()
+            .filter_map(|(key, want)| {
+                let related = want.related.as_ref()?;
+                let seen = &found.get(key)?.related;
+                (seen.len() != 1 || &seen[0] != related)
+                    .then(|| format!("{key}: want related {related:?}, got {seen:?}"))
+            })
+            .collect();
+        if want != got || !wrong_severity.is_empty() || !wrong_related.is_empty() {
             let name = case
                 .strip_prefix(fixtures_root())
                 .unwrap()
@@ -161,7 +209,7 @@ fn every_fixture_reports_exactly_its_expected_findings() {
             let missing: Vec<_> = want.difference(&got).collect();
             let extra: Vec<_> = got.difference(&want).collect();
             failures.push(format!(
-                "{name}\n  missing: {missing:?}\n  unexpected: {extra:?}\n  severity: {wrong_severity:?}"
+                "{name}\n  missing: {missing:?}\n  unexpected: {extra:?}\n  severity: {wrong_severity:?}\n  related: {wrong_related:?}"
             ));
         }
     }

@@ -25,6 +25,7 @@ fn diagnostic(path: &str, message: &str, help: &str) -> Diagnostic {
         fingerprint: "0123456789abcdef".to_string(),
         span: Some(Span::new(10, 20)),
         reason: None,
+        related: Vec::new(),
     }
 }
 

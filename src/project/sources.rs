@@ -315,16 +315,25 @@ impl Project {
     fn resolve_places(&mut self, findings: &mut [Finding]) {
         self.batch_texts.sort_unstable_by_key(|(id, _)| *id);
         let mut lines: Vec<Option<LineStarts>> = vec![None; self.batch_texts.len()];
-        for finding in findings.iter_mut().filter(|f| f.place.is_none()) {
-            let Location::File { file, span } = finding.location else {
-                continue;
+        let texts = &self.batch_texts;
+        let mut resolve = |location: &Location, place: &mut Option<Box<Place>>| {
+            let Location::File { file, span } = *location else {
+                return;
             };
-            let Ok(index) = self.batch_texts.binary_search_by_key(&file, |(id, _)| *id) else {
-                continue;
+            let Ok(index) = texts.binary_search_by_key(&file, |(id, _)| *id) else {
+                return;
             };
-            let text = &self.batch_texts[index].1;
+            let text = &texts[index].1;
             let lines = lines[index].get_or_insert_with(|| LineStarts::new(text));
-            finding.place = Some(Box::new(Place::of(text, lines, span)));
+            *place = Some(Box::new(Place::of(text, lines, span)));
+        };
+        for finding in findings.iter_mut() {
+            if finding.place.is_none() {
+                resolve(&finding.location, &mut finding.place);
+            }
+            for related in finding.related.iter_mut().filter(|r| r.place.is_none()) {
+                resolve(&related.location, &mut related.place);
+            }
         }
     }
 

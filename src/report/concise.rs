@@ -43,7 +43,12 @@ pub fn line(d: &Diagnostic) -> String {
     } else {
         escape(&d.path)
     };
-    format!("{place}: {} {}", d.code, escape(&d.message))
+    format!(
+        "{place}: {} {}{}",
+        d.code,
+        escape(&d.message),
+        d.more_places()
+    )
 }
 
 fn escape(text: &str) -> String {

@@ -43,6 +43,7 @@ pub fn command(d: &Diagnostic) -> String {
     };
     props.push(format!("title={}", escape_property(&title)));
     let mut message = d.message.to_string();
+    message.push_str(&d.more_places());
     if !d.help.is_empty() {
         message.push_str("\nhelp: ");
         message.push_str(&d.help);

@@ -65,7 +65,32 @@ fn render_one(handler: &GraphicalReportHandler, report: &Report, d: &Diagnostic,
             d.message
         )),
     }
+    related(d, out);
     out.push('\n');
+}
+
+/// Related locations listed under a finding, at most this many.
+const MAX_RELATED_SHOWN: usize = 20;
+
+/// `also at path:line:col: note` for each related location (the notes are
+/// written by the rules, never taken from the file).
+fn related(d: &Diagnostic, out: &mut String) {
+    for r in d.related.iter().take(MAX_RELATED_SHOWN) {
+        if r.span.is_some() {
+            out.push_str(&format!(
+                "  also at {}:{}:{}: {}\n",
+                r.path, r.line, r.column, r.message
+            ));
+        } else {
+            out.push_str(&format!("  also at {}: {}\n", r.path, r.message));
+        }
+    }
+    if d.related.len() > MAX_RELATED_SHOWN {
+        out.push_str(&format!(
+            "  ... and {} more (see --format json or sarif)\n",
+            d.related.len() - MAX_RELATED_SHOWN
+        ));
+    }
 }
 
 /// Bytes of the file shown before the finding's span, at most.
@@ -215,6 +240,7 @@ mod tests {
             fingerprint: String::new(),
             span: Some(span),
             reason: None,
+            related: Vec::new(),
         };
         let mut report = Report::default();
         report.findings.push(d);

@@ -41,6 +41,16 @@ struct Entry<'r> {
     /// Only for suppressed findings (empty when the comment gave none).
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<&'r str>,
+    /// The other places of the same root cause (empty for most findings).
+    related: Vec<RelatedEntry<'r>>,
+}
+
+#[derive(Serialize)]
+struct RelatedEntry<'r> {
+    path: &'r str,
+    line: usize,
+    column: usize,
+    message: &'r str,
 }
 
 #[derive(Serialize)]
@@ -116,5 +126,15 @@ fn entry(d: &Diagnostic, suppressed: bool) -> Entry<'_> {
         help: &d.help,
         fingerprint: &d.fingerprint,
         reason: suppressed.then(|| d.reason.as_deref().unwrap_or_default()),
+        related: d
+            .related
+            .iter()
+            .map(|r| RelatedEntry {
+                path: &r.path,
+                line: r.line,
+                column: r.column,
+                message: &r.message,
+            })
+            .collect(),
     }
 }

@@ -72,6 +72,7 @@ fn table(findings: &[Diagnostic], out: &mut String) {
             Severity::Info => "🔵 info",
         };
         let mut message = inline(&d.message);
+        message.push_str(&inline(&d.more_places()));
         if !d.help.is_empty() {
             message.push_str("<br>**help:** ");
             message.push_str(&inline(&d.help));

@@ -38,6 +38,34 @@ pub struct Diagnostic {
     pub span: Option<Span>,
     /// For suppressed findings: the suppression's reason.
     pub reason: Option<String>,
+    /// The other places of the same root cause, resolved like the primary
+    /// (in path and line order). Not part of the fingerprint.
+    pub related: Vec<RelatedLocation>,
+}
+
+/// A related location, resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RelatedLocation {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    /// A short note written by the rule ("also read here").
+    pub message: std::borrow::Cow<'static, str>,
+    /// `None` for a location that is no place in a file.
+    pub span: Option<Span>,
+}
+
+impl Diagnostic {
+    /// ", and N more places" for the formats that only mention them.
+    pub fn more_places(&self) -> String {
+        match self.related.len() {
+            0 => String::new(),
+            1 => " (and 1 more place)".to_string(),
+            n => format!(" (and {n} more places)"),
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -69,6 +97,9 @@ impl Report {
     pub fn absorb(&mut self, other: Report, prefix: &str) {
         let fix = |mut d: Diagnostic| {
             d.path = join_prefix(prefix, &d.path);
+            for r in &mut d.related {
+                r.path = join_prefix(prefix, &r.path);
+            }
             d
         };
         self.findings.extend(other.findings.into_iter().map(fix));
@@ -265,6 +296,8 @@ pub fn build(
 ) -> Report {
     use rayon::prelude::*;
 
+    let mut findings = findings;
+    resolve_related(project, &mut findings);
     // Each file's text is read once, on whichever thread resolves its
     // findings; virtual findings (no file) need no text.
     let file_of = |finding: &Finding| match finding.location {
@@ -421,6 +454,29 @@ fn skipped(project: &Project) -> Vec<crate::discover::Skipped> {
     skipped
 }
 
+/// Gives the related locations that the batches did not resolve (those in
+/// files that were not source files of the batch) their places, reading
+/// each such file once.
+fn resolve_related(project: &Project, findings: &mut [Finding]) {
+    let mut texts: HashMap<FileId, (Arc<String>, LineStarts)> = HashMap::new();
+    for finding in findings.iter_mut() {
+        for related in finding.related.iter_mut().filter(|r| r.place.is_none()) {
+            let Location::File { file, span } = related.location else {
+                continue;
+            };
+            let Some(source) = project.files.get(file) else {
+                continue;
+            };
+            let (text, lines) = texts.entry(file).or_insert_with(|| {
+                let text = load_source(project, &source.path);
+                let lines = LineStarts::new(&text);
+                (text, lines)
+            });
+            related.place = Some(Box::new(Place::of(text, lines, span)));
+        }
+    }
+}
+
 /// One file's findings, resolved against its text (kept for snippets only).
 struct ResolvedFile {
     id: FileId,
@@ -476,7 +532,42 @@ fn diagnostic(
         end: (1, 1),
         excerpt: String::new(),
     });
+    let mut related: Vec<RelatedLocation> = finding
+        .related
+        .iter()
+        .map(|r| {
+            let (path, span) = match &r.location {
+                Location::File { file, span } => (
+                    project
+                        .files
+                        .get(*file)
+                        .map_or_else(String::new, |f| escape_path(&f.path)),
+                    Some(*span),
+                ),
+                Location::Virtual { path } => (escape_path(path), None),
+            };
+            let (start, end) = r
+                .place
+                .as_deref()
+                .map_or(((1, 1), (1, 1)), |p| (p.start, p.end));
+            RelatedLocation {
+                path,
+                line: start.0,
+                column: start.1,
+                end_line: end.0,
+                end_column: end.1,
+                message: match escape_controls(&r.message) {
+                    std::borrow::Cow::Borrowed(_) => r.message.clone(),
+                    std::borrow::Cow::Owned(escaped) => escaped.into(),
+                },
+                span,
+            }
+        })
+        .collect();
+    related.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+    related.dedup_by(|a, b| a.path == b.path && a.line == b.line && a.column == b.column);
     Diagnostic {
+        related,
         code: finding.meta.code,
         name: finding.meta.name,
         severity: effective_severity(project, &finding, &path),

@@ -3,7 +3,8 @@
 //! Every registered rule is listed in `tool.driver.rules` (not only those
 //! that fired) so that `ruleIndex` is stable across runs. Suppressed
 //! findings are kept as results with an in-source suppression, so code
-//! scanning shows them as dismissed instead of forgetting them.
+//! scanning shows them as dismissed instead of forgetting them. The other
+//! places of a finding's root cause are its `relatedLocations`.
 
 use serde_json::{Value, json};
 
@@ -142,6 +143,30 @@ fn result(d: &Diagnostic, rule_index: Option<usize>) -> Value {
     });
     if let Some(index) = rule_index {
         r["ruleIndex"] = json!(index);
+    }
+    if !d.related.is_empty() {
+        let related: Vec<Value> = d
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, rel)| {
+                let mut physical = json!({"artifactLocation": artifact(&rel.path)});
+                if rel.span.is_some() {
+                    physical["region"] = json!({
+                        "startLine": rel.line,
+                        "startColumn": rel.column,
+                        "endLine": rel.end_line,
+                        "endColumn": rel.end_column,
+                    });
+                }
+                json!({
+                    "id": i + 1,
+                    "physicalLocation": physical,
+                    "message": {"text": rel.message},
+                })
+            })
+            .collect();
+        r["relatedLocations"] = json!(related);
     }
     r
 }
