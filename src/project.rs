@@ -228,6 +228,14 @@ impl Project {
         })
     }
 
+    /// Whether the loaded batch judges `worker` (holds all its source
+    /// files), rather than holding some of its files as guests imported by
+    /// another Worker: a rule that groups findings per Worker groups them
+    /// in the batch that judges it.
+    pub fn judges_worker(&self, worker: WorkerId) -> bool {
+        self.scope_workers.contains(&worker)
+    }
+
     /// The files of one Worker: found by its directory in the path-sorted
     /// file list, not by a pass over every file.
     pub fn worker_files(&self, worker: WorkerId) -> impl Iterator<Item = (FileId, &SourceFile)> {

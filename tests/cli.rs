@@ -482,3 +482,128 @@ fn newcomer_papercuts() {
         );
     }
 }
+
+const RELATED_TOML: &str = "name = \"api\"\nmain = \"src/index.ts\"\n";
+const RELATED_INDEX: &str = "import { charge } from './pay'\nexport default {\n  async fetch(req: Request, env: { PAY_TOKEN: string }) {\n    return new Response(env.PAY_TOKEN + await charge(env))\n  },\n}\n";
+const RELATED_PAY: &str = "export async function charge(env: { PAY_TOKEN: string }) {\n  const a = env.PAY_TOKEN\n  return a + env.PAY_TOKEN\n}\n";
+
+/// The report of `dir` in `format`, SEC009 only.
+fn sec009(dir: &Path, format: &str) -> String {
+    let out = preflight()
+        .args([
+            "check", "--select", "SEC009", "--color", "never", "--format", format,
+        ])
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(
+        matches!(out.status.code(), Some(0) | Some(1)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn related_locations_reach_every_format() {
+    // One undeclared name read in three places over two files: one finding
+    // (at the first read in path order) with two related locations.
+    let dir = project(&[
+        ("wrangler.toml", RELATED_TOML),
+        ("src/index.ts", RELATED_INDEX),
+        ("src/pay.ts", RELATED_PAY),
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&sec009(dir.path(), "json")).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    let f = &findings[0];
+    assert_eq!(
+        (f["path"].as_str(), f["line"].as_u64()),
+        (Some("src/index.ts"), Some(4))
+    );
+    let related: Vec<(String, u64, u64, String)> = f["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["path"].as_str().unwrap().to_string(),
+                r["line"].as_u64().unwrap(),
+                r["column"].as_u64().unwrap(),
+                r["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        related,
+        [
+            (
+                "src/pay.ts".to_string(),
+                2,
+                17,
+                "also read here".to_string()
+            ),
+            (
+                "src/pay.ts".to_string(),
+                3,
+                18,
+                "also read here".to_string()
+            ),
+        ]
+    );
+
+    let sarif: serde_json::Value = serde_json::from_str(&sec009(dir.path(), "sarif")).unwrap();
+    let result = &sarif["runs"][0]["results"][0];
+    let locations = result["relatedLocations"].as_array().unwrap();
+    assert_eq!(locations.len(), 2);
+    assert_eq!(locations[0]["id"], 1);
+    assert_eq!(locations[1]["id"], 2);
+    assert_eq!(locations[0]["message"]["text"], "also read here");
+    let physical = &locations[1]["physicalLocation"];
+    assert_eq!(physical["artifactLocation"]["uri"], "src/pay.ts");
+    assert_eq!(physical["region"]["startLine"], 3);
+    assert_eq!(physical["region"]["startColumn"], 18);
+
+    let human = sec009(dir.path(), "human");
+    assert!(
+        human.contains("  also at src/pay.ts:2:17: also read here\n"),
+        "{human}"
+    );
+    assert!(
+        human.contains("  also at src/pay.ts:3:18: also read here\n"),
+        "{human}"
+    );
+    for format in ["concise", "github", "markdown"] {
+        let text = sec009(dir.path(), format);
+        assert!(text.contains("(and 2 more places)"), "{format}: {text}");
+    }
+}
+
+#[test]
+fn related_locations_leave_the_fingerprint_alone() {
+    // The primary's fingerprint is the same whether other reads repeat the
+    // root cause or not, so baselines keep matching when reads come and go.
+    let one_read = "export async function charge(env: { PAY_TOKEN: string }) {\n  return 1\n}\n";
+    let with = project(&[
+        ("wrangler.toml", RELATED_TOML),
+        ("src/index.ts", RELATED_INDEX),
+        ("src/pay.ts", RELATED_PAY),
+    ]);
+    let without = project(&[
+        ("wrangler.toml", RELATED_TOML),
+        ("src/index.ts", RELATED_INDEX),
+        ("src/pay.ts", one_read),
+    ]);
+    let fingerprint = |dir: &Path| {
+        let json: serde_json::Value = serde_json::from_str(&sec009(dir, "json")).unwrap();
+        let f = &json["findings"][0];
+        (
+            f["fingerprint"].as_str().unwrap().to_string(),
+            f["related"].as_array().unwrap().len(),
+        )
+    };
+    let (a, n) = fingerprint(with.path());
+    let (b, m) = fingerprint(without.path());
+    assert_eq!((n, m), (2, 0));
+    assert_eq!(a, b);
+}

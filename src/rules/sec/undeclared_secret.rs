@@ -6,18 +6,20 @@
 //! or a declared secret: a key of an env file belonging to the Worker
 //! (`.dev.vars.example`, `.dev.vars*`, `.env*`), the wrangler config's
 //! `secrets.required`, or preflight.toml `[secrets] required`. One finding
-//! per (file, name), at the first read.
+//! per (Worker, name), at the first read in path order; the other reads are
+//! its related locations.
 
 use crate::hashing::HashSet;
 use std::collections::BTreeMap;
 
-use crate::finding::Finding;
+use crate::finding::{FileId, Finding};
 use crate::formats::dotenv::DotEnvFile;
 use crate::formats::js::EnvSource;
 use crate::formats::wrangler::WranglerConfig;
 use crate::project::{Facts, Project, WorkerId};
 use crate::rules::support::sources::skip_test_or_unreachable_file;
 use crate::rules::{Rule, RuleMeta};
+use crate::span::Span;
 
 pub static META: RuleMeta = crate::rule_meta!(
     "SEC009",
@@ -37,11 +39,15 @@ impl Rule for UndeclaredSecret {
 
     fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
         let mut declared_by_worker: BTreeMap<WorkerId, Option<HashSet<String>>> = BTreeMap::new();
+        // Every undeclared read, by Worker and name, in file (path) order.
+        let mut reads: BTreeMap<(WorkerId, &str), Vec<(FileId, Span)>> = BTreeMap::new();
         for (file, source, facts) in project.js_files() {
             let Some(worker) = source.worker else {
                 continue;
             };
-            if skip_test_or_unreachable_file(project, file) {
+            // A guest file is judged with its own Worker, in that Worker's
+            // batch, so that its reads join the Worker's group.
+            if !project.judges_worker(worker) || skip_test_or_unreachable_file(project, file) {
                 continue;
             }
             let declared = declared_by_worker.entry(worker).or_insert_with(|| {
@@ -56,51 +62,53 @@ impl Rule for UndeclaredSecret {
             });
             // A Worker whose config could not be read cannot be judged.
             let Some(declared) = declared else { continue };
-            let mut first: BTreeMap<&str, crate::span::Span> = BTreeMap::new();
             for (_, read) in facts.env_reads() {
                 if read.source != EnvSource::Worker || declared.contains(&read.name) {
                     continue;
                 }
-                first
-                    .entry(read.name.as_str())
-                    .and_modify(|s| {
-                        if read.span.start < s.start {
-                            *s = read.span;
-                        }
-                    })
-                    .or_insert(read.span);
+                reads
+                    .entry((worker, read.name.as_str()))
+                    .or_default()
+                    .push((file, read.span));
             }
+        }
+        for ((worker, name), mut places) in reads {
+            places.sort_unstable_by_key(|&(file, span)| (file, span.start, span.end));
+            places.dedup();
+            let (file, span) = places[0];
             let config_path = project
                 .workers
                 .get(worker)
                 .map(|w| project.file(w.config_file).path.as_str())
                 .unwrap_or("the wrangler config");
-            for (name, span) in first {
-                let partial = project
-                    .workers
-                    .get(worker)
-                    .and_then(|w| project.worker_config(w))
-                    .is_some_and(|c| {
-                        c.scopes()
-                            .any(|(_, s)| s.vars.iter().any(|v| v.key.value == name))
-                    });
-                let what = if partial {
-                    format!(
-                        "`{name}` is read from the Worker env but is a var of only some environments in \
-                         `{config_path}`: a production deploy without it leaves it undefined"
-                    )
-                } else {
-                    format!(
-                        "`{name}` is read from the Worker env but is not a binding or var in \
-                         `{config_path}` nor a declared secret: a deploy without it leaves it undefined"
-                    )
-                };
-                out.push(Finding::new(&META, file, span).message(what).help(format!(
-                    "if it is a secret, add `{name}=` to `.dev.vars.example` (or to \
-                             `secrets.required` in the wrangler config) and set it with \
-                             `wrangler secret put {name}`; otherwise add the var or binding"
-                )));
+            let partial = project
+                .workers
+                .get(worker)
+                .and_then(|w| project.worker_config(w))
+                .is_some_and(|c| {
+                    c.scopes()
+                        .any(|(_, s)| s.vars.iter().any(|v| v.key.value == name))
+                });
+            let what = if partial {
+                format!(
+                    "`{name}` is read from the Worker env but is a var of only some environments in \
+                     `{config_path}`: a production deploy without it leaves it undefined"
+                )
+            } else {
+                format!(
+                    "`{name}` is read from the Worker env but is not a binding or var in \
+                     `{config_path}` nor a declared secret: a deploy without it leaves it undefined"
+                )
+            };
+            let mut finding = Finding::new(&META, file, span).message(what).help(format!(
+                "if it is a secret, add `{name}=` to `.dev.vars.example` (or to \
+                 `secrets.required` in the wrangler config) and set it with \
+                 `wrangler secret put {name}`; otherwise add the var or binding"
+            ));
+            for &(file, span) in &places[1..] {
+                finding = finding.related(file, span, "also read here");
             }
+            out.push(finding);
         }
     }
 }
