@@ -870,6 +870,12 @@ pub struct ResponseFact {
     pub span: Span,
     /// Callee text (`c.json`, `Response`, `HTTPException`, `error`, ...).
     pub callee: String,
+    /// The text literals among its arguments (the body or message: string
+    /// literals, template chunks, string values of object literals), joined
+    /// by spaces and cut at a few hundred bytes; empty when there are none.
+    /// OBS001 tells a business state (`'quota reached'`) from an auth
+    /// failure by it.
+    pub text: String,
 }
 
 /// A request header read.

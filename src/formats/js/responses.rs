@@ -1,11 +1,12 @@
 //! Responses and HTTP exceptions created with an explicit status (OBS001
 //! looks for 401/403; AUTH006 uses error statuses).
 
-use oxc_ast::ast::{Argument, CallExpression, NewExpression};
+use oxc_ast::ast::{Argument, CallExpression, Expression, NewExpression, ObjectPropertyKind};
 
 use super::ResponseFact;
 use super::expr::{
-    Callee, arg, as_object, contains_any_ignore_ascii_case, number_value, object_prop, sp,
+    Callee, arg, as_object, chunk_text, contains_any_ignore_ascii_case, number_value, object_prop,
+    sp, unwrap,
 };
 use super::visitor::Extractor;
 
@@ -52,12 +53,87 @@ fn error_number(args: &[Argument<'_>]) -> Option<u16> {
     (0..args.len()).find_map(|i| arg(args, i).and_then(status_number).filter(|s| *s >= 400))
 }
 
+/// Bytes of argument text kept per response.
+const MAX_TEXT: usize = 240;
+
+/// How deep the argument text is looked for: `c.json({ error: { message:
+/// '...' } }, 403)`, `new Response(JSON.stringify({ error: '...' }), ...)`.
+const MAX_TEXT_DEPTH: usize = 3;
+
+/// The text literals among a response's arguments (see
+/// [`ResponseFact::text`]).
+fn literal_text(args: &[Argument<'_>]) -> String {
+    let mut out = String::new();
+    for i in 0..args.len() {
+        if let Some(e) = arg(args, i) {
+            push_text(e, 0, &mut out);
+        }
+    }
+    out
+}
+
+fn push_text(e: &Expression<'_>, depth: usize, out: &mut String) {
+    if out.len() >= MAX_TEXT || depth > MAX_TEXT_DEPTH {
+        return;
+    }
+    let mut add = |text: &str| {
+        let text = text.trim();
+        if text.is_empty() {
+            return;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        let mut end = text.len().min(MAX_TEXT.saturating_sub(out.len()));
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        out.push_str(&text[..end]);
+    };
+    match unwrap(e) {
+        Expression::StringLiteral(s) => add(s.value.as_str()),
+        Expression::TemplateLiteral(t) => {
+            for i in 0..t.quasis.len() {
+                add(chunk_text(t, i));
+            }
+        }
+        Expression::ObjectExpression(o) => {
+            for prop in &o.properties {
+                if let ObjectPropertyKind::ObjectProperty(p) = prop {
+                    push_text(&p.value, depth + 1, out);
+                }
+            }
+        }
+        Expression::CallExpression(c) => {
+            for i in 0..c.arguments.len() {
+                if let Some(e) = arg(&c.arguments, i) {
+                    push_text(e, depth + 1, out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 impl<'a> Extractor<'a> {
-    fn push_response(&mut self, status: u16, span: oxc_span::Span, callee: &str) {
+    fn push_response(
+        &mut self,
+        status: u16,
+        span: oxc_span::Span,
+        callee: &str,
+        args: &[Argument<'_>],
+    ) {
+        // Only auth failures need their text (OBS001).
+        let text = if matches!(status, 401 | 403) {
+            literal_text(args)
+        } else {
+            String::new()
+        };
         self.cur_fn().rare_mut().responses.push(ResponseFact {
             status,
             span: sp(span),
             callee: callee.to_string(),
+            text,
         });
     }
 
@@ -88,7 +164,7 @@ impl<'a> Extractor<'a> {
             }
         };
         if let Some(status) = status {
-            self.push_response(status, call.span, callee.text);
+            self.push_response(status, call.span, callee.text, args);
         }
     }
 
@@ -103,7 +179,7 @@ impl<'a> Extractor<'a> {
             status_in_object(args)
         };
         if let Some(status) = status {
-            self.push_response(status, n.span, callee.text);
+            self.push_response(status, n.span, callee.text, args);
         }
     }
 }

@@ -514,6 +514,34 @@ app.use('/api/*', async (c, next) => {
     );
     assert!(mw.calls_matching(|c| c == "trackSecurityEvent"));
     assert_eq!(mw.auth_failures().count(), 6);
+    let texts: Vec<&str> = mw.responses().iter().map(|r| r.text.as_str()).collect();
+    assert_eq!(texts, ["missing", "forbidden", "", "no", "x", ""]);
+}
+
+#[test]
+fn response_text_is_gathered_from_nested_literals() {
+    let src = r#"
+export const f = (c) => {
+  if (a) return new Response(JSON.stringify({ error: { message: 'Quota reached' } }), { status: 403 })
+  if (b) return c.json({ error: `Plan ${p} has no exports`, code: 7 }, 403)
+  return c.json({ ok: 'fine' }, 200)
+}
+"#;
+    let f = ts(src);
+    let texts: Vec<(u16, &str)> = f.functions[1]
+        .responses()
+        .iter()
+        .map(|r| (r.status, r.text.as_str()))
+        .collect();
+    // Only auth failures keep their text.
+    assert_eq!(
+        texts,
+        [
+            (403, "Quota reached"),
+            (403, "Plan has no exports"),
+            (200, "")
+        ]
+    );
 }
 
 #[test]
