@@ -49,6 +49,18 @@ pub struct CredentialMatch {
     pub description: &'static str,
     /// Span of the credential itself.
     pub span: Span,
+    /// A hash of the credential's text: tells repeats of one value apart
+    /// from other values once the text is gone (SEC003 reports a value once
+    /// per file). Never shown.
+    pub value_hash: u64,
+}
+
+/// [`CredentialMatch::value_hash`] of a credential's text.
+pub fn value_hash(credential: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    credential.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// How an entry's credential is tested for being a placeholder.
@@ -487,6 +499,7 @@ fn accept(entry: &Entry, text: &str, start: usize, end: usize) -> Option<Credent
         id: entry.id,
         description: entry.description,
         span: Span::new(start, end),
+        value_hash: value_hash(credential),
     })
 }
 

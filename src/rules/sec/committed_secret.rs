@@ -8,6 +8,9 @@
 //! Two kinds of match drop to info: one in a test file or fixture folder
 //! (almost always a dummy; `include_tests` keeps the error), and a Sentry
 //! DSN, which is public by design.
+//!
+//! A value committed several times in one file is one finding, at its first
+//! occurrence, with the others as related locations.
 
 use crate::discover::is_test_file;
 use crate::finding::{Finding, Severity};
@@ -37,7 +40,25 @@ impl Rule for CommittedSecret {
             // Credentials of a file that was not analysed come from its raw
             // bytes, with their places: the report cannot read it back.
             let raw_places = file.unanalysed.as_ref().map(|u| &u.places);
+            // One finding per value and file: the value's first occurrence,
+            // with the others as related locations (one rotation fixes all).
+            let mut firsts: crate::hashing::HashMap<(u64, &str), usize> = Default::default();
             for (index, found) in file.credentials.iter().enumerate() {
+                if let Some(&at) = firsts.get(&(found.value_hash, found.id)) {
+                    let primary: &mut Finding = &mut out[at];
+                    primary.related.push(crate::finding::Related {
+                        location: crate::finding::Location::File {
+                            file: id,
+                            span: found.span,
+                        },
+                        message: "the same value again".into(),
+                        place: raw_places
+                            .and_then(|p| p.get(index))
+                            .map(|p| Box::new(p.clone())),
+                    });
+                    continue;
+                }
+                firsts.insert((found.value_hash, found.id), out.len());
                 let help = if in_test_tree {
                     "a live credential in a test is still leaked: rotate it and use an obviously fake \
                      value (`sk_test_...`, `<token>`); if these paths only hold fakes, downgrade them \

@@ -35,9 +35,23 @@ impl Rule for RealValueInEnvTemplate {
             if !matches!(file.kind, FileKind::EnvFile { template: true }) {
                 continue;
             }
+            // One finding per value and file; repeats are related locations.
+            let mut firsts: crate::hashing::HashMap<&str, usize> = Default::default();
             for entry in &env.entries {
                 let key = entry.key.as_str();
                 let value = entry.value.as_str();
+                if let Some(&at) = firsts.get(value) {
+                    let primary: &mut Finding = &mut out[at];
+                    primary.related.push(crate::finding::Related {
+                        location: crate::finding::Location::File {
+                            file: id,
+                            span: entry.value.span,
+                        },
+                        message: format!("the same value again, under `{key}`").into(),
+                        place: None,
+                    });
+                    continue;
+                }
                 // A known format embedded in a longer value (a DSN inside a
                 // URL list) counts as much as a whole-value match.
                 let format = catalog.match_value(value).or_else(|| {
@@ -81,6 +95,7 @@ impl Rule for RealValueInEnvTemplate {
                 } else {
                     continue;
                 };
+                firsts.insert(value, out.len());
                 out.push(
                     Finding::new(&META, id, entry.value.span)
                         .severity(severity)

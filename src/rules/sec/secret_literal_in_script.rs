@@ -50,6 +50,10 @@ impl Rule for SecretLiteralInScript {
     }
 
     fn check(&self, project: &Project, out: &mut Vec<Finding>) {
+        // One finding per value and file (a package.json holds several
+        // scripts); repeats are related locations.
+        let mut firsts: crate::hashing::HashMap<(crate::finding::FileId, String), usize> =
+            Default::default();
         for (id, script, _) in all_scripts(project) {
             let mut seen: HashSet<Span> = HashSet::new();
             for feed in secret_feeds(project, script) {
@@ -58,6 +62,19 @@ impl Rule for SecretLiteralInScript {
                 if !is_leak(project, name, value) || !seen.insert(feed.value.span) {
                     continue;
                 }
+                if let Some(&at) = firsts.get(&(id, value.to_string())) {
+                    let primary: &mut Finding = &mut out[at];
+                    primary.related.push(crate::finding::Related {
+                        location: crate::finding::Location::File {
+                            file: id,
+                            span: feed.value.span,
+                        },
+                        message: format!("the same value again, for `{name}`").into(),
+                        place: None,
+                    });
+                    continue;
+                }
+                firsts.insert((id, value.to_string()), out.len());
                 let how = if feed.via_variable {
                     "is assigned here and later passed to"
                 } else {
