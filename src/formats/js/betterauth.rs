@@ -1,4 +1,4 @@
-//! `betterAuth({...})` options (AUTH001, AUTH007).
+//! `betterAuth({...})` options (AUTH001, AUTH004, AUTH007).
 
 use oxc_ast::ast::{ArrayExpressionElement, CallExpression, Expression, ObjectPropertyKind};
 use oxc_span::GetSpan;
@@ -8,7 +8,7 @@ use super::expr::{
     Callee, arg, as_call, flag_prop, has_spread, key_name, object_prop, path_text, sp,
 };
 use super::visitor::Extractor;
-use super::{BetterAuthConfig, NamedCookieAttrs};
+use super::{BetterAuthConfig, Flag, FlagSetting, NamedCookieAttrs};
 use crate::span::Spanned;
 
 impl<'a> Extractor<'a> {
@@ -25,6 +25,7 @@ impl<'a> Extractor<'a> {
             default_cookie_attributes: None,
             cookies: Vec::new(),
             email_and_password: None,
+            rate_limit: None,
             plugins: Vec::new(),
             plugins_known: true,
             function: self.cur_id(),
@@ -67,6 +68,18 @@ impl<'a> Extractor<'a> {
                 object_prop(obj, "emailAndPassword").and_then(|p| self.resolve_object(&p.value))
             {
                 cfg.email_and_password = flag_prop(ep, "enabled");
+            }
+            if let Some(p) = object_prop(obj, "rateLimit") {
+                cfg.rate_limit = Some(match self.resolve_object(&p.value) {
+                    Some(rl) => flag_prop(rl, "enabled").unwrap_or(FlagSetting {
+                        value: Flag::True,
+                        span: sp(p.span),
+                    }),
+                    None => FlagSetting {
+                        value: Flag::Dynamic,
+                        span: sp(p.span),
+                    },
+                });
             }
             let plugins = object_prop(obj, "plugins");
             if let Some(p) = plugins

@@ -12,7 +12,7 @@ use super::expr::{arg, key_name, path_text, sp, string_value, unwrap, unwrap_awa
 use super::visitor::Extractor;
 use super::{
     Export, ExportKind, ExportValue, ExportedClass, ExportedProperty, FunctionKind, Import,
-    ImportKind, Imported, ImportedName, ValueRef,
+    ImportKind, Imported, ImportedName, SPREAD_KEY, ValueRef,
 };
 use crate::span::Spanned;
 
@@ -104,10 +104,27 @@ impl<'a> Extractor<'a> {
             Expression::ObjectExpression(o) => {
                 let mut props = Vec::new();
                 for p in &o.properties {
-                    let ObjectPropertyKind::ObjectProperty(p) = p else {
+                    let p = match p {
+                        ObjectPropertyKind::ObjectProperty(p) => p,
+                        // `...handlers`: keys this export may have that are
+                        // not written here, recorded as the key `...`.
+                        ObjectPropertyKind::SpreadProperty(s) => {
+                            props.push(ExportedProperty {
+                                key: SPREAD_KEY.to_string(),
+                                value: self.value_ref(&s.argument),
+                                span: sp(s.span),
+                            });
+                            continue;
+                        }
+                    };
+                    let Some(k) = key_name(&p.key) else {
+                        props.push(ExportedProperty {
+                            key: SPREAD_KEY.to_string(),
+                            value: self.value_ref(&p.value),
+                            span: sp(p.span),
+                        });
                         continue;
                     };
-                    let Some(k) = key_name(&p.key) else { continue };
                     let value = self.value_ref(&p.value);
                     props.push(ExportedProperty {
                         key: k.into_owned(),

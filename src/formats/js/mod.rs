@@ -1531,6 +1531,9 @@ pub struct BetterAuthConfig {
     pub cookies: Vec<NamedCookieAttrs>,
     /// `emailAndPassword.enabled`.
     pub email_and_password: Option<FlagSetting>,
+    /// The `rateLimit` option: `Some` when present, with its `enabled` flag
+    /// (`Flag::True` when the object leaves `enabled` out: on by default).
+    pub rate_limit: Option<FlagSetting>,
     /// Callee names of `plugins: [...]` entries (`captcha`, `anonymous`, `admin`).
     pub plugins: Vec<Spanned<String>>,
     /// False when `plugins` is present but not an array literal, or holds a
@@ -1614,6 +1617,10 @@ pub enum ExportKind {
     /// `*` or `ns`).
     ReExportAll { source: String },
 }
+
+/// The key of an [`ExportedProperty`] that stands for keys not written out:
+/// a spread (`...handlers`) or a computed key.
+pub const SPREAD_KEY: &str = "...";
 
 /// A property of an exported object (`export default { fetch: app.fetch }`)
 /// or a method of an exported class.

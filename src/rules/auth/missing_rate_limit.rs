@@ -1,6 +1,12 @@
 //! AUTH004 missing-rate-limit: the doc lives in rules/AUTH004.md.
+//!
+//! Rate limiting is a `ratelimits` binding, a call matching
+//! `rate_limit_pattern` on the Worker's routes, or Better Auth's own
+//! `rateLimit` option. A Worker whose entry exports handlers but no `fetch`
+//! (cron, queue, email only) receives no requests and is not judged.
 
-use crate::finding::Finding;
+use crate::finding::{FileId, Finding};
+use crate::formats::js::{ExportValue, Flag, SPREAD_KEY};
 use crate::project::callees::CalleeTest;
 use crate::project::{Facts, Project};
 use crate::rules::{Rule, RuleMeta};
@@ -43,8 +49,27 @@ impl Rule for MissingRateLimit {
             if config.scopes().any(|(_, scope)| scope.has_rate_limit) {
                 continue;
             }
+            if project
+                .worker_entry(id)
+                .is_some_and(|entry| serves_no_requests(project, entry))
+            {
+                continue;
+            }
             let routes: Vec<_> = project.routes().iter().filter(|r| r.worker == id).collect();
-            let limited = if routes.is_empty() {
+            // Better Auth's own `rateLimit` option limits its endpoints, the
+            // ones brute force aims at.
+            let auth_limited = project.js_files().any(|(fid, f, facts)| {
+                f.worker == Some(id)
+                    && project.is_reachable(fid)
+                    && facts.better_auth.iter().any(|cfg| {
+                        cfg.rate_limit
+                            .as_ref()
+                            .is_some_and(|rl| rl.value != Flag::False)
+                    })
+            });
+            let limited = if auth_limited {
+                true
+            } else if routes.is_empty() {
                 // No routes resolved (a bare fetch handler): any call in
                 // the Worker's reachable code counts.
                 project.js_files().any(|(fid, f, facts)| {
@@ -71,6 +96,24 @@ impl Rule for MissingRateLimit {
             )));
         }
     }
+}
+
+/// The entry's default export lists its handlers and none is `fetch`
+/// (`export default { scheduled }`, a queue consumer): no request ever
+/// reaches the Worker, so there is nothing to rate-limit.
+fn serves_no_requests(project: &Project, entry: FileId) -> bool {
+    let Facts::Js(facts) = &project.file(entry).facts else {
+        return false;
+    };
+    let Some(default) = facts.exports.iter().find(|e| e.exported == "default") else {
+        return false;
+    };
+    let handlers: Vec<&str> = match &default.value {
+        ExportValue::Object(props) => props.iter().map(|p| p.key.as_str()).collect(),
+        ExportValue::Class(class) => class.methods.iter().map(|m| m.key.as_str()).collect(),
+        _ => return false,
+    };
+    !handlers.is_empty() && !handlers.iter().any(|k| *k == "fetch" || *k == SPREAD_KEY)
 }
 
 #[cfg(test)]
