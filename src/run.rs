@@ -616,7 +616,7 @@ mod tests {
         // batch sees one side: the policy judges the union.
         let wrangler = |name: &str| format!("name = \"{name}\"\nmain = \"src/index.ts\"\n");
         let (wa, wb) = (wrangler("a"), wrangler("b"));
-        let a_entry = "import { seed } from '../../b/src/lib'\nexport default { async fetch(r, env) { await seed(env.DB, 'x'); return new Response('') } }\n";
+        let a_entry = "import { seed } from '../../b/src/lib'\nexport default { async fetch(r, env) { await seed(env.DB, new URL(r.url).searchParams.get('n')); return new Response('') } }\n";
         let b_entry = "export default { async fetch() { return new Response('') } }\n";
         let files = [
             ("apps/a/wrangler.toml", wa.as_str()),

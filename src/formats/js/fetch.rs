@@ -120,6 +120,31 @@ impl<'a> Extractor<'a> {
         }
     }
 
+    /// Whether `u` itself reads request input (`c.req.query('q')`,
+    /// `url.searchParams.get('id')`, `request.json()`, `req.body`), without
+    /// following locals (DB003's origin walk follows them itself).
+    pub(super) fn reads_input(&self, u: &Expression<'a>) -> bool {
+        if self.member_input(u).is_some() {
+            return true;
+        }
+        let Some(call) = as_call(u) else {
+            return false;
+        };
+        if let Some((recv, m)) = method_call(call)
+            && self
+                .with_path(recv, |p| {
+                    method_input(call, recv, m, p.map(last_segment).unwrap_or(""))
+                })
+                .is_some()
+        {
+            return true;
+        }
+        self.with_path(&call.callee, |c| c == Some("Object.fromEntries"))
+            && arg(&call.arguments, 0)
+                .and_then(path_text)
+                .is_some_and(|p| p.ends_with("searchParams"))
+    }
+
     /// Whether (and how) `e` carries request input, following locals.
     pub(super) fn taint_of(&self, e: &Expression<'a>, depth: usize) -> Option<Taint> {
         if depth > 8 {

@@ -132,6 +132,10 @@ pub struct JsFacts {
     pub cookie_writes: Vec<CookieWrite>,
     /// `betterAuth({...})` calls with the options the AUTH rules inspect.
     pub better_auth: Vec<BetterAuthConfig>,
+    /// Names of this file's functions and imports passed as a value (a
+    /// call argument, an object property's value: `items.map(format)`,
+    /// `{ fetch: handle }`): their callers are not all visible (DB003).
+    pub passed_names: Vec<CompactString>,
 }
 
 impl JsFacts {
@@ -216,6 +220,7 @@ impl JsFacts {
         self.header_writes.shrink_to_fit();
         self.cookie_writes.shrink_to_fit();
         self.better_auth.shrink_to_fit();
+        self.passed_names.shrink_to_fit();
     }
 
     /// The function with this id.
@@ -645,6 +650,10 @@ pub struct CallFact {
     pub span: Span,
     /// A `new` expression.
     pub is_new: bool,
+    /// For a call of a plain name (`buildQuery(a, b)`): where each
+    /// argument's value comes from, for DB003 to judge a helper's SQL
+    /// parameter at its call sites. Empty for other calls.
+    pub args: ThinVec<SqlOrigin>,
 }
 
 impl CallFact {
@@ -1220,6 +1229,33 @@ impl SqlClass {
     }
 }
 
+/// Where the dynamic part of SQL text (or a call argument) comes from
+/// (DB003's severity: only request input makes an error). Ordered by how
+/// strongly it points at request input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SqlOrigin {
+    /// Constant (literals, numbers, allowlisted names): only for call
+    /// arguments; a sink's offending part is never constant.
+    Constant,
+    /// Read from the database: a row, a column of it, `meta.last_row_id`
+    /// (second-order data: bind it, but no request input shown).
+    Stored,
+    /// Something else nothing shows to be request input: a global, an
+    /// import, an external API response, a call result, a mutated object.
+    Unproven,
+    /// A parameter of the enclosing function (`index`); `whole` when the
+    /// parameter itself is spliced, not a property or a value derived from
+    /// it. Its callers decide.
+    Param {
+        /// The parameter's position.
+        index: u8,
+        /// The parameter itself, not `param.prop` or `f(param)`.
+        whole: bool,
+    },
+    /// Request input: query string, path params, body, headers.
+    Request,
+}
+
 /// A call to a SQL sink.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SqlSink {
@@ -1242,6 +1278,10 @@ pub struct SqlSink {
     /// file declared after the call, that must be in the defining file's
     /// [`JsFacts::constant_fns`]. Empty otherwise.
     pub imported_parts: Vec<Spanned<String>>,
+    /// For an unsafe argument: where its non-constant parts come from
+    /// (deduplicated, never [`SqlOrigin::Constant`]; `[Request]` when
+    /// nothing is known). Empty for a safe or unknown argument.
+    pub origins: Vec<SqlOrigin>,
     /// Enclosing function.
     pub function: FunctionId,
 }

@@ -14,9 +14,9 @@ use super::expr::{
     key_name, last_segment, member_parts, method_call, object_prop, path_text, sp, unwrap,
     unwrap_await,
 };
-use super::visitor::{BindKind, Extractor, UseCtx, key};
+use super::visitor::{BindKind, Extractor, MAX_PUSHED, ParamHelper, UseCtx, key};
 use super::{
-    FunctionId, ImportKind, Imported, SafeReason, SqlClass, SqlFlow, SqlSink, SqlString,
+    FunctionId, ImportKind, Imported, SafeReason, SqlClass, SqlFlow, SqlOrigin, SqlSink, SqlString,
     SqlStringKind, UnsafeReason,
 };
 use crate::span::Spanned;
@@ -229,6 +229,332 @@ fn is_sql_escape_function(callee: &str) -> bool {
         .any(|what| lower.contains(what))
 }
 
+/// Methods that run a prepared D1 statement: their result is rows or
+/// the write's metadata (`meta.last_row_id`), i.e. stored data.
+const DB_READ_METHODS: &[&str] = &["first", "all", "run", "raw"];
+
+/// Adds `o` to `acc` once.
+fn add_origin(acc: &mut Vec<SqlOrigin>, o: SqlOrigin) {
+    if !acc.contains(&o) {
+        acc.push(o);
+    }
+}
+
+/// A part of a value: `param.prop`, `f(param)` are not the parameter
+/// itself, and a non-constant part of a constant object was changed later.
+fn derived(o: SqlOrigin) -> SqlOrigin {
+    match o {
+        SqlOrigin::Param { index, .. } => SqlOrigin::Param {
+            index,
+            whole: false,
+        },
+        SqlOrigin::Constant => SqlOrigin::Unproven,
+        other => other,
+    }
+}
+
+impl<'a> Extractor<'a> {
+    /// Where the non-constant parts of SQL text `e` come from (DB003's
+    /// severity), never empty: `[Request]` when the walk gives up.
+    fn sql_origins(&self, e: &'a Expression<'a>, pos: u32) -> Vec<SqlOrigin> {
+        self.refuel();
+        let mut acc = Vec::new();
+        self.sql_origin_of(e, pos, 0, &mut acc);
+        acc.retain(|o| *o != SqlOrigin::Constant);
+        if acc.is_empty() {
+            // The classification found a non-constant part this walk did
+            // not (its budget ran out): keep the finding an error.
+            acc.push(SqlOrigin::Request);
+        }
+        acc
+    }
+
+    /// Where each argument of a call of a plain name comes from, one
+    /// origin each: request input wins, then a single parameter.
+    pub(super) fn arg_origins(
+        &self,
+        args: &'a [Argument<'a>],
+        pos: u32,
+    ) -> thin_vec::ThinVec<SqlOrigin> {
+        let mut out = thin_vec::ThinVec::with_capacity(args.len());
+        for a in args {
+            let Some(x) = a.as_expression() else {
+                // A spread: positions unknown from here on.
+                out.push(SqlOrigin::Request);
+                break;
+            };
+            self.refuel();
+            let mut acc = Vec::new();
+            self.sql_origin_of(x, pos, 0, &mut acc);
+            let params = acc
+                .iter()
+                .filter(|o| matches!(o, SqlOrigin::Param { .. }))
+                .count();
+            let one = if acc.contains(&SqlOrigin::Request) || params > 1 {
+                SqlOrigin::Request
+            } else {
+                acc.iter().copied().max().unwrap_or(SqlOrigin::Constant)
+            };
+            out.push(one);
+        }
+        out
+    }
+
+    /// Whether `call` runs SQL and returns what the database holds: a
+    /// D1 statement's `.first()`/`.all()`/`.run()`/`.raw()` (on a
+    /// `prepare(...)`/`.bind(...)` chain, directly or through a local), a
+    /// `batch`, or a SQL sink that returns rows (`client.query(...)`).
+    fn db_read(&self, call: &'a CallExpression<'a>) -> bool {
+        let member = member_parts(&call.callee);
+        let Some((recv, m, _)) = member else {
+            return false;
+        };
+        if m == "batch" {
+            return true;
+        }
+        if !DB_READ_METHODS.contains(&m) {
+            return self.sink_of(call, member).is_some();
+        }
+        let mut cur = recv;
+        for _ in 0..8 {
+            match unwrap_await(cur) {
+                Expression::Identifier(id) => match self.lookup(id.name.as_str()) {
+                    Some(b) if b.kind != BindKind::Param => match b.init {
+                        Some(init) => cur = init,
+                        None => return false,
+                    },
+                    _ => return false,
+                },
+                other => {
+                    let Some(c) = as_call(other) else {
+                        return false;
+                    };
+                    let Some((inner, im)) = method_call(c) else {
+                        return false;
+                    };
+                    if matches!(im, "prepare" | "bind") {
+                        return true;
+                    }
+                    cur = inner;
+                }
+            }
+        }
+        false
+    }
+
+    /// Collects into `acc` where the non-constant parts of `e` come from.
+    fn sql_origin_of(
+        &self,
+        e: &'a Expression<'a>,
+        pos: u32,
+        depth: usize,
+        acc: &mut Vec<SqlOrigin>,
+    ) {
+        let u = unwrap_await(e);
+        if depth > MAX_HELPER_DEPTH {
+            add_origin(acc, SqlOrigin::Request);
+            return;
+        }
+        let d = depth + 1;
+        if matches!(
+            u,
+            Expression::ArrowFunctionExpression(_) | Expression::FunctionExpression(_)
+        ) || self.is_constant(u, pos, 0, &[])
+        {
+            add_origin(acc, SqlOrigin::Constant);
+            return;
+        }
+        if self.reads_input(u) {
+            add_origin(acc, SqlOrigin::Request);
+            return;
+        }
+        match u {
+            Expression::TemplateLiteral(t) => {
+                for (i, sub) in t.expressions.iter().enumerate() {
+                    if !(is_placeholder_prefix(chunk_text(t, i)) && self.index_like(sub)) {
+                        self.sql_origin_of(sub, pos, d, acc);
+                    }
+                }
+            }
+            Expression::BinaryExpression(b) => {
+                if b.operator == BinaryOperator::Addition {
+                    self.sql_origin_of(&b.left, pos, d, acc);
+                    self.sql_origin_of(&b.right, pos, d, acc);
+                } else {
+                    add_origin(acc, SqlOrigin::Constant);
+                }
+            }
+            Expression::LogicalExpression(l) => {
+                self.sql_origin_of(&l.left, pos, d, acc);
+                self.sql_origin_of(&l.right, pos, d, acc);
+            }
+            Expression::ConditionalExpression(c) => {
+                self.sql_origin_of(&c.consequent, pos, d, acc);
+                self.sql_origin_of(&c.alternate, pos, d, acc);
+            }
+            Expression::Identifier(id) => self.ident_origin(id.name.as_str(), pos, d, acc),
+            Expression::TaggedTemplateExpression(t) => {
+                let sql = path_text(&t.tag).is_some_and(|p| last_segment(&p) == "sql");
+                add_origin(
+                    acc,
+                    if sql {
+                        SqlOrigin::Stored
+                    } else {
+                        SqlOrigin::Unproven
+                    },
+                );
+            }
+            Expression::ArrayExpression(a) => {
+                for el in &a.elements {
+                    match el {
+                        oxc_ast::ast::ArrayExpressionElement::SpreadElement(s) => {
+                            self.sql_origin_of(&s.argument, pos, d, acc)
+                        }
+                        other => {
+                            if let Some(x) = other.as_expression() {
+                                self.sql_origin_of(x, pos, d, acc);
+                            }
+                        }
+                    }
+                }
+            }
+            Expression::ObjectExpression(o) => {
+                for p in &o.properties {
+                    match p {
+                        oxc_ast::ast::ObjectPropertyKind::ObjectProperty(p) => {
+                            self.sql_origin_of(&p.value, pos, d, acc)
+                        }
+                        oxc_ast::ast::ObjectPropertyKind::SpreadProperty(s) => {
+                            self.sql_origin_of(&s.argument, pos, d, acc)
+                        }
+                    }
+                }
+            }
+            Expression::NewExpression(n) => {
+                add_origin(acc, SqlOrigin::Unproven);
+                let mut parts = Vec::new();
+                for a in n.arguments.iter().filter_map(|a| a.as_expression()) {
+                    self.sql_origin_of(a, pos, d, &mut parts);
+                }
+                for o in parts.into_iter().filter(|o| *o != SqlOrigin::Constant) {
+                    add_origin(acc, derived(o));
+                }
+            }
+            Expression::ComputedMemberExpression(m) => {
+                self.derived_origin(&m.object, pos, d, acc);
+            }
+            _ => {
+                if let Some(call) = as_call(u) {
+                    if self.db_read(call) {
+                        add_origin(acc, SqlOrigin::Stored);
+                        return;
+                    }
+                    // A call's result is derived from its receiver and
+                    // arguments; a constant one of those adds nothing.
+                    let mut parts = Vec::new();
+                    if let Some((recv, _)) = method_call(call) {
+                        self.sql_origin_of(recv, pos, d, &mut parts);
+                    } else {
+                        add_origin(acc, SqlOrigin::Unproven);
+                    }
+                    for a in &call.arguments {
+                        match a.as_expression() {
+                            Some(x) => self.sql_origin_of(x, pos, d, &mut parts),
+                            None => {
+                                if let Argument::SpreadElement(s) = a {
+                                    self.sql_origin_of(&s.argument, pos, d, &mut parts);
+                                }
+                            }
+                        }
+                    }
+                    if parts.iter().all(|o| *o == SqlOrigin::Constant) {
+                        // Not constant itself (`is_constant` said so): an
+                        // unknown method of constant values.
+                        add_origin(acc, SqlOrigin::Unproven);
+                    }
+                    for o in parts.into_iter().filter(|o| *o != SqlOrigin::Constant) {
+                        add_origin(acc, derived(o));
+                    }
+                    return;
+                }
+                if let Some((obj, _, _)) = member_parts(u) {
+                    self.derived_origin(obj, pos, d, acc);
+                    return;
+                }
+                add_origin(
+                    acc,
+                    if self.taint_of(u, 0).is_some() {
+                        SqlOrigin::Request
+                    } else {
+                        SqlOrigin::Unproven
+                    },
+                );
+            }
+        }
+    }
+
+    /// [`Extractor::sql_origin_of`] for a value a part is derived from.
+    fn derived_origin(&self, e: &'a Expression<'a>, pos: u32, d: usize, acc: &mut Vec<SqlOrigin>) {
+        let mut inner = Vec::new();
+        self.sql_origin_of(e, pos, d, &mut inner);
+        for o in inner {
+            add_origin(acc, derived(o));
+        }
+    }
+
+    fn ident_origin(&self, name: &str, pos: u32, d: usize, acc: &mut Vec<SqlOrigin>) {
+        let Some(b) = self.lookup(name) else {
+            // A global or an import.
+            add_origin(acc, SqlOrigin::Unproven);
+            return;
+        };
+        if b.kind == BindKind::Param {
+            // Only the judged function's own parameters are resolved through
+            // its callers; an enclosing function's are not followed.
+            let own = self
+                .stack
+                .last()
+                .and_then(|c| c.bindings.get(name))
+                .is_some_and(|x| std::ptr::eq(x, b));
+            if b.taint.is_some() || (!own && !b.handler_param) {
+                add_origin(acc, SqlOrigin::Request);
+            } else if b.handler_param {
+                // The framework's context: its request reads are caught
+                // where they are written.
+                add_origin(acc, SqlOrigin::Unproven);
+            } else {
+                match b.param_index {
+                    Some(index) => add_origin(acc, SqlOrigin::Param { index, whole: true }),
+                    None => add_origin(acc, SqlOrigin::Request),
+                }
+            }
+        } else if let Some((from, _)) = b.prop_of {
+            self.derived_origin(from, pos, d, acc);
+        } else if b.init.is_none() && b.assigns.is_empty() && b.pushed_origins.is_empty() {
+            add_origin(
+                acc,
+                if b.taint.is_some() {
+                    SqlOrigin::Request
+                } else {
+                    SqlOrigin::Unproven
+                },
+            );
+            return;
+        }
+        if let Some(init) = b.init {
+            self.sql_origin_of(init, pos, d, acc);
+        }
+        // Assignments written before `pos` (an assignment whose value holds
+        // the call being judged, `r = await f(r)`, does not count).
+        for a in b.assigns.iter().filter(|a| a.span().end <= pos) {
+            self.sql_origin_of(a, pos, d, acc);
+        }
+        for o in &b.pushed_origins {
+            add_origin(acc, *o);
+        }
+    }
+}
+
 impl<'a> Extractor<'a> {
     /// Whether `e` is constant at `pos` (fresh evaluation budget).
     pub(super) fn constant_eval(&self, e: &Expression<'a>, pos: u32, idx: &[&str]) -> bool {
@@ -315,7 +641,7 @@ impl<'a> Extractor<'a> {
                     // A builder's property before the builder itself, so
                     // that an assumed helper is recorded as `f().prop`.
                     return prop == "length"
-                        || self.helper_prop_constant(obj, prop)
+                        || self.helper_prop_constant(obj, prop, pos, d)
                         || self.is_constant(obj, pos, d, idx);
                 }
                 false
@@ -381,16 +707,38 @@ impl<'a> Extractor<'a> {
         if b.kind == BindKind::Param && b.numeric && b.taint.is_none() && b.assigns.is_empty() {
             return true;
         }
+        if b.kind == BindKind::Param
+            && b.taint.is_none()
+            && b.assigns.is_empty()
+            && let Some(i) = b.param_index
+            && self
+                .stack
+                .last()
+                .and_then(|c| c.bindings.get(name))
+                .is_some_and(|own| std::ptr::eq(own, b))
+            && let Some(list) = self.assumed_params.borrow_mut().as_mut()
+        {
+            // Judging a helper given constant arguments: its own parameter.
+            if !list.contains(&i) {
+                list.push(i);
+            }
+            return true;
+        }
+        // (Request input among the builder's arguments does not matter:
+        // the property is constant whatever they are, or given the ones it
+        // needs constant.)
         if let Some((from, prop)) = &b.prop_of
             && b.assigns.is_empty()
-            && b.taint.is_none()
         {
-            return self.helper_prop_constant(from, prop);
+            return self.helper_prop_constant(from, prop, pos, d);
         }
-        if (b.taint.is_some() && b.init.is_none())
-            || b.kind == BindKind::Param
-            || !b.pushes_constant
-        {
+        // While judging a helper given its arguments, fragments pushed
+        // from them count (`clauses.push(`${column} >= ?`)`).
+        let pushes_ok = b.pushes_constant
+            || (self.assumed_params.borrow().is_some()
+                && b.pushed.len() < MAX_PUSHED
+                && b.pushed.iter().all(|x| self.is_constant(x, pos, d, &[])));
+        if (b.taint.is_some() && b.init.is_none()) || b.kind == BindKind::Param || !pushes_ok {
             return false;
         }
         let init_ok = match b.init {
@@ -525,7 +873,12 @@ impl<'a> Extractor<'a> {
             None => {}
         }
         if let Expression::Identifier(f) = unwrap(&call.callee) {
-            return self.helper_call_constant(f.name.as_str(), f.span, None);
+            return self.helper_call_constant(
+                f.name.as_str(),
+                f.span,
+                None,
+                Some((&call.arguments, pos, d)),
+            );
         }
         let Some((recv, m)) = method_call(call) else {
             return false;
@@ -578,7 +931,33 @@ impl<'a> Extractor<'a> {
     /// as constant only while imports are assumed, and is recorded as
     /// `name()` (`name().prop`) for the rule to check against the defining
     /// file's `constant_fns`.
-    fn helper_call_constant(&self, name: &str, span: oxc_span::Span, prop: Option<&str>) -> bool {
+    fn helper_call_constant(
+        &self,
+        name: &str,
+        span: oxc_span::Span,
+        prop: Option<&str>,
+        args: Option<(&[Argument<'a>], u32, usize)>,
+    ) -> bool {
+        // Constant given constant arguments where the helper needs them
+        // (`buildClause('created_at', start, end).clause`).
+        let given = |helper: Option<&ParamHelper>| {
+            let (Some(helper), Some((args, pos, d))) = (helper, args) else {
+                return false;
+            };
+            // A property's own entry, else the whole result's.
+            let entry = helper
+                .iter()
+                .find(|(p, _)| p.is_some() && p.as_deref() == prop)
+                .or_else(|| helper.iter().find(|(p, _)| p.is_none()));
+            entry.is_some_and(|(_, needs)| {
+                needs.iter().all(|&i| match args.get(usize::from(i)) {
+                    None => true,
+                    Some(a) => a
+                        .as_expression()
+                        .is_some_and(|x| self.is_constant(x, pos, d, &[])),
+                })
+            })
+        };
         let judged = |whole: Option<&bool>, props: Option<&Vec<CompactString>>| {
             whole == Some(&true)
                 || prop.is_some_and(|p| props.is_some_and(|ps| ps.iter().any(|x| x == p)))
@@ -596,10 +975,12 @@ impl<'a> Extractor<'a> {
                 _ => return false,
             };
             let k = key(fn_span);
-            return judged(self.helper_fns.get(&k), self.helper_props.get(&k));
+            return judged(self.helper_fns.get(&k), self.helper_props.get(&k))
+                || given(self.param_helpers.get(&k));
         }
         if let Some(whole) = self.module_helpers.get(name) {
-            return judged(Some(whole), self.module_helper_props.get(name));
+            return judged(Some(whole), self.module_helper_props.get(name))
+                || given(self.module_param_helpers.get(name));
         }
         let mut guard = self.assumed_imports.borrow_mut();
         let Some(list) = guard.as_mut() else {
@@ -622,7 +1003,7 @@ impl<'a> Extractor<'a> {
 
     /// `prop` of what `e` holds: a call of a helper that returns objects
     /// (`buildWhere(f).sql`, or `w.sql` after `const w = buildWhere(f)`).
-    fn helper_prop_constant(&self, e: &Expression<'a>, prop: &str) -> bool {
+    fn helper_prop_constant(&self, e: &Expression<'a>, prop: &str, pos: u32, d: usize) -> bool {
         let call = match unwrap(e) {
             Expression::Identifier(id) => match self.lookup(id.name.as_str()) {
                 Some(b) if b.assigns.is_empty() && b.kind == BindKind::Const => {
@@ -639,9 +1020,12 @@ impl<'a> Extractor<'a> {
             },
         };
         match unwrap(&call.callee) {
-            Expression::Identifier(f) => {
-                self.helper_call_constant(f.name.as_str(), f.span, Some(prop))
-            }
+            Expression::Identifier(f) => self.helper_call_constant(
+                f.name.as_str(),
+                f.span,
+                Some(prop),
+                Some((&call.arguments, pos, d)),
+            ),
             _ => false,
         }
     }
@@ -695,12 +1079,25 @@ impl<'a> Extractor<'a> {
                 }
             }
         }
+        let given = if ok {
+            Vec::new()
+        } else {
+            self.judge_given_params(&props)
+        };
         self.helper_fns.insert(span, ok);
         if !props.is_empty() {
             self.helper_props.insert(span, props.clone());
         }
+        if !given.is_empty() {
+            self.param_helpers.insert(span, given.clone());
+        }
         if !module_level {
             return;
+        }
+        if self.module_helpers.contains_key(&name) {
+            self.module_param_helpers.remove(&name);
+        } else if !given.is_empty() {
+            self.module_param_helpers.insert(name.clone(), given);
         }
         let prefix = format!("{name}()");
         if self.module_helpers.contains_key(&name) {
@@ -724,6 +1121,61 @@ impl<'a> Extractor<'a> {
         if !props.is_empty() {
             self.module_helper_props.insert(name, props);
         }
+    }
+
+    /// For a helper whose returns are not constant (or a property of the
+    /// objects it returns, other than the constant `props`): whether they
+    /// are once its own parameters are taken as constant, and which
+    /// parameters that needs. Judged for the helper still on the stack.
+    fn judge_given_params(&self, props: &[CompactString]) -> ParamHelper {
+        let Some(ctx) = self.stack.last() else {
+            return Vec::new();
+        };
+        let returns = &ctx.returns;
+        let given = |check: &dyn Fn() -> bool| -> Option<Vec<u8>> {
+            *self.assumed_params.borrow_mut() = Some(Vec::new());
+            self.refuel();
+            let ok = check();
+            let needs = self.assumed_params.borrow_mut().take().unwrap_or_default();
+            ok.then_some(needs)
+        };
+        let mut out: ParamHelper = Vec::new();
+        if let Some(needs) = given(&|| {
+            returns
+                .iter()
+                .all(|(e, pos)| self.is_constant(e, *pos, 0, &[]))
+        }) {
+            out.push((None, needs));
+        }
+        let objects: Option<Vec<(&ObjectExpression<'a>, u32)>> = returns
+            .iter()
+            .map(|(e, pos)| as_object(unwrap_await(e)).map(|o| (o, *pos)))
+            .collect();
+        let Some(objects) = objects else {
+            return out;
+        };
+        let Some((first, _)) = objects.first() else {
+            return out;
+        };
+        for p in &first.properties {
+            let oxc_ast::ast::ObjectPropertyKind::ObjectProperty(p) = p else {
+                continue;
+            };
+            let Some(k) = key_name(&p.key) else { continue };
+            if props.iter().any(|x| *x == *k) || out.iter().any(|(n, _)| n.as_deref() == Some(&*k))
+            {
+                continue;
+            }
+            let all = || {
+                objects.iter().all(|(o, pos)| {
+                    object_prop(o, &k).is_some_and(|v| self.is_constant(&v.value, *pos, 0, &[]))
+                })
+            };
+            if let Some(needs) = given(&all) {
+                out.push((Some(CompactString::from(&*k)), needs));
+            }
+        }
+        out
     }
 
     /// A callback whose result is constant given that its second parameter
@@ -1148,16 +1600,58 @@ impl<'a> Extractor<'a> {
         if let Some((recv, m, _)) = member
             && matches!(m, "push" | "unshift")
             && let Some(name) = ident_name(recv)
-            // Only a binding still built from constants can change.
-            && self.lookup(name).is_some_and(|b| b.pushes_constant)
+            && self.lookup(name).is_some()
         {
-            let ok = call.arguments.iter().all(|a| {
-                a.as_expression()
-                    .is_some_and(|x| self.constant_eval(x, call.span.start, &[]))
-            });
-            if let Some(b) = self.lookup_mut(name) {
-                b.pushes_constant &= ok;
+            let mut pushed = Vec::new();
+            for a in &call.arguments {
+                match a.as_expression() {
+                    Some(x) if self.constant_eval(x, call.span.start, &[]) => {}
+                    Some(x) => pushed.push(x),
+                    None => {
+                        if let Argument::SpreadElement(s) = a {
+                            pushed.push(&s.argument);
+                        }
+                    }
+                }
             }
+            let mut origins = Vec::new();
+            for x in &pushed {
+                self.refuel();
+                self.sql_origin_of(x, call.span.start, 0, &mut origins);
+            }
+            // Pushed from a nested function (a callback): its parameters'
+            // callers are not seen.
+            let own = self
+                .stack
+                .last()
+                .is_some_and(|c| c.bindings.contains_key(name));
+            if let Some(b) = self.lookup_mut(name) {
+                b.pushes_constant &= pushed.is_empty();
+                for x in pushed {
+                    if b.pushed.len() < MAX_PUSHED {
+                        b.pushed.push(x);
+                    }
+                }
+                for o in origins {
+                    let o = match o {
+                        SqlOrigin::Param { .. } if !own => SqlOrigin::Request,
+                        other => other,
+                    };
+                    add_origin(&mut b.pushed_origins, o);
+                }
+            }
+        }
+        // `ALLOWED.forEach((col) => ...)`: the callback's element is constant.
+        if let Some((recv, m, _)) = member
+            && matches!(
+                m,
+                "forEach" | "map" | "flatMap" | "filter" | "some" | "every" | "find"
+            )
+            && let Some(f) = arg(&call.arguments, 0)
+            && let Some(fs) = super::expr::function_span(f)
+            && self.constant_eval(recv, call.span.start, &[])
+        {
+            self.scratch.constant_element_fns.insert(key(fs));
         }
         let sink = self.sink_of(call, member);
         let sink_span = sink.map(|(_, a)| unwrap_await(a).span());
@@ -1185,6 +1679,11 @@ impl<'a> Extractor<'a> {
                 SqlClass::Unknown { .. } => {}
             }
         }
+        let origins = if class.is_unsafe() {
+            self.sql_origins(sql_arg, call.span.start)
+        } else {
+            Vec::new()
+        };
         self.facts.sql_sinks.push(SqlSink {
             span: sp(call.span),
             callee: callee.text.to_string(),
@@ -1192,6 +1691,7 @@ impl<'a> Extractor<'a> {
             arg_span: sp(sql_arg.span()),
             class,
             imported_parts,
+            origins,
             function: self.cur_id(),
         });
     }

@@ -462,3 +462,86 @@ export async function find(c, user: string) {
         "{unsafe_string:?}"
     );
 }
+
+/// The origins of every unsafe sink, in order.
+fn origins(src: &str) -> Vec<Vec<SqlOrigin>> {
+    ts(src)
+        .sql_sinks
+        .into_iter()
+        .filter(|s| s.class.is_unsafe())
+        .map(|s| s.origins)
+        .collect()
+}
+
+#[test]
+fn origins_of_dynamic_sql() {
+    let got = origins(
+        r#"
+export async function h(c, db, table: string) {
+  const q = c.req.query('q')
+  await db.prepare(`SELECT * FROM t WHERE name = '${q}'`).all()
+  const { results } = await db.prepare('SELECT id FROM t').all()
+  await db.prepare(`SELECT * FROM u WHERE id IN (${results.map((r) => r.id).join(',')})`).all()
+  const info = await db.prepare('INSERT INTO t DEFAULT VALUES').run()
+  await db.prepare(`SELECT * FROM t WHERE id = ${info.meta.last_row_id}`).all()
+  await db.prepare(`SELECT * FROM ${table}`).all()
+  await db.prepare(`SELECT * FROM t WHERE a = '${globalThis.x}' AND b = '${table.trim()}'`).all()
+  const parts = []
+  for (const k of Object.keys(await c.req.json())) parts.push(`${k} = ?`)
+  await db.prepare(`UPDATE t SET ${parts.join(', ')}`).run()
+}
+"#,
+    );
+    assert_eq!(
+        got,
+        vec![
+            vec![SqlOrigin::Request],
+            vec![SqlOrigin::Stored],
+            vec![SqlOrigin::Stored],
+            vec![SqlOrigin::Param {
+                index: 2,
+                whole: true
+            }],
+            vec![
+                SqlOrigin::Unproven,
+                SqlOrigin::Param {
+                    index: 2,
+                    whole: false
+                }
+            ],
+            // (`Object` itself is an unbound global.)
+            vec![SqlOrigin::Unproven, SqlOrigin::Request],
+        ]
+    );
+}
+
+#[test]
+fn call_sites_record_where_their_arguments_come_from() {
+    let f = ts(r#"
+export async function h(c, n) {
+  const x = await c.req.json()
+  helper('lit', x.name, n, n.id, globalThis.y)
+}
+"#);
+    let call = f
+        .calls()
+        .map(|(_, c)| c)
+        .find(|c| c.callee == "helper")
+        .expect("call");
+    assert_eq!(
+        call.args.as_slice(),
+        [
+            SqlOrigin::Constant,
+            SqlOrigin::Request,
+            SqlOrigin::Param {
+                index: 1,
+                whole: true
+            },
+            SqlOrigin::Param {
+                index: 1,
+                whole: false
+            },
+            SqlOrigin::Unproven,
+        ]
+    );
+}

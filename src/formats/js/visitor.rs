@@ -80,6 +80,14 @@ pub(super) enum BindKind {
     Param,
 }
 
+/// What a helper returns that is constant given constant arguments at
+/// some positions: (`None` for the whole result, or a property of the
+/// object literals it returns; those positions).
+pub(super) type ParamHelper = Vec<(Option<CompactString>, Vec<u8>)>;
+
+/// Pushed values kept per binding ([`Binding::pushed`]).
+pub(super) const MAX_PUSHED: usize = 16;
+
 /// A local (or module-level) name and what is known about its value.
 pub(super) struct Binding<'a> {
     pub kind: BindKind,
@@ -92,8 +100,22 @@ pub(super) struct Binding<'a> {
     pub opaque: bool,
     /// Every `.push(...)` on it so far had constant arguments.
     pub pushes_constant: bool,
-    /// A parameter declared `: number`, `: bigint` or `: boolean`.
+    /// A parameter whose values are constant: declared `: number`,
+    /// `: bigint` or `: boolean`, or the element parameter of a callback
+    /// over a constant array (`ALLOWED.forEach((col) => ...)`).
     pub numeric: bool,
+    /// A parameter's position (DB003: its callers decide where it comes from).
+    pub param_index: Option<u8>,
+    /// A parameter of an inline route handler (the framework's context
+    /// object: only its request reads are request input).
+    pub handler_param: bool,
+    /// Non-constant `.push(...)`/`.unshift(...)` arguments (at most
+    /// [`MAX_PUSHED`]), for DB003's origin of an array built by pushes.
+    pub pushed: Vec<&'a Expression<'a>>,
+    /// Where every non-constant pushed value comes from, judged where it
+    /// was pushed (a callback's parameter is request input there: its
+    /// callers are not seen).
+    pub pushed_origins: Vec<super::SqlOrigin>,
     /// Destructured from a `const`'s initialiser: (initialiser, key), as
     /// `const { sql } = buildWhere(f)`.
     pub prop_of: Option<(&'a Expression<'a>, CompactString)>,
@@ -121,6 +143,10 @@ impl<'a> Binding<'a> {
             opaque: init.is_none(),
             pushes_constant: true,
             numeric: false,
+            param_index: None,
+            handler_param: false,
+            pushed: Vec::new(),
+            pushed_origins: Vec::new(),
             prop_of: None,
             env: None,
             env_object: None,
@@ -248,6 +274,9 @@ pub(super) struct Extractor<'a> {
     /// call's end: `fetch` guard detection looks for earlier calls that
     /// mention the URL (`isPublicUrl(new URL(target).hostname)`).
     pub call_args: Vec<(FunctionId, u32, &'a [Argument<'a>])>,
+    /// `for (const x of ITERABLE)`: the declarator's span and the iterable,
+    /// which DB003 reads as the loop variable's value.
+    pub for_of: Vec<(Key, &'a Expression<'a>)>,
     /// Named helpers judged so far: whether every return is constant, by
     /// the function's span (see `sql.rs` `judge_helper_returns`).
     pub helper_fns: FxHashMap<Key, bool>,
@@ -258,6 +287,16 @@ pub(super) struct Extractor<'a> {
     pub helper_props: FxHashMap<Key, Vec<CompactString>>,
     /// The same for module-level helpers, by name.
     pub module_helper_props: HashMap<CompactString, Vec<CompactString>>,
+    /// While `Some`, constant evaluation treats the parameters of the
+    /// helper being judged as constants and records their positions here
+    /// (see `sql.rs` `judge_helper_returns`).
+    pub assumed_params: RefCell<Option<Vec<u8>>>,
+    /// Helpers constant when some of their arguments are: by the
+    /// function's span, (`None` for the whole result or the property,
+    /// the argument positions that must be constant).
+    pub param_helpers: FxHashMap<Key, ParamHelper>,
+    /// The same for module-level helpers, by name.
+    pub module_param_helpers: HashMap<CompactString, ParamHelper>,
     depth: usize,
     too_deep: Option<u32>,
 }
@@ -275,6 +314,10 @@ pub(super) struct Scratch {
     pub cors_callbacks: FxHashSet<Key>,
     /// Inline route handlers/middleware, by span.
     pub handler_fns: FxHashSet<Key>,
+    /// Callbacks over a constant array (`ALLOWED.forEach((col) => ...)`),
+    /// by span: their first parameter is constant.
+    pub constant_element_fns: FxHashSet<Key>,
+
     /// `+` nodes already handled as part of a longer chain.
     pub concat_seen: FxHashSet<Key>,
     /// Template literals that are the quasi of a tagged template.
@@ -298,6 +341,7 @@ impl Scratch {
         self.instances.clear();
         self.cors_callbacks.clear();
         self.handler_fns.clear();
+        self.constant_element_fns.clear();
         self.concat_seen.clear();
         self.tagged.clear();
         self.sql_covered.clear();
@@ -311,6 +355,7 @@ impl Scratch {
             && self.instances.capacity() <= Self::KEEP_ENTRIES
             && self.cors_callbacks.capacity() <= Self::KEEP_ENTRIES
             && self.handler_fns.capacity() <= Self::KEEP_ENTRIES
+            && self.constant_element_fns.capacity() <= Self::KEEP_ENTRIES
             && self.concat_seen.capacity() <= Self::KEEP_ENTRIES
             && self.tagged.capacity() <= Self::KEEP_ENTRIES
             && self.sql_covered.capacity() <= Self::KEEP_ENTRIES
@@ -356,10 +401,14 @@ impl<'a> Extractor<'a> {
             fuel: Cell::new(0),
             assumed_imports: RefCell::new(None),
             call_args: Vec::new(),
+            for_of: Vec::new(),
             helper_fns: FxHashMap::default(),
             module_helpers: HashMap::default(),
             helper_props: FxHashMap::default(),
             module_helper_props: HashMap::default(),
+            assumed_params: RefCell::new(None),
+            param_helpers: FxHashMap::default(),
+            module_param_helpers: HashMap::default(),
             depth: 0,
             too_deep: None,
         };
@@ -579,15 +628,39 @@ impl<'a> Extractor<'a> {
             callee.clear();
             callee.push('?');
         }
+        let plain =
+            !is_new && !args.is_empty() && matches!(unwrap(callee_expr), Expression::Identifier(_));
         let fact = CallFact {
             callee: callee.as_str().into(),
             callee_span: sp(callee_expr.span()),
             span: sp(span),
             is_new,
+            args: if plain {
+                self.arg_origins(args, span.start)
+            } else {
+                thin_vec::ThinVec::new()
+            },
         };
+        for a in args {
+            let value = match a {
+                Argument::SpreadElement(s) => Some(&s.argument),
+                other => other.as_expression(),
+            };
+            if let Some(Expression::Identifier(id)) = value.map(unwrap) {
+                self.note_passed_name(id.name.as_str());
+            }
+        }
         let function = self.cur_id();
         self.facts.functions[function].calls.push(fact);
         self.call_args.push((function, span.end, args));
+    }
+
+    /// Records a name passed as a value when no local binds it (a
+    /// function declaration or an import).
+    fn note_passed_name(&mut self, name: &str) {
+        if self.lookup(name).is_none() && !self.facts.passed_names.iter().any(|n| n == name) {
+            self.facts.passed_names.push(name.into());
+        }
     }
 
     // -- functions -------------------------------------------------------
@@ -638,11 +711,15 @@ impl<'a> Extractor<'a> {
         ctx.helper = helper.map(|n| (n, module_level));
         let cors_callback = self.scratch.cors_callbacks.contains(&key(span));
         let is_handler = self.scratch.handler_fns.contains(&key(span));
+        let element_constant = self.scratch.constant_element_fns.contains(&key(span));
         for (i, p) in params.items.iter().enumerate() {
+            let index = u8::try_from(i).ok();
             match &p.pattern {
                 BindingPattern::BindingIdentifier(b) => {
                     let name = b.name.as_str();
                     let mut binding = Binding::new(BindKind::Param, None);
+                    binding.param_index = index;
+                    binding.handler_param = is_handler;
                     if i == 0 && cors_callback {
                         binding.origin = Some(OriginBinding::Raw(OriginSource::CorsCallback));
                     } else if is_origin_param_name(name) {
@@ -655,7 +732,7 @@ impl<'a> Extractor<'a> {
                                 | TSType::TSBigIntKeyword(_)
                                 | TSType::TSBooleanKeyword(_)
                         )
-                    });
+                    }) || (i == 0 && element_constant);
                     if let Some(ann) = &p.type_annotation
                         && let TSType::TSTypeReference(r) = &ann.type_annotation
                         && let TSTypeName::IdentifierReference(t) = &r.type_name
@@ -685,8 +762,10 @@ impl<'a> Extractor<'a> {
                 }
                 other => {
                     for b in other.get_binding_identifiers() {
-                        ctx.bindings
-                            .insert(b.name.as_str(), Binding::new(BindKind::Param, None));
+                        let mut binding = Binding::new(BindKind::Param, None);
+                        binding.param_index = index;
+                        binding.handler_param = is_handler;
+                        ctx.bindings.insert(b.name.as_str(), binding);
                     }
                 }
             }
@@ -798,6 +877,13 @@ impl<'a> Extractor<'a> {
                         literal_only,
                         exported: false,
                     });
+                }
+                if init.is_none()
+                    && let Some(at) = self.for_of.iter().position(|(k, _)| *k == key(d.span))
+                {
+                    // Only DB003 reads it: the loop variable is an element
+                    // of the iterable (constant or request input if it is).
+                    b.init = Some(self.for_of.swap_remove(at).1);
                 }
                 if let Some(ctx) = self.stack.last_mut() {
                     ctx.bindings.insert(name, b);
@@ -1063,6 +1149,9 @@ impl<'a> Visit<'a> for Extractor<'a> {
                 }
             }
             AstKind::ObjectProperty(p) => {
+                if let Expression::Identifier(id) = unwrap(&p.value) {
+                    self.note_passed_name(id.name.as_str());
+                }
                 if let Some(fs) = function_span(&p.value)
                     && let Some(name) = expr::key_name(&p.key)
                 {
@@ -1078,6 +1167,13 @@ impl<'a> Visit<'a> for Extractor<'a> {
                 self.headers_on_object_property(p);
             }
             AstKind::VariableDeclaration(d) => self.decl_kinds.push(d.kind),
+            AstKind::ForOfStatement(f) => {
+                if let oxc_ast::ast::ForStatementLeft::VariableDeclaration(d) = &f.left
+                    && let [decl] = d.declarations.as_slice()
+                {
+                    self.for_of.push((key(decl.span), &f.right));
+                }
+            }
             AstKind::VariableDeclarator(d) => self.enter_declarator(d),
             AstKind::AssignmentExpression(a) => self.enter_assignment(a),
             AstKind::CallExpression(c) => self.enter_call(c),

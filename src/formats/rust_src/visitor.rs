@@ -22,8 +22,8 @@ use crate::formats::js::{
     Export, ExportKind, ExportValue, Flag, FlagSetting, Framework, FunctionFacts, FunctionId,
     FunctionKind, HeaderValue, HeaderWrite, HeaderWriteVia, Import, ImportKind, Imported,
     ImportedName, JsFacts, LiteralFact, LiteralKind, MODULE_SCOPE, ModuleConst, PathKind,
-    RouteKind, RoutePath, RouteRegistration, SafeReason, SqlClass, SqlFlow, SqlSink, SqlString,
-    SqlStringKind, UnsafeReason, ValueRef,
+    RouteKind, RoutePath, RouteRegistration, SafeReason, SqlClass, SqlFlow, SqlOrigin, SqlSink,
+    SqlString, SqlStringKind, UnsafeReason, ValueRef,
 };
 use crate::span::{Span, Spanned};
 
@@ -923,6 +923,7 @@ impl<'a> Extractor<'a> {
                 callee_span,
                 span,
                 is_new: false,
+                args: Default::default(),
             });
         }
     }
@@ -1059,6 +1060,7 @@ impl<'a> Extractor<'a> {
             arg_span: self.span_of(arg),
             class,
             imported_parts: Vec::new(),
+            origins: vec![SqlOrigin::Request],
             function,
         });
     }

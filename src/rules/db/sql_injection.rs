@@ -4,11 +4,11 @@
 //! thing it cannot judge is an imported binding, which is resolved here
 //! through the exporting file's literal-only constants.
 
-use crate::finding::Finding;
-use crate::formats::js::{SqlClass, UnsafeReason};
+use crate::finding::{Finding, Severity};
+use crate::formats::js::{SqlClass, SqlOrigin, UnsafeReason};
 use crate::project::Project;
 use crate::rules::support::sources::{ModuleIndex, source_files};
-use crate::rules::support::sql::is_reported;
+use crate::rules::support::sql::{is_reported, sink_origin};
 use crate::rules::{Rule, RuleMeta};
 
 pub static META: RuleMeta = crate::rule_meta!(
@@ -60,6 +60,22 @@ impl Rule for SqlInjection {
                 else {
                     continue;
                 };
+                // An error needs request input reaching the text; dynamic
+                // text from stored data or an unknown source is a warning;
+                // text constant at every call site is not reported.
+                let origin = sink_origin(&index, &file.path, facts, sink);
+                let (severity, source) = match origin {
+                    SqlOrigin::Constant => continue,
+                    SqlOrigin::Request | SqlOrigin::Param { .. } => (Severity::Error, ""),
+                    SqlOrigin::Stored => (
+                        Severity::Warning,
+                        "; it comes from the database, not from the request (second-order data: bind it anyway)",
+                    ),
+                    SqlOrigin::Unproven => (
+                        Severity::Warning,
+                        "; nothing shows it comes from the request (bind it anyway)",
+                    ),
+                };
                 let through = via_binding
                     .as_deref()
                     .map(|b| format!(" (through `{b}`)"))
@@ -87,8 +103,9 @@ impl Rule for SqlInjection {
                 };
                 out.push(
                     Finding::new(&META, id, at)
-                        .message(message)
-                        .help(help_for(&sink.method)),
+                        .message(format!("{message}{source}"))
+                        .help(help_for(&sink.method))
+                        .severity(severity),
                 );
             }
         }

@@ -117,6 +117,42 @@ impl<'p> ModuleIndex<'p> {
         })
     }
 
+    /// The files that import `exported` from the file at `path` (static,
+    /// named imports, directly): each with the local name it is bound to;
+    /// `None` as the name for a namespace or default import of that file,
+    /// whose uses are not followed.
+    pub fn importers(
+        &self,
+        path: &str,
+        exported: &str,
+    ) -> Vec<(&'p str, &'p JsFacts, Option<String>)> {
+        let mut out = Vec::new();
+        let mut paths: Vec<&&'p str> = self.files.keys().collect();
+        paths.sort();
+        for from in paths {
+            let (_, facts) = self.files[*from];
+            for import in &facts.imports {
+                if import.type_only
+                    || import.kind != crate::formats::js::ImportKind::Static
+                    || self.resolve(from, &import.source.value).map(|(p, _)| p) != Some(path)
+                {
+                    continue;
+                }
+                for n in &import.names {
+                    match &n.imported {
+                        Imported::Named(x) if x == exported => {
+                            out.push((*from, facts, Some(n.local.to_string())))
+                        }
+                        Imported::Named(_) => {}
+                        Imported::Default if exported != "default" => {}
+                        _ => out.push((*from, facts, None)),
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// Whether `used` (an imported local name, or `ns.NAME` for a namespace
     /// import) in the file at `path` with `facts` resolves to an exported
     /// `const` whose value is built only from literals.
