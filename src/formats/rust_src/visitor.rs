@@ -647,8 +647,28 @@ impl<'a> Extractor<'a> {
                         }))
                     || (matches!(
                         m.method.to_string().as_str(),
-                        "unwrap_or" | "unwrap" | "unwrap_or_default" | "min" | "max" | "clamp"
+                        "unwrap_or"
+                            | "unwrap"
+                            | "unwrap_or_default"
+                            | "unwrap_or_else"
+                            | "expect"
+                            | "ok"
+                            | "min"
+                            | "max"
+                            | "clamp"
+                            | "abs"
                     ) && self.is_number_expr(&m.receiver))
+                    // `.and_then(|(_, v)| v.parse::<i64>().ok())`: an
+                    // `Option`/`Result` of a number.
+                    || (matches!(m.method.to_string().as_str(), "and_then" | "map")
+                        && m.args.len() == 1
+                        && matches!(strip_ref(&m.args[0]), Expr::Closure(c) if {
+                            let body = match strip_ref(&c.body) {
+                                Expr::Block(b) => block_tail(&b.block),
+                                other => Some(other),
+                            };
+                            body.is_some_and(|b| self.is_number_expr(strip_ref(b)))
+                        }))
             }
             _ => false,
         }
