@@ -21,6 +21,23 @@ pub struct RuleMeta {
     /// What the rule's findings are about, for the severity policy
     /// ([`Reach`]).
     pub reach: Reach,
+    /// The root cause its findings name, when other rules name it too
+    /// ([`Root`]).
+    pub root: Root,
+}
+
+/// The root cause a rule's findings name. Several rules can see one
+/// committed credential from different angles (SEC003's catalog, SEC002 in
+/// `vars`, SEC005 in a template, SEC008 in a script, CI002 in a workflow):
+/// their findings on one line are one problem with one fix (remove and
+/// rotate the value), so the report keeps one of them and names the others
+/// (`crate::report::merge`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Root {
+    /// The rule's own finding: never merged with another rule's.
+    Own,
+    /// A committed credential value.
+    CommittedCredential,
 }
 
 /// What a rule's findings are about, which decides whether code that no
@@ -53,13 +70,20 @@ impl RuleMeta {
 
 /// Declares a rule's metadata next to its implementation. A rule about
 /// run-time behaviour ends with `reach = Runtime` ([`Reach`]); the default
-/// is `Content`.
+/// is `Content`. A rule that reports committed credential values ends with
+/// `root = CommittedCredential` ([`Root`]); the default is `Own`.
 #[macro_export]
 macro_rules! rule_meta {
     ($code:literal, $name:literal, $severity:ident, $summary:expr, $help:expr $(,)?) => {
         $crate::rule_meta!($code, $name, $severity, $summary, $help, reach = Content)
     };
+    ($code:literal, $name:literal, $severity:ident, $summary:expr, $help:expr, root = $root:ident $(,)?) => {
+        $crate::rule_meta!(@build $code, $name, $severity, $summary, $help, Content, $root)
+    };
     ($code:literal, $name:literal, $severity:ident, $summary:expr, $help:expr, reach = $reach:ident $(,)?) => {
+        $crate::rule_meta!(@build $code, $name, $severity, $summary, $help, $reach, Own)
+    };
+    (@build $code:literal, $name:literal, $severity:ident, $summary:expr, $help:expr, $reach:ident, $root:ident) => {
         $crate::rule_meta::RuleMeta {
             code: $code,
             name: $name,
@@ -68,6 +92,7 @@ macro_rules! rule_meta {
             help: $help,
             doc: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $code, ".md")),
             reach: $crate::rule_meta::Reach::$reach,
+            root: $crate::rule_meta::Root::$root,
         }
     };
 }

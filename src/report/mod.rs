@@ -9,6 +9,7 @@ pub mod human;
 pub mod json;
 pub mod markdown;
 mod mask;
+mod merge;
 pub mod rules_list;
 pub mod sarif;
 pub mod statistics;
@@ -350,6 +351,7 @@ pub fn build(
             sources.insert(project.files[file.id].path.clone(), text);
         }
     }
+    merge::committed_credentials(&mut diagnostics);
     for finding in virtual_findings {
         if let Location::Virtual { path } = &finding.location
             && allowed(path)

@@ -21,6 +21,7 @@ pub static META: RuleMeta = crate::rule_meta!(
     Error,
     "a workflow hardcodes a secret value instead of using `${{ secrets.* }}`",
     "store the value in repository secrets and reference it as `${{ secrets.NAME }}`",
+    root = CommittedCredential,
 );
 
 pub struct HardcodedSecretInWorkflow;

@@ -24,6 +24,7 @@ pub static META: RuleMeta = crate::rule_meta!(
     Error,
     "a credential in a known format is committed",
     "rotate the credential (it is in the history now), remove it from the file, and load it from a secret store",
+    root = CommittedCredential,
 );
 
 pub struct CommittedSecret;

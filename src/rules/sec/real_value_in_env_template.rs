@@ -20,6 +20,7 @@ pub static META: RuleMeta = crate::rule_meta!(
     Error,
     "an env template holds a real credential value",
     "replace the value with a placeholder such as `<value>` and rotate the credential",
+    root = CommittedCredential,
 );
 
 pub struct RealValueInEnvTemplate;

@@ -18,6 +18,7 @@ pub static META: RuleMeta = crate::rule_meta!(
     Error,
     "a committed script feeds a literal secret to `wrangler secret put` or `gh secret set`",
     "read the value from the environment or a generator (`openssl rand ... | wrangler secret put NAME`) instead of writing it in the script",
+    root = CommittedCredential,
 );
 
 pub struct SecretLiteralInScript;

@@ -21,6 +21,7 @@ pub static META: RuleMeta = crate::rule_meta!(
     Error,
     "a wrangler `vars` value looks like a credential",
     "move the value to a Worker secret (`wrangler secret put NAME`) and rotate it",
+    root = CommittedCredential,
 );
 
 pub struct SecretValueInVars;
