@@ -8,10 +8,11 @@ use preflight::report::rules_list;
 use preflight::rules;
 use preflight::run::{self, EXIT_ERROR, RunError};
 
-mod allocator;
-
+/// mimalloc: extraction makes and drops many small allocations per file on
+/// every thread, which its per-thread free lists serve faster than glibc's
+/// arenas, with less fragmentation.
 #[global_allocator]
-static ALLOCATOR: allocator::Allocator = allocator::Allocator;
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     decline_huge_pages();
