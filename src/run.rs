@@ -16,7 +16,7 @@ use crate::report::{self, Report};
 use crate::rule_meta::Reach;
 use crate::rules::{self, Rule};
 
-/// Exit codes of DESIGN.md.
+/// Exit codes (docs/architecture.md, "Contracts").
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_ERROR: i32 = 2;

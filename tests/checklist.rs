@@ -104,7 +104,7 @@ fn statuses_follow_the_rules_that_ran() {
     ]);
     let (code, doc) = json(dir.path());
     let items = doc["items"].as_array().unwrap();
-    // Section 8 has 21 items; DESIGN.md adds the Zero Trust and Turnstile
+    // Section 8 has 21 items; the checklist module adds the Zero Trust and Turnstile
     // test-key items.
     assert_eq!(items.len(), 23);
     let mut failed = false;

@@ -1,6 +1,6 @@
 //! Planted secrets never come out whole: every output format of `check`
 //! and of `checklist` is searched for each planted value and for every
-//! 12-character piece of it (RULES.md "Redaction": at most the first 4
+//! 12-character piece of it (docs/architecture.md, "Redaction": at most the first 4
 //! characters and the length are shown).
 
 use std::path::Path;

@@ -39,7 +39,7 @@ pub struct NamedValue<'a> {
     /// False when the value contains a shell or `${{ }}` expansion.
     pub literal: bool,
     pub origin: ValueOrigin,
-    /// In production scope (RULES.md): top-level or non-dev wrangler env,
+    /// In production scope (docs/architecture.md): top-level or non-dev wrangler env,
     /// scripts and workflow jobs that deploy or set secrets for production.
     pub production: bool,
 }

@@ -1,5 +1,5 @@
 //! `preflight checklist`: the pre-deploy checklist (section 8 of the
-//! deployment guide, plus the section 1/6/9 rules DESIGN.md maps) with each
+//! deployment guide, plus the section 1/6/9 rules mapped onto it) with each
 //! item's status.
 //!
 //! An item passes only when every rule mapped to it ran and found nothing.

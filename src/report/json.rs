@@ -1,4 +1,4 @@
-//! `--format json`: the version-1 contract of DESIGN.md.
+//! `--format json`: the version-1 contract (docs/architecture.md, "Contracts").
 //!
 //! The document is serialized straight from borrowed views of the report
 //! (no intermediate `serde_json::Value` tree), so rendering a large report

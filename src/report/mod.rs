@@ -158,7 +158,7 @@ fn about_secret(code: &str) -> bool {
 }
 
 /// Snippets (the human format shows the flagged line and its neighbours)
-/// must not print a secret whole any more than messages may (RULES.md
+/// must not print a secret whole any more than messages may (docs/architecture.md,
 /// "Redaction"). Masks, keeping every byte offset valid: the values that
 /// secret findings point at and every value on their lines, the values of
 /// keys with secret names anywhere in the file and of every key in an env

@@ -66,7 +66,7 @@ pub fn value_hash(credential: &str) -> u64 {
 /// How an entry's credential is tested for being a placeholder.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum PlaceholderCheck {
-    /// RULES.md "placeholder" on the credential.
+    /// The placeholder rule ([`crate::secrets::is_placeholder`]) on the credential.
     Value,
     /// Template markers only (long random bodies such as PEM).
     Markers,

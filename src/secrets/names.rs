@@ -1,4 +1,4 @@
-//! Which variable names hold secrets (RULES.md "secret name") and which of
+//! Which variable names hold secrets (docs/architecture.md, "Secret name") and which of
 //! those are credentials.
 
 /// The secrets the checklist lists by name.
@@ -66,7 +66,7 @@ impl SecretNames {
             || PUBLIC_SUFFIXES.iter().any(|s| upper.ends_with(s))
     }
 
-    /// RULES.md "secret name": listed, or a secret suffix, and not public.
+    /// A secret name: listed, or a secret suffix, and not public.
     pub fn is_secret_name(&self, name: &str) -> bool {
         if self.is_public_name(name) {
             return false;

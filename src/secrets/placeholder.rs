@@ -1,4 +1,4 @@
-//! RULES.md "placeholder": values that are obviously not real credentials.
+//! Placeholders (docs/architecture.md, "Definitions"): values that are obviously not real credentials.
 //!
 //! The one place every secret rule asks "is this value a stand-in?":
 //!
@@ -112,7 +112,7 @@ const DEV_PHRASE_WORDS: &[&str] = &[
     "for",
 ];
 
-/// Whether `value` is a placeholder (RULES.md): empty or whitespace,
+/// Whether `value` is a placeholder: empty or whitespace,
 /// `<...>`, `${...}`, `$VAR`, `your-...`/`your_...`, `replace-with-...`,
 /// `replace_me`, `...-here`, a run of `xxx`, `...` anywhere (so also values
 /// ending in `...` like `pk_test_...`), `changeme`, `example`, `placeholder`,
@@ -121,7 +121,7 @@ const DEV_PHRASE_WORDS: &[&str] = &[
 /// whose password is absent, a placeholder or the word `password`/`pass`/
 /// `secret`, or whose host is loopback or a placeholder.
 ///
-/// Besides RULES.md's list, a whole-value command substitution `$(...)` and
+/// Besides the usual markers, a whole-value command substitution `$(...)` and
 /// the Unicode ellipsis `…` count too: neither is a literal credential; so
 /// do a bracketed name (`[password]`), a mask (`***`), a phrase that
 /// describes the value (`different-secure-random-string-32-chars`), and in
@@ -142,7 +142,7 @@ pub fn is_placeholder(value: &str) -> bool {
     false
 }
 
-/// RULES.md's connection-string clause for a password alone: absent (the
+/// The connection-string clause for a password alone: absent (the
 /// caller passes ""), a placeholder, or the literal word `password`, `pass`
 /// or `secret` (any case).
 pub fn is_placeholder_password(password: &str) -> bool {

@@ -1,4 +1,4 @@
-//! RULES.md "Redaction": at most the first 4 characters, then `…` and the
+//! Redaction (docs/architecture.md): at most the first 4 characters, then `…` and the
 //! length. Every message that mentions a value goes through here.
 
 /// Characters shown of a value longer than [`HIDE_ALL_UP_TO`].

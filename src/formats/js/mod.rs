@@ -1197,7 +1197,7 @@ pub enum UnsafeReason {
     RequestInput,
 }
 
-/// Classification of a SQL sink argument (RULES.md DB003).
+/// Classification of a SQL sink argument (rules/DB003.md).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SqlClass {
     /// Provably built from constants.
@@ -1724,7 +1724,7 @@ pub struct ModuleConst {
     pub init_span: Option<Span>,
     /// `const` (not `let`/`var`).
     pub is_const: bool,
-    /// Its value is built only from literals (RULES.md DB003: usable as a
+    /// Its value is built only from literals (rules/DB003.md: usable as a
     /// constant substitution).
     pub literal_only: bool,
     /// Exported from this module.

@@ -1,6 +1,6 @@
 //! SQL sinks and how their argument was built (DB003), SQL-looking strings
 //! built by interpolation anywhere (DB004), and the small "is this value
-//! constant" evaluation both share (RULES.md DB003's safe list).
+//! constant" evaluation both share (rules/DB003.md's safe list).
 
 use compact_str::CompactString;
 use oxc_ast::ast::{

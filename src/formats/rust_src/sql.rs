@@ -71,7 +71,7 @@ fn has_word(upper: &str, words: &[&str]) -> bool {
         .any(|w| words.contains(&w))
 }
 
-/// A statement keyword plus FROM/INTO/SET/WHERE/VALUES (RULES.md DB004).
+/// A statement keyword plus FROM/INTO/SET/WHERE/VALUES (rules/DB004.md).
 pub(super) fn looks_like_sql(text: &str) -> bool {
     let upper = text.to_ascii_uppercase();
     has_word(
