@@ -1,7 +1,8 @@
 //! SEC010 env-not-inherited: the doc lives in rules/SEC010.md.
 //!
-//! wrangler copies neither `vars` nor bindings from the top level into an
-//! `[env.NAME]` section, so each production env must repeat them. Each
+//! wrangler copies neither `vars`, bindings nor `secrets.required` from the
+//! top level into an `[env.NAME]` section, so each production env must
+//! repeat them. Each
 //! missing key is reported once per env, at the env's name. A top-level
 //! var that is a stand-in (`<PLACEHOLDER>`) or that the Worker's
 //! `.dev.vars` lists is not reported: production sets it another way.
@@ -47,6 +48,7 @@ impl Rule for EnvNotInherited {
                 }
                 missing_vars(project, file, &worker.dir, config, env, out);
                 missing_bindings(file, &config.top, env, out);
+                missing_required_secrets(file, &config.top, env, out);
             }
         }
     }
@@ -86,6 +88,29 @@ fn missing_vars(
                      inherit `vars`, so `wrangler deploy --env {name}` deploys without it"
                 ))
                 .help(format!("add `{key}` to `env.{name}.vars` with the value production needs")),
+        );
+    }
+}
+
+/// `secrets.required` is not inherited either: a top-level name the env
+/// does not list is one `wrangler deploy --env NAME` no longer checks.
+fn missing_required_secrets(file: FileId, top: &EnvConfig, env: &NamedEnv, out: &mut Vec<Finding>) {
+    let mut reported: Vec<&str> = Vec::new();
+    for secret in &top.secrets_required {
+        let name = secret.value.as_str();
+        if reported.contains(&name) || env.config.secrets_required.iter().any(|s| s.value == name) {
+            continue;
+        }
+        reported.push(name);
+        let env_name = &env.name.value;
+        out.push(
+            Finding::new(&META, file, env.name.span)
+                .message(format!(
+                    "env `{env_name}` does not list `{name}` in `secrets.required`, which the top level \
+                     requires: wrangler does not inherit `secrets`, so `wrangler deploy --env {env_name}` \
+                     no longer checks that it is set"
+                ))
+                .help(format!("add `{name}` to `env.{env_name}.secrets.required`")),
         );
     }
 }
