@@ -17,7 +17,9 @@
 #   action.sh run         scans the checkout: annotations on stdout, SARIF
 #                         if asked, the Markdown report and checklist in
 #                         $GITHUB_STEP_SUMMARY, outputs in $GITHUB_OUTPUT;
-#                         exits 1 when findings reach `fail-on`
+#                         with `verify`, also `preflight verify` (never on
+#                         pull requests) into the summary; exits 1 when
+#                         findings reach `fail-on` or verify fails
 #
 # Trust model: on pull_request events the checkout is the author's. So the
 # binary never comes from it (no cargo run there: rustup would obey the
@@ -28,7 +30,7 @@
 #
 # Inputs arrive as environment variables (INPUT_PATH, INPUT_CONFIG,
 # INPUT_CONFIG_FROM, INPUT_FAIL_ON, INPUT_SARIF_FILE, INPUT_UPLOAD_SARIF,
-# INPUT_ARGS,
+# INPUT_ARGS, INPUT_VERIFY, INPUT_VERIFY_ENV,
 # INPUT_VERSION), never spliced into the script text, so an input cannot
 # inject shell code. PREFLIGHT_BIN names the binary (default: `preflight`
 # on PATH).
@@ -401,6 +403,11 @@ run() {
     auto | base | workspace) ;;
     *) die "config-from must be auto, base or workspace, not '${config_from}'" ;;
   esac
+  local verify="${INPUT_VERIFY:-false}"
+  case "$verify" in
+    true | false) ;;
+    *) die "verify must be true or false, not '${verify}'" ;;
+  esac
   cd "${GITHUB_WORKSPACE:-.}"
 
   local -a extra=()
@@ -497,6 +504,24 @@ run() {
     # Exit 1 only says that an item fails: the report above shows why.
     pf checklist "$path" ${config[@]+"${config[@]}"} --format markdown || true
   } >>"$summary"
+  # Live checks need tokens: never with a pull request's code checked out.
+  local verify_status=""
+  if [[ "$verify" == true ]] && is_pull_request; then
+    echo "::notice title=preflight verify::skipped on pull requests: the live checks need tokens that pull request code must not see" >&3
+  elif [[ "$verify" == true ]]; then
+    local -a verify_env=()
+    if [[ -n "${INPUT_VERIFY_ENV:-}" ]]; then
+      verify_env=(--env "$INPUT_VERIFY_ENV")
+    fi
+    verify_status=0
+    pf verify "$path" ${config[@]+"${config[@]}"} ${verify_env[@]+"${verify_env[@]}"} \
+      --format markdown --output "$scratch/verify.md" || verify_status=$?
+    {
+      echo
+      cat "$scratch/verify.md"
+    } >>"$summary"
+    echo "preflight: verify exited $verify_status"
+  fi
   if [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then
     cat "$summary" >>"$GITHUB_STEP_SUMMARY"
   fi
@@ -512,8 +537,12 @@ run() {
     echo "warnings=$warnings"
     echo "notices=$notices"
     echo "sarif-file=$sarif"
+    echo "verify-exit-code=$verify_status"
   } >>"${GITHUB_OUTPUT:-/dev/null}"
   echo "preflight: $errors error(s), $warnings warning(s), $notices notice(s); fail-on $fail_on"
+  if [[ "$status" -eq 0 && -n "$verify_status" && "$verify_status" -ne 0 ]]; then
+    status="$verify_status"
+  fi
   exit "$status"
 }
 

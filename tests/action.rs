@@ -64,6 +64,13 @@ impl Sim {
             "INPUT_CONFIG_FROM",
             "INPUT_VERSION",
             "INPUT_UPLOAD_SARIF",
+            "INPUT_VERIFY",
+            "INPUT_VERIFY_ENV",
+            "CLOUDFLARE_API_TOKEN",
+            "CLOUDFLARE_ACCOUNT_ID",
+            "GITHUB_TOKEN",
+            "GH_TOKEN",
+            "GITHUB_REPOSITORY",
             "RUNNER_TEMP",
             "GITHUB_EVENT_NAME",
             "GITHUB_BASE_REF",
@@ -124,6 +131,8 @@ fn action_yml_is_a_composite_action_that_runs_the_script() {
             "sarif-file",
             "upload-sarif",
             "args",
+            "verify",
+            "verify-env",
             "version"
         ]
     );
@@ -843,4 +852,45 @@ fn upload_sarif_writes_a_report_even_without_sarif_file() {
     let out = sim.run(&[("INPUT_UPLOAD_SARIF", "yes")]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stdout).contains("upload-sarif must be true or false"));
+}
+
+const PLAIN_TOML: &str = "name = \"api\"\ncompatibility_date = \"2025-06-01\"\n[env.production]\nname = \"api-production\"\n";
+
+#[test]
+fn verify_adds_live_results_to_the_summary_but_never_on_pull_requests() {
+    let sim = Sim::new(&[("wrangler.toml", PLAIN_TOML)]);
+    let out = sim.run(&[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert_eq!(sim.output_value("verify-exit-code"), "");
+    std::fs::write(&sim.output, "").unwrap();
+
+    // No token: every live item is unverified, a warning verify fails on,
+    // and the summary says which token would settle it.
+    let out = sim.run(&[("INPUT_VERIFY", "true"), ("INPUT_VERIFY_ENV", "production")]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert_eq!(sim.output_value("exit-code"), "0");
+    assert_eq!(sim.output_value("verify-exit-code"), "1");
+    let summary = std::fs::read_to_string(&sim.summary).unwrap();
+    assert!(summary.contains("LIVE007"), "{summary}");
+
+    // A pull request's code never runs next to the tokens.
+    std::fs::write(&sim.summary, "").unwrap();
+    std::fs::write(&sim.output, "").unwrap();
+    let out = sim.run(&[
+        ("INPUT_VERIFY", "true"),
+        ("GITHUB_EVENT_NAME", "pull_request"),
+        ("INPUT_CONFIG_FROM", "workspace"),
+    ]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("::notice title=preflight verify::skipped on pull requests"),
+        "{stdout}"
+    );
+    assert_eq!(sim.output_value("verify-exit-code"), "");
+
+    let out = sim.run(&[("INPUT_VERIFY", "yes")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stdout).contains("verify must be true or false"));
 }
