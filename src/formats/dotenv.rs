@@ -12,6 +12,9 @@ use crate::span::{Span, Spanned};
 #[derive(Clone, Debug, Default)]
 pub struct DotEnvFile {
     pub entries: Vec<DotEnvEntry>,
+    /// Keys of commented-out entries (`# SENTRY_DSN=`, `#export X=1`): a
+    /// template documents optional names this way.
+    pub commented_keys: Vec<Spanned<String>>,
 }
 
 #[derive(Clone, Debug)]
@@ -130,6 +133,9 @@ impl<'a> Parser<'a> {
                     continue;
                 }
                 Some(b'#') => {
+                    if let Some(key) = self.commented_key() {
+                        file.commented_keys.push(key);
+                    }
                     self.next_line();
                     continue;
                 }
@@ -139,6 +145,37 @@ impl<'a> Parser<'a> {
             file.entries.push(entry);
         }
         Ok(file)
+    }
+
+    /// The key of a comment line that is a commented-out entry: `#`, blanks,
+    /// an optional `export `, a key, blanks, then `=`.
+    fn commented_key(&self) -> Option<Spanned<String>> {
+        let mut i = self.pos + 1;
+        let skip = |mut i: usize| {
+            while self.bytes.get(i).is_some_and(|&b| is_blank(b) || b == b'#') {
+                i += 1;
+            }
+            i
+        };
+        i = skip(i);
+        if self.bytes[i.min(self.bytes.len())..].starts_with(b"export")
+            && self.bytes.get(i + 6).is_some_and(|&b| is_blank(b))
+        {
+            i = skip(i + 6);
+        }
+        let start = i;
+        if !self.bytes.get(i).is_some_and(|&b| is_key_start(b)) {
+            return None;
+        }
+        while self.bytes.get(i).is_some_and(|&b| is_key_char(b)) {
+            i += 1;
+        }
+        let end = i;
+        while self.bytes.get(i).is_some_and(|&b| is_blank(b)) {
+            i += 1;
+        }
+        (self.bytes.get(i) == Some(&b'='))
+            .then(|| Spanned::new(self.slice(start, end).to_string(), Span::new(start, end)))
     }
 
     fn garbage(&self, line_start: usize) -> ParseFailure {
@@ -337,6 +374,15 @@ mod tests {
 
     fn at(text: &str, span: Span) -> &str {
         &text[span.range()]
+    }
+
+    #[test]
+    fn commented_out_entries_declare_their_keys() {
+        let text = "# header\n# SENTRY_DSN=\n#export A_B = 1\n## C=x\n# note: D is = E\n# e.g. x\n";
+        let f = DotEnvFile::parse_template(text).unwrap();
+        let keys: Vec<&str> = f.commented_keys.iter().map(|k| k.value.as_str()).collect();
+        assert_eq!(keys, ["SENTRY_DSN", "A_B", "C"]);
+        assert!(f.entries.is_empty());
     }
 
     #[test]

@@ -13,6 +13,10 @@ pub struct PackageJson {
     pub scripts: Vec<PackageScript>,
     /// Names from `dependencies` and `devDependencies`.
     pub dependencies: Vec<String>,
+    /// Keys of `cloudflare.bindings`: the vars and secrets the Deploy to
+    /// Cloudflare button asks for (with their descriptions) when it deploys
+    /// the template.
+    pub deploy_bindings: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -52,6 +56,17 @@ impl PackageJson {
                     script,
                 });
             }
+        }
+        if let Some(bindings) = root
+            .get_object("cloudflare")
+            .and_then(|c| c.get_object("bindings"))
+        {
+            out.deploy_bindings.extend(
+                bindings
+                    .properties
+                    .iter()
+                    .map(|p| p.name.as_str().to_string()),
+            );
         }
         for key in ["dependencies", "devDependencies"] {
             if let Some(deps) = root.get_object(key) {
@@ -252,6 +267,16 @@ mod tests {
         assert_eq!(p.dependencies, vec!["better-auth", "hono", "wrangler"]);
         assert!(p.has_dependency("wrangler"));
         assert!(p.script("db:migrate").is_some());
+    }
+
+    #[test]
+    fn deploy_button_bindings_are_listed() {
+        let text = r#"{"name": "t", "cloudflare": {"label": "T", "bindings": {
+            "API_TOKEN": {"description": "a token"}, "SITE_NAME": {"description": "x"}}}}"#;
+        let p = PackageJson::parse(text).expect("parses");
+        assert_eq!(p.deploy_bindings, vec!["API_TOKEN", "SITE_NAME"]);
+        let none = PackageJson::parse(r#"{"cloudflare": {"label": "T"}}"#).expect("parses");
+        assert!(none.deploy_bindings.is_empty());
     }
 
     #[test]

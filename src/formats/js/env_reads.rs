@@ -10,9 +10,10 @@ use oxc_span::GetSpan;
 use super::expr::{
     self, as_call, ident_name, member_parts, number_value, object_prop, sp, unwrap, unwrap_await,
 };
-use super::visitor::{BindKind, Extractor};
+use super::visitor::{BindKind, Extractor, key};
 use super::{
-    Compared, EnvComparison, EnvRead, EnvReadKind, EnvSource, MissingOutcome, SecretCheck,
+    Compared, EnvComparison, EnvRead, EnvReadKind, EnvReadMode, EnvSource, MissingOutcome,
+    SecretCheck,
 };
 
 /// Names a Hono/Workers handler commonly gives its context object.
@@ -199,6 +200,13 @@ impl<'a> Extractor<'a> {
         source: EnvSource,
         kind: EnvReadKind,
     ) {
+        let mode = if self.scratch.written_env.contains(&key(expr_span)) {
+            EnvReadMode::Written
+        } else if self.scratch.optional_env.contains(&key(expr_span)) {
+            EnvReadMode::Optional
+        } else {
+            EnvReadMode::Required
+        };
         self.cur_fn().rare_mut().env_reads.push(EnvRead {
             name: name.to_string(),
             span: sp(name_span),
@@ -206,7 +214,15 @@ impl<'a> Extractor<'a> {
             base: base.to_string(),
             source,
             kind,
+            mode,
         });
+    }
+
+    /// A destructured key with a default (`const { X = d } = env`).
+    pub(super) fn mark_last_env_read_optional(&mut self) {
+        if let Some(read) = self.cur_fn().rare_mut().env_reads.last_mut() {
+            read.mode = EnvReadMode::Optional;
+        }
     }
 
     pub(super) fn env_on_member(

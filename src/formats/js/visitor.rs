@@ -322,6 +322,11 @@ pub(super) struct Scratch {
     pub concat_seen: FxHashSet<Key>,
     /// Template literals that are the quasi of a tagged template.
     pub tagged: FxHashSet<Key>,
+    /// Member expressions where a missing env value is tolerated (see
+    /// [`super::EnvReadMode::Optional`]).
+    pub optional_env: FxHashSet<Key>,
+    /// Member expressions that are assignment targets.
+    pub written_env: FxHashSet<Key>,
     /// Spans already reported as SQL-looking strings (parts of a reported chain).
     pub sql_covered: FxHashSet<Key>,
     /// Buffer for the callee text of the call being entered.
@@ -344,6 +349,8 @@ impl Scratch {
         self.constant_element_fns.clear();
         self.concat_seen.clear();
         self.tagged.clear();
+        self.optional_env.clear();
+        self.written_env.clear();
         self.sql_covered.clear();
         self.callee_text.clear();
         self.path_text.get_mut().clear();
@@ -358,6 +365,8 @@ impl Scratch {
             && self.constant_element_fns.capacity() <= Self::KEEP_ENTRIES
             && self.concat_seen.capacity() <= Self::KEEP_ENTRIES
             && self.tagged.capacity() <= Self::KEEP_ENTRIES
+            && self.optional_env.capacity() <= Self::KEEP_ENTRIES
+            && self.written_env.capacity() <= Self::KEEP_ENTRIES
             && self.sql_covered.capacity() <= Self::KEEP_ENTRIES
     }
 }
@@ -434,6 +443,7 @@ impl<'a> Extractor<'a> {
     }
 
     fn finish(mut self) -> JsFacts {
+        self.facts.wrangler_types = super::env_types::is_wrangler_types(self.src);
         // Routes in registration order (chains register inner calls first).
         let mut routes: Vec<_> = std::mem::take(&mut self.facts.routes)
             .into_iter()
@@ -918,6 +928,9 @@ impl<'a> Extractor<'a> {
                                 *source,
                                 super::EnvReadKind::Destructure,
                             );
+                            if matches!(prop.value, BindingPattern::AssignmentPattern(_)) {
+                                self.mark_last_env_read_optional();
+                            }
                             b.env = Some(k.clone());
                         }
                     }
@@ -1175,7 +1188,14 @@ impl<'a> Visit<'a> for Extractor<'a> {
                 }
             }
             AstKind::VariableDeclarator(d) => self.enter_declarator(d),
-            AstKind::AssignmentExpression(a) => self.enter_assignment(a),
+            AstKind::AssignmentExpression(a) => {
+                self.env_use_on_assignment(a);
+                self.enter_assignment(a);
+            }
+            AstKind::LogicalExpression(l) => self.env_use_on_logical(l),
+            AstKind::ConditionalExpression(c) => self.env_use_on_conditional(c),
+            AstKind::TSInterfaceDeclaration(d) => self.env_type_on_interface(d),
+            AstKind::TSTypeAliasDeclaration(d) => self.env_type_on_alias(d),
             AstKind::CallExpression(c) => self.enter_call(c),
             AstKind::NewExpression(n) => self.enter_new(n),
             AstKind::StaticMemberExpression(m) => {
@@ -1188,6 +1208,7 @@ impl<'a> Visit<'a> for Extractor<'a> {
             }
             AstKind::BinaryExpression(b) => {
                 self.env_on_binary(b);
+                self.env_use_on_binary(b);
                 self.origin_on_binary(b);
                 self.sql_on_binary(b);
             }
@@ -1200,6 +1221,7 @@ impl<'a> Visit<'a> for Extractor<'a> {
             AstKind::TemplateLiteral(t) => self.sql_on_template(t),
             AstKind::IfStatement(s) => {
                 self.env_on_if(s);
+                self.env_use_on_if(s);
                 self.sql_on_if(s);
                 self.routes_on_if(s);
             }

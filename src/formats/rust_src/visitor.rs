@@ -981,6 +981,7 @@ impl<'a> Extractor<'a> {
             base: expr_text(&m.receiver),
             source: EnvSource::Worker,
             kind: EnvReadKind::Member,
+            mode: Default::default(),
         };
         if let Some(f) = self.cur_fn() {
             f.rare_mut().env_reads.push(read);
