@@ -24,6 +24,9 @@
 //!   forwards to `sub` (whose `base` is absolute). Plain fetch branches: the
 //!   branch body is the handler and the code of the fetch function before
 //!   the branch (minus other branches' bodies) runs first.
+//! * **File-based routes** (`files.rs`): SvelteKit, Pages Functions, Astro
+//!   and Next.js route files of the batch, with their middleware files; they
+//!   and what they import are reachable whatever `main` names.
 //!
 //! # Limits
 //!
@@ -114,10 +117,12 @@ pub struct ChainLink {
 /// A route as it answers requests: full path and everything that runs.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResolvedRoute {
+    /// `usize::MAX` for a file-based route under no wrangler config.
     pub worker: WorkerId,
     /// The file where the route is registered.
     pub file: FileId,
-    /// Index of the registration in that file's `JsFacts::routes`.
+    /// Index of the registration in that file's `JsFacts::routes`
+    /// (`usize::MAX` for a file-based route).
     pub registration: usize,
     pub framework: Framework,
     /// Upper-case methods; `ALL` for any.
@@ -818,11 +823,21 @@ fn analyze(project: &Project) -> RouteAnalysis {
         .filter_map(|&w| Some((w, resolver.entry(w)?)))
         .collect();
 
+    // File-based routes: their files and middleware files are entries too
+    // (wrangler `main` usually names the framework's build output).
+    let file_routes = files::file_routes(&resolver, &project.scope);
+    let mut roots: Vec<FileId> = file_routes
+        .iter()
+        .flat_map(|r| std::iter::once(r.file).chain(r.chain.iter().map(|l| l.file)))
+        .collect();
+    roots.sort_unstable();
+    roots.dedup();
+
     // Reachability over relative imports.
     let mut reached: HashSet<FileId> = HashSet::default();
     let mut ordered: Vec<(WorkerId, FileId)> = entries.iter().map(|(w, f)| (*w, *f)).collect();
     ordered.sort_unstable();
-    for &(_, entry) in &ordered {
+    for entry in ordered.iter().map(|(_, e)| *e).chain(roots) {
         let mut queue = vec![entry];
         while let Some(f) = queue.pop() {
             if !reached.insert(f) {
@@ -867,6 +882,7 @@ fn analyze(project: &Project) -> RouteAnalysis {
         fl.entry(entry);
         routes.append(&mut fl.out);
     }
+    routes.extend(file_routes);
     routes.shrink_to_fit();
     RouteAnalysis {
         routes,
@@ -1313,6 +1329,8 @@ impl<'p> Flattener<'p> {
         }
     }
 }
+
+mod files;
 
 #[cfg(test)]
 mod tests;

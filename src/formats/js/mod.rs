@@ -1065,6 +1065,10 @@ pub enum Framework {
     /// A router-shaped call on a receiver of unknown origin (e.g. an
     /// imported `app`) in a file that imports neither hono nor itty-router.
     Unknown,
+    /// A file-based route: the file's path is the route's path (SvelteKit
+    /// `+server.ts`, Pages Functions, Astro endpoints, Next.js route
+    /// handlers). Resolved by `project::routes`, never in a file's facts.
+    Files,
 }
 
 /// Kind of router instance.
