@@ -12,7 +12,12 @@
 //!   `export default { fetch: app.fetch }`, a plain `fetch(req, env)` method
 //!   or function (its `url.pathname` branches are routes, and a
 //!   `app.fetch(...)`/`router.handle(...)` call inside it forwards to that
-//!   router), `export default { ...router }` (every root router of the file).
+//!   router), `export default { ...router }` (every root router of the file),
+//!   a top-level `const handler = { fetch }` the export names, a wrapper call
+//!   (`Sentry.withSentry(cfg, handler)`, `instrument(handler, cfg)`: every
+//!   argument that is not a fetch-less object is tried
+//!   as the handler), and `import handler from './worker'` / `export {
+//!   default } from './worker'` (followed to that module's export).
 //! * **Flattening** (Hono): registrations run in order; a `use(path, mw)`
 //!   applies to a route registered after it whose full path its pattern
 //!   matches; `route(prefix, sub)` copies the sub-app's routes under the
@@ -984,32 +989,99 @@ impl Project {
 
 impl<'p> Flattener<'p> {
     fn entry(&mut self, file: FileId) {
+        self.entry_export(file, "default", 0);
+    }
+
+    /// The handler `file` exports as `name`, through re-exports.
+    fn entry_export(&mut self, file: FileId, name: &str, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
         let Some(facts) = self.r.facts(file) else {
             return;
         };
-        let Some(def) = facts.exports.iter().find(|e| e.exported == "default") else {
+        let Some(def) = facts.exports.iter().find(|e| e.exported == name) else {
             return;
         };
-        let (members, is_object) = match &def.value {
+        match (&def.kind, &def.value) {
+            (ExportKind::ReExport { source }, _) => {
+                if let Some(target) = self.r.resolve_import(file, source) {
+                    let inner = def.local.as_deref().unwrap_or(name).to_string();
+                    self.entry_export(target, &inner, depth + 1);
+                }
+            }
+            (_, ExportValue::None) => {
+                if let Some(l) = &def.local {
+                    self.entry_local(file, l, depth + 1);
+                }
+            }
+            (_, v) => self.entry_value(file, v, depth + 1),
+        }
+    }
+
+    /// A name an entry exports: a router or fetch function (same file or
+    /// imported), else a handler object or wrapper bound at the top level,
+    /// else an imported module's handler.
+    fn entry_local(&mut self, file: FileId, name: &str, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        let Some(facts) = self.r.facts(file) else {
+            return;
+        };
+        if self.r.resolve_local(file, name, 0).is_some() {
+            return self.handler_value(file, &ValueRef::Identifier(name.to_string()), depth);
+        }
+        if let Some((_, v)) = facts.handler_bindings.iter().find(|(n, _)| n == name) {
+            return self.entry_value(file, v, depth + 1);
+        }
+        if let Some((imp, n)) = facts.import_of(name)
+            && !imp.type_only
+            && let Some(target) = self.r.resolve_import(file, &imp.source.value)
+        {
+            match &n.imported {
+                Imported::Named(x) => return self.entry_export(target, x, depth + 1),
+                Imported::Default => return self.entry_export(target, "default", depth + 1),
+                Imported::Namespace => return,
+            }
+        }
+        self.handler_value(file, &ValueRef::Identifier(name.to_string()), depth);
+    }
+
+    fn entry_value(&mut self, file: FileId, value: &ExportValue, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        let Some(facts) = self.r.facts(file) else {
+            return;
+        };
+        let (members, is_object) = match value {
             ExportValue::Object(props) => (props, true),
             ExportValue::Class(class) => (&class.methods, false),
-            ExportValue::Value(v) => return self.handler_value(file, v, 0),
-            ExportValue::None => {
-                if let Some(l) = &def.local {
-                    self.handler_value(file, &ValueRef::Identifier(l.to_string()), 0);
+            ExportValue::Value(ValueRef::Identifier(n)) => return self.entry_local(file, n, depth),
+            ExportValue::Value(v) => return self.handler_value(file, v, depth),
+            // `Sentry.withSentry(cfg, handler)`, `instrument(handler, cfg)`:
+            // the wrapped argument is the handler.
+            ExportValue::Wrapped(w) => {
+                for a in &w.args {
+                    match a {
+                        ExportValue::Object(props) if !props.iter().any(|p| p.key == "fetch") => {}
+                        a => self.entry_value(file, a, depth + 1),
+                    }
                 }
                 return;
             }
+            ExportValue::None => return,
         };
         let mut found = false;
         for p in members.iter().filter(|p| p.key == "fetch") {
             found = true;
-            self.handler_value(file, &p.value, 0);
+            self.handler_value(file, &p.value, depth);
         }
         if !found && is_object {
             // `export default { ...router }`: the file's root routers.
             for r in facts.routers.iter().filter(|r| r.derived_from.is_none()) {
-                self.router(file, r.id, "", Vec::new(), 0);
+                self.router(file, r.id, "", Vec::new(), depth);
             }
         }
     }

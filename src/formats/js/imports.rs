@@ -12,7 +12,7 @@ use super::expr::{arg, key_name, path_text, sp, string_value, unwrap, unwrap_awa
 use super::visitor::Extractor;
 use super::{
     Export, ExportKind, ExportValue, ExportedClass, ExportedProperty, FunctionKind, Import,
-    ImportKind, Imported, ImportedName, SPREAD_KEY, ValueRef,
+    ImportKind, Imported, ImportedName, SPREAD_KEY, ValueRef, WrappedCall,
 };
 use crate::span::Spanned;
 
@@ -135,7 +135,40 @@ impl<'a> Extractor<'a> {
                 ExportValue::Object(props)
             }
             Expression::ClassExpression(c) => self.class_value(c),
+            Expression::CallExpression(call) => {
+                let v = self.value_ref(e);
+                if !matches!(v, ValueRef::Call { .. }) || call.arguments.is_empty() {
+                    return ExportValue::Value(v);
+                }
+                let args = call
+                    .arguments
+                    .iter()
+                    .filter_map(|a| a.as_expression())
+                    .map(|a| self.export_value(a))
+                    .collect();
+                let callee = match v {
+                    ValueRef::Call { callee, .. } => callee,
+                    _ => String::new(),
+                };
+                ExportValue::Wrapped(Box::new(WrappedCall { callee, args }))
+            }
             other => ExportValue::Value(self.value_ref(other)),
+        }
+    }
+
+    /// What a top-level binding holds, when a default export naming it may
+    /// be a handler: an object with `fetch`, or a wrapper call.
+    pub(super) fn handler_binding(&mut self, init: &'a Expression<'a>) -> Option<ExportValue> {
+        match unwrap_await(init) {
+            Expression::ObjectExpression(_) | Expression::CallExpression(_) => {}
+            _ => return None,
+        }
+        match self.export_value(init) {
+            v @ ExportValue::Wrapped(_) => Some(v),
+            ExportValue::Object(props) if props.iter().any(|p| p.key == "fetch") => {
+                Some(ExportValue::Object(props))
+            }
+            _ => None,
         }
     }
 

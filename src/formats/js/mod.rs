@@ -106,6 +106,10 @@ pub struct JsFacts {
     pub imports: Vec<Import>,
     /// Every export, including re-exports and the default export.
     pub exports: Vec<Export>,
+    /// Top-level bindings whose value a default export may name: an object
+    /// literal with a `fetch` property (`const handler = { fetch }`) or a
+    /// wrapper call ([`ExportValue::Wrapped`]).
+    pub handler_bindings: Vec<(CompactString, ExportValue)>,
     /// Top-level `const`/`let`/`var` bindings with a simple name.
     pub module_constants: Vec<ModuleConst>,
     /// Top-level functions (declarations, and `const f = () => ...`) every
@@ -217,6 +221,7 @@ impl JsFacts {
     fn shrink_to_fit(&mut self) {
         self.imports.shrink_to_fit();
         self.exports.shrink_to_fit();
+        self.handler_bindings.shrink_to_fit();
         self.module_constants.shrink_to_fit();
         self.routers.shrink_to_fit();
         self.routes.shrink_to_fit();
@@ -1723,8 +1728,21 @@ pub enum ExportValue {
     /// A class (`export default class extends WorkerEntrypoint { fetch() {} }`),
     /// boxed: rare, and three times the size of the other variants.
     Class(Box<ExportedClass>),
+    /// A call wrapping a handler (`Sentry.withSentry(cfg, handler)`,
+    /// `instrument(handler, cfg)`, `withAuth(handler)`), boxed like `Class`.
+    Wrapped(Box<WrappedCall>),
     /// No value here (re-exports, `export let x;`, type-only exports).
     None,
+}
+
+/// A call whose arguments may hold the handler it wraps.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WrappedCall {
+    /// The callee text (`Sentry.withSentry`).
+    pub callee: String,
+    /// The arguments: names, inline functions, object literals (nested
+    /// wrappers are `Wrapped`).
+    pub args: Vec<ExportValue>,
 }
 
 /// An exported class.

@@ -878,6 +878,9 @@ impl<'a> Extractor<'a> {
                     b.method_alias = self.is_method_expr(init);
                 }
                 if self.stack.len() == 1 {
+                    if let Some(v) = init.and_then(|i| self.handler_binding(i)) {
+                        self.facts.handler_bindings.push((name.into(), v));
+                    }
                     let literal_only = init.is_some_and(|i| self.constant_eval(i, u32::MAX, &[]));
                     self.facts.module_constants.push(ModuleConst {
                         name: name.into(),

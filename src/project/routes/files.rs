@@ -18,7 +18,9 @@
 //! read: the middleware counts for every route.
 
 use crate::finding::FileId;
-use crate::formats::js::{ExportKind, ExportValue, Framework, JsFacts, MODULE_SCOPE, PathKind};
+use crate::formats::js::{
+    ExportKind, ExportValue, Framework, JsFacts, MODULE_SCOPE, PathKind, ValueRef, WrappedCall,
+};
 use crate::span::Span;
 
 use super::{ChainLink, FnRef, LinkRole, LinkTarget, ResolvedRoute, Resolver, Sym};
@@ -212,23 +214,76 @@ fn export_method(kind: Kind, name: &str) -> Option<&'static str> {
 }
 
 impl Resolver<'_> {
-    /// The link an export of `file` stands for: a function, a call used as
-    /// a handler (`withAuth(async (req) => ...)`), or, when its value is
-    /// opaque, `None`.
-    fn export_target(&self, file: FileId, name: &str) -> Option<LinkTarget> {
-        let facts = self.facts(file)?;
-        let e = facts.exports.iter().find(|e| e.exported == name)?;
+    /// The links an export of `file` stands for: a function, a call used
+    /// as a handler (`withAuth(async (req) => ...)`), a wrapper call and the
+    /// handlers it wraps (`withAuth(handler)`); empty when opaque.
+    fn export_targets(&self, file: FileId, name: &str) -> Vec<LinkTarget> {
+        let Some(facts) = self.facts(file) else {
+            return Vec::new();
+        };
+        let Some(e) = facts.exports.iter().find(|e| e.exported == name) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
         match (&e.kind, &e.value) {
             (ExportKind::Local | ExportKind::Default, ExportValue::Value(v)) => {
-                match self.link_target(file, v)? {
-                    LinkTarget::Name(_) => None,
-                    t => Some(t),
+                out.extend(self.value_target(file, v));
+            }
+            (ExportKind::Local | ExportKind::Default, ExportValue::Wrapped(w)) => {
+                self.wrapped_targets(file, w, 0, &mut out);
+            }
+            _ => {
+                if let Some(Sym::Function(f)) = self.resolve_export(file, name, 0) {
+                    out.push(LinkTarget::Function(f));
                 }
             }
-            _ => match self.resolve_export(file, name, 0)? {
-                Sym::Function(f) => Some(LinkTarget::Function(f)),
-                Sym::Router(..) => None,
-            },
+        }
+        out
+    }
+
+    fn value_target(&self, file: FileId, v: &ValueRef) -> Option<LinkTarget> {
+        match self.link_target(file, v)? {
+            LinkTarget::Name(_) => None,
+            t => Some(t),
+        }
+    }
+
+    /// A wrapper call: the call (its callee names what it does) and the
+    /// values it wraps.
+    fn wrapped_targets(
+        &self,
+        file: FileId,
+        w: &WrappedCall,
+        depth: usize,
+        out: &mut Vec<LinkTarget>,
+    ) {
+        let inline = w
+            .args
+            .iter()
+            .filter_map(|a| match a {
+                ExportValue::Value(ValueRef::Function(function)) => Some(FnRef {
+                    file,
+                    function: *function,
+                }),
+                _ => None,
+            })
+            .collect();
+        let factory = self.resolve_callee(file, &w.callee);
+        out.push(LinkTarget::Call {
+            callee: w.callee.clone(),
+            factory,
+            inline,
+        });
+        for a in &w.args {
+            match a {
+                ExportValue::Value(v @ (ValueRef::Identifier(_) | ValueRef::Member(_))) => {
+                    out.extend(self.value_target(file, v));
+                }
+                ExportValue::Wrapped(inner) if depth < 4 => {
+                    self.wrapped_targets(file, inner, depth + 1, out);
+                }
+                _ => {}
+            }
         }
     }
 
@@ -246,15 +301,14 @@ impl Resolver<'_> {
             .iter()
             .filter(|e| names.contains(&e.exported.as_str()))
         {
-            let target = self.export_target(file, &e.exported);
-            let opaque = match &target {
-                None => true,
-                Some(LinkTarget::Call {
+            let targets = self.export_targets(file, &e.exported);
+            let opaque = targets.iter().all(|t| match t {
+                LinkTarget::Call {
                     factory, inline, ..
-                }) => factory.is_none() && inline.is_empty(),
-                Some(_) => false,
-            };
-            if let Some(t) = target {
+                } => factory.is_none() && inline.is_empty(),
+                _ => false,
+            });
+            for t in targets {
                 out.push(ChainLink {
                     role: LinkRole::Middleware,
                     file,
@@ -363,7 +417,7 @@ pub(super) fn file_routes(resolver: &Resolver<'_>, scope: &[FileId]) -> Vec<Reso
         }
         for (method, span, name) in handlers {
             let mut chain = mws.clone();
-            if let Some(t) = resolver.export_target(id, name) {
+            for t in resolver.export_targets(id, name) {
                 chain.push(ChainLink {
                     role: LinkRole::Handler,
                     file: id,
