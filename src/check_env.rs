@@ -4,7 +4,8 @@
 //! long enough and random enough; every `[secrets] required` name of
 //! preflight.toml and every `secrets.required` name of a production scope
 //! of a wrangler config must be set and not a placeholder. Findings are
-//! SEC007 at `<env>:NAME`.
+//! SEC007 at `<env>:NAME`. The deploy's `CORS_ALLOWED_ORIGINS` is judged
+//! like a committed one: NET001 for `*`, NET003 for an inexact entry.
 //!
 //! Messages give lengths, never characters: the first characters of a weak
 //! secret are a large part of it.
@@ -69,6 +70,52 @@ pub fn check(
                 Finding::virtual_path(&META, format!("<env>:{name}"))
                     .message(format!("`{name}` in this environment {problem}"))
                     .help(help(name, min)),
+            );
+        }
+    }
+    out
+}
+
+/// The CORS allowlist the deploy will ship (`CORS_ALLOWED_ORIGINS` in this
+/// process's environment), judged as NET001 (`*`) and NET003 (an entry that
+/// is not an exact origin) judge one committed to the repository. Entries
+/// are named by position, never quoted: the list is kept confidential.
+pub fn check_cors(config: &Config, lookup: impl Fn(&str) -> Option<String>) -> Vec<Finding> {
+    use crate::rules::net::{cors_origin_invalid, cors_wildcard};
+    use crate::rules::support::cors;
+    const NAME: &str = "CORS_ALLOWED_ORIGINS";
+    let mut out = Vec::new();
+    let Some(value) = lookup(NAME) else {
+        return out;
+    };
+    if value.trim().is_empty() || is_placeholder(&value) {
+        return out;
+    }
+    let entries = cors::entries(&value, crate::span::Span::new(0, value.len()));
+    for (index, entry) in entries.iter().enumerate() {
+        let position = index + 1;
+        if entry.trimmed().contains('*') {
+            if config.is_enabled(cors_wildcard::META.code) {
+                out.push(
+                    Finding::virtual_path(&cors_wildcard::META, format!("<env>:{NAME}"))
+                        .message(format!(
+                            "entry {position} of `{NAME}` in this environment allows every origin (`*`)"
+                        ))
+                        .help("list the exact origins of your own front ends instead of `*`"),
+                );
+            }
+            continue;
+        }
+        if let Some(problem) = cors::problem(entry, true)
+            && config.is_enabled(cors_origin_invalid::META.code)
+        {
+            out.push(
+                Finding::virtual_path(&cors_origin_invalid::META, format!("<env>:{NAME}"))
+                    .message(format!(
+                        "entry {position} of `{NAME}` in this environment {}",
+                        problem.describe()
+                    ))
+                    .help(cors_origin_invalid::META.help),
             );
         }
     }
@@ -167,5 +214,27 @@ mod tests {
             ("TURNSTILE_SECRET_KEY", "0x4AAAAAAAbcdefgh"),
         ]);
         assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn the_deploy_cors_list_is_judged_like_a_committed_one() {
+        let env: HashMap<&str, &str> = [(
+            "CORS_ALLOWED_ORIGINS",
+            "https://app.acme-corp.net,*,https://admin.acme-corp.net/",
+        )]
+        .into_iter()
+        .collect();
+        let found: Vec<(&str, String)> =
+            check_cors(&Config::default(), |n| env.get(n).map(|v| v.to_string()))
+                .into_iter()
+                .map(|f| (f.code(), f.message.into_owned()))
+                .collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].0, "NET001");
+        assert!(found[0].1.starts_with("entry 2 of"), "{}", found[0].1);
+        assert_eq!(found[1].0, "NET003");
+        // The list is named by position, never quoted.
+        assert!(found.iter().all(|(_, m)| !m.contains("acme-corp")));
+        assert!(check_cors(&Config::default(), |_| None).is_empty());
     }
 }

@@ -72,16 +72,18 @@ pub fn check(args: &CheckArgs, color: bool) -> Result<i32, RunError> {
         report.absorb(part, &prefix);
         // The environment is one for all roots: check it once, with the
         // first root's configuration.
-        if args.check_env
-            && index == 0
-            && project
+        if args.check_env && index == 0 {
+            let lookup =
+                |name: &str| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned());
+            let mut env = Vec::new();
+            if project
                 .config
                 .is_enabled(crate::rules::sec::weak_secret::META.code)
-        {
-            let required = crate::check_env::wrangler_required(&project);
-            let env = crate::check_env::check(&project.config, &required, |name| {
-                std::env::var_os(name).map(|v| v.to_string_lossy().into_owned())
-            });
+            {
+                let required = crate::check_env::wrangler_required(&project);
+                env = crate::check_env::check(&project.config, &required, lookup);
+            }
+            env.extend(crate::check_env::check_cors(&project.config, lookup));
             let mut part = report::build(&project, env, None, report::Snippets::Drop);
             part.files = 0;
             part.skipped.clear();
