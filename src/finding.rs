@@ -132,12 +132,18 @@ impl Finding {
         span: Span,
         message: impl Into<Cow<'static, str>>,
     ) -> Self {
+        self.add_related(file, span, message);
+        self
+    }
+
+    /// [`Finding::related`] on a finding already reported (a later
+    /// occurrence of the same value).
+    pub fn add_related(&mut self, file: FileId, span: Span, message: impl Into<Cow<'static, str>>) {
         self.related.push(Related {
             location: Location::File { file, span },
             message: message.into(),
             place: None,
         });
-        self
     }
 
     pub fn severity(mut self, severity: Severity) -> Self {

@@ -150,15 +150,11 @@ fn result(d: &Diagnostic, rule_index: Option<usize>) -> Value {
             .iter()
             .enumerate()
             .map(|(i, rel)| {
-                let mut physical = json!({"artifactLocation": artifact(&rel.path)});
-                if rel.span.is_some() {
-                    physical["region"] = json!({
-                        "startLine": rel.line,
-                        "startColumn": rel.column,
-                        "endLine": rel.end_line,
-                        "endColumn": rel.end_column,
-                    });
-                }
+                let physical = physical_location(
+                    &rel.path,
+                    rel.span
+                        .map(|_| [rel.line, rel.column, rel.end_line, rel.end_column]),
+                );
                 json!({
                     "id": i + 1,
                     "physicalLocation": physical,
@@ -169,6 +165,21 @@ fn result(d: &Diagnostic, rule_index: Option<usize>) -> Value {
         r["relatedLocations"] = json!(related);
     }
     r
+}
+
+/// A file and, when the place is in its text, the region
+/// (`[start line, start column, end line, end column]`).
+fn physical_location(path: &str, region: Option<[usize; 4]>) -> Value {
+    let mut physical = json!({"artifactLocation": artifact(path)});
+    if let Some([start_line, start_column, end_line, end_column]) = region {
+        physical["region"] = json!({
+            "startLine": start_line,
+            "startColumn": start_column,
+            "endLine": end_line,
+            "endColumn": end_column,
+        });
+    }
+    physical
 }
 
 /// A finding in a file gets a physical location; a pseudo-path such as
@@ -183,15 +194,10 @@ fn location(d: &Diagnostic) -> Value {
             "kind": "variable",
         }]});
     }
-    let mut physical = json!({"artifactLocation": artifact(&d.path)});
-    if d.span.is_some() {
-        physical["region"] = json!({
-            "startLine": d.line,
-            "startColumn": d.column,
-            "endLine": d.end_line,
-            "endColumn": d.end_column,
-        });
-    }
+    let physical = physical_location(
+        &d.path,
+        d.span.map(|_| [d.line, d.column, d.end_line, d.end_column]),
+    );
     json!({"physicalLocation": physical})
 }
 

@@ -42,15 +42,11 @@ impl Rule for RealValueInEnvTemplate {
                 let key = entry.key.as_str();
                 let value = entry.value.as_str();
                 if let Some(&at) = firsts.get(value) {
-                    let primary: &mut Finding = &mut out[at];
-                    primary.related.push(crate::finding::Related {
-                        location: crate::finding::Location::File {
-                            file: id,
-                            span: entry.value.span,
-                        },
-                        message: format!("the same value again, under `{key}`").into(),
-                        place: None,
-                    });
+                    out[at].add_related(
+                        id,
+                        entry.value.span,
+                        format!("the same value again, under `{key}`"),
+                    );
                     continue;
                 }
                 // A known format embedded in a longer value (a DSN inside a

@@ -64,15 +64,11 @@ impl Rule for SecretLiteralInScript {
                     continue;
                 }
                 if let Some(&at) = firsts.get(&(id, value.to_string())) {
-                    let primary: &mut Finding = &mut out[at];
-                    primary.related.push(crate::finding::Related {
-                        location: crate::finding::Location::File {
-                            file: id,
-                            span: feed.value.span,
-                        },
-                        message: format!("the same value again, for `{name}`").into(),
-                        place: None,
-                    });
+                    out[at].add_related(
+                        id,
+                        feed.value.span,
+                        format!("the same value again, for `{name}`"),
+                    );
                     continue;
                 }
                 firsts.insert((id, value.to_string()), out.len());
