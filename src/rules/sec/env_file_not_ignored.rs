@@ -17,6 +17,7 @@ use crate::discover::{file_name, is_local_env_file, parent_dir};
 use crate::finding::{FileId, Finding, Severity};
 use crate::project::{Facts, Project, SourceFile};
 use crate::rules::{Rule, RuleMeta};
+use crate::secrets::names::hints_credential;
 use crate::secrets::{Catalog, is_template_dummy, public_value};
 use crate::span::Span;
 
@@ -145,28 +146,18 @@ fn holds_no_secret(project: &Project, file: &SourceFile) -> bool {
             .all(|e| Catalog::builtin().match_value(e.value.as_str()).is_none())
 }
 
-/// Words that make a key possibly secret here, beyond the secret names:
-/// env files are full of run-together names (`APIKEY`, `CRYPTOSALT`, a bare
-/// `SECRET`) the name rules do not split, and a wrong warning here would
-/// hide a committed secret.
-const SECRET_WORDS: &[&str] = &[
-    "SECRET",
-    "TOKEN",
-    "KEY",
-    "PASS",
-    "PWD",
-    "SALT",
-    "PRIVATE",
-    "CREDENTIAL",
-    "AUTH",
-    "DSN",
-    "DATABASE",
-    "CONN",
-];
+/// Words that make a key possibly secret here beyond the secret names and
+/// the credential hints (`KEY`, `TOKEN`, `SECRET`, `PASS`, ...): env files
+/// are full of run-together names (`APIKEY`, `CRYPTOSALT`, a bare `SECRET`)
+/// the name rules do not split, and a wrong warning here would hide a
+/// committed secret.
+const MORE_SECRET_WORDS: &[&str] = &["SALT", "DATABASE", "CONN"];
 
 fn may_name_a_secret(project: &Project, key: &str) -> bool {
     let upper = key.to_ascii_uppercase();
-    project.names.is_secret_name(key) || SECRET_WORDS.iter().any(|w| upper.contains(w))
+    project.names.is_secret_name(key)
+        || hints_credential(key)
+        || MORE_SECRET_WORDS.iter().any(|w| upper.contains(w))
 }
 
 /// The `.gitignore` in the Worker's directory or the closest one above it.
