@@ -3,6 +3,7 @@
 
 mod classify;
 mod git_index;
+mod ignore_budget;
 mod read;
 
 use std::collections::HashSet;
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 use ignore::WalkBuilder;
 
 pub use classify::{FileKind, classify, is_local_env_file, is_minified_script, is_test_file};
+pub use ignore_budget::{IgnoreRulesDropped, MAX_IGNORE_BYTES};
 pub use read::{ReadOutcome, open_regular, read_text};
 
 use crate::config::Config;
@@ -49,6 +51,9 @@ pub struct Discovery {
     /// Paths in the git index, relative to the root.
     pub tracked: HashSet<String>,
     pub in_git_repo: bool,
+    /// Set when the tracked ignore files were too large to compile: the
+    /// walk then applied no ignore rules (`ignore_budget.rs`).
+    pub ignore_rules_dropped: Option<IgnoreRulesDropped>,
 }
 
 pub fn discover(root: &Path, config: &Config) -> Discovery {
@@ -72,13 +77,16 @@ pub fn discover(root: &Path, config: &Config) -> Discovery {
         }
     }
 
+    discovery.ignore_rules_dropped =
+        ignore_budget::measure(&canonical_root, discovery.tracked.iter());
+    let apply_ignore_rules = discovery.ignore_rules_dropped.is_none();
     let mut walker = WalkBuilder::new(root);
     walker
         .hidden(false)
         .ignore(false)
         .git_global(false)
-        .git_ignore(true)
-        .git_exclude(true)
+        .git_ignore(apply_ignore_rules)
+        .git_exclude(apply_ignore_rules)
         .require_git(false)
         .follow_links(false)
         .filter_entry(|entry| {

@@ -135,6 +135,8 @@ pub struct Project {
     /// For each Worker, whether the ignore rules cover `<dir>/.dev.vars`.
     pub dev_vars_ignored: Vec<bool>,
     pub skipped: Vec<Skipped>,
+    /// Set when the ignore files were too large to apply (PF002).
+    pub ignore_rules_dropped: Option<crate::discover::IgnoreRulesDropped>,
     /// What every source file showed, kept after its facts are dropped.
     pub summary: SourceSummary,
     /// The source files (TS/JS, Rust) waiting to be parsed, by file id:

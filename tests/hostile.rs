@@ -413,6 +413,47 @@ fn a_split_index_is_read_with_its_shared_index() {
     );
 }
 
+/// A committed `.gitignore` of megabytes would cost a gigabyte of compiled
+/// globs and a minute (issue 15): over the budget no ignore rules apply, so
+/// what they would hide is scanned, and PF002 says so.
+#[test]
+fn a_huge_gitignore_is_not_compiled_and_hides_nothing() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("repo");
+    write(
+        &root,
+        "wrangler.toml",
+        b"name = \"api\"\nmain = \"src/index.ts\"\n[vars]\nADMIN_KEY = \"x\"\n",
+    );
+    write(
+        &root,
+        "src/index.ts",
+        b"export default { fetch() { return new Response('') } }\n",
+    );
+    let mut ignore = b"wrangler.toml\n".to_vec();
+    let mut n = 0;
+    while ignore.len() <= 1024 * 1024 {
+        ignore.extend_from_slice(format!("generated-{n}/**/*.tmp{n}\n").as_bytes());
+        n += 1;
+    }
+    write(&root, ".gitignore", &ignore);
+    git_in(&root, &["init", "-q"]);
+    git_in(&root, &["add", "-f", "."]);
+    let (_, report) = run(&root);
+    let found: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "PF002" || f["code"] == "SEC001")
+        .map(|f| (f["code"].as_str().unwrap(), f["path"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        found,
+        [("PF002", ".gitignore"), ("SEC001", "wrangler.toml")],
+        "{report:#}"
+    );
+}
+
 /// Before the first `git add` there is no index file: the repository is
 /// still a repository, and an env file it does not ignore is reported.
 #[test]

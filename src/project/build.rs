@@ -72,8 +72,14 @@ pub fn scan(root: &Path, config: Config, kept_callees: KeptCallees) -> Project {
         extra_secrets: config.secret_names.clone(),
         extra_public: config.public_names.clone(),
     };
-    let mut ignore = super::dev_vars::DevVarsIgnore::new(root);
-    let dev_vars_ignored = workers.iter().map(|w| ignore.is_ignored(&w.dir)).collect();
+    // Ignore rules the walk did not apply cover nothing here either: the
+    // `.dev.vars` check fails closed with them.
+    let dev_vars_ignored = if discovery.ignore_rules_dropped.is_some() {
+        vec![false; workers.len()]
+    } else {
+        let mut ignore = super::dev_vars::DevVarsIgnore::new(root);
+        workers.iter().map(|w| ignore.is_ignored(&w.dir)).collect()
+    };
     phase.end();
     let source_index =
         super::source_index::SourceIndex::new(&files, pending.iter().map(|(id, _)| *id));
@@ -88,6 +94,7 @@ pub fn scan(root: &Path, config: Config, kept_callees: KeptCallees) -> Project {
         in_git_repo: discovery.in_git_repo,
         dev_vars_ignored,
         skipped,
+        ignore_rules_dropped: discovery.ignore_rules_dropped,
         summary: Default::default(),
         pending,
         source_index,

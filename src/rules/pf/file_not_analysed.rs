@@ -34,6 +34,9 @@ const MINIFIED_HELP: &str = "if it is a generated bundle, name it `*.min.js` (or
      or exclude it in preflight.toml; if it is the Worker's own source, keep it formatted so that \
      preflight can parse it";
 
+const IGNORE_HELP: &str = "keep `.gitignore` files to the patterns the project needs (a directory \
+     pattern such as `generated/` instead of one line per file)";
+
 pub struct FileNotAnalysed;
 
 impl Rule for FileNotAnalysed {
@@ -69,6 +72,21 @@ impl Rule for FileNotAnalysed {
             } else {
                 finding
             });
+        }
+        if let Some(dropped) = &project.ignore_rules_dropped {
+            out.push(
+                Finding::virtual_path(&META, dropped.largest.clone())
+                    .severity(Severity::Warning)
+                    .message(format!(
+                        "the ignore rules were not applied: the {} ignore files git reads hold {} \
+                         bytes together, over the {} bytes preflight compiles, so every file \
+                         they would hide was scanned",
+                        dropped.files,
+                        dropped.total_bytes,
+                        crate::discover::MAX_IGNORE_BYTES
+                    ))
+                    .help(IGNORE_HELP),
+            );
         }
         // Files the walk could not even open (symlinks leaving the root,
         // FIFOs, unreadable entries) have no file id.
