@@ -77,6 +77,8 @@ enum Validate {
     None,
     /// A database URL with a host and a real password.
     ConnectionUrl,
+    /// A JWT whose payload claims `"role": "service_role"`.
+    ServiceRoleJwt,
 }
 
 /// When a catalog's regexes are compiled.
@@ -245,6 +247,7 @@ impl Catalog {
             let validate = match field("validate") {
                 None => Validate::None,
                 Some("connection-url") => Validate::ConnectionUrl,
+                Some("service-role-jwt") => Validate::ServiceRoleJwt,
                 Some(other) => return Err(context(&format!("unknown validate `{other}`"))),
             };
 
@@ -474,6 +477,12 @@ fn accept(entry: &Entry, text: &str, start: usize, end: usize) -> Option<Credent
             }
             url
         }
+        Validate::ServiceRoleJwt => {
+            if jwt_role(raw)? != "service_role" {
+                return None;
+            }
+            raw
+        }
     };
     let end = start + credential.len();
     let placeholder = match entry.placeholder {
@@ -501,6 +510,18 @@ fn accept(entry: &Entry, text: &str, start: usize, end: usize) -> Option<Credent
         span: Span::new(start, end),
         value_hash: value_hash(credential),
     })
+}
+
+/// The `role` claim of a JWT's payload, when it decodes (base64url, JSON)
+/// and has one.
+fn jwt_role(jwt: &str) -> Option<String> {
+    use base64::Engine;
+    let payload = jwt.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    Some(claims.get("role")?.as_str()?.to_string())
 }
 
 /// Drops punctuation that ends a sentence or closes a bracket opened before
@@ -586,6 +607,18 @@ mod tests {
         noise(len, seed, ALNUM)
     }
 
+    /// A signed-looking JWT whose payload claims `role`.
+    fn jwt(role: &str, seed: u64) -> String {
+        use base64::Engine;
+        let encode = |json: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
+        let header = encode(r#"{"alg":"HS256","typ":"JWT"}"#);
+        let payload = encode(&format!(
+            r#"{{"iss":"supabase","ref":"{}","role":"{role}","iat":1700000000}}"#,
+            alnum(20, seed)
+        ));
+        format!("{header}.{payload}.{}", alnum(43, seed + 1))
+    }
+
     fn catalog() -> &'static Catalog {
         Catalog::builtin()
     }
@@ -664,6 +697,10 @@ mod tests {
             "cloudflare-api-token",
             "google-api-key",
             "npm-token",
+            "cloudflare-access-service-token",
+            "turnstile-secret-key",
+            "supabase-secret-key",
+            "service-role-jwt",
             "database-url-password",
         ] {
             assert!(ids.contains(&id), "missing {id}");
@@ -744,6 +781,19 @@ mod tests {
                 format!("AIza{}-{}", alnum(20, 30), alnum(14, 31)),
             ),
             ("npm-token", format!("npm_{}", alnum(36, 32))),
+            (
+                "cloudflare-access-service-token",
+                format!("cfast_{}", alnum(44, 36)),
+            ),
+            (
+                "turnstile-secret-key",
+                format!("0x4AAAAAAA{}", alnum(25, 37)),
+            ),
+            (
+                "supabase-secret-key",
+                format!("sb_secret_{}", alnum(32, 38)),
+            ),
+            ("service-role-jwt", jwt("service_role", 39)),
             ("private-key", pem("", 8, 33)),
             ("private-key", pem("RSA ", 20, 34)),
             ("private-key", pem("OPENSSH ", 6, 35)),
@@ -860,6 +910,14 @@ mod tests {
     fn public_formats_never_match() {
         for text in [
             format!("TURNSTILE_SITE_KEY = \"0x4AAAAAAA{}\"", alnum(14, 60)),
+            format!("SUPABASE_ANON_KEY={}", jwt("anon", 63)),
+            format!("sb_publishable_{}", alnum(32, 64)),
+            // Not a JWT payload at all.
+            format!(
+                "eyJhbGciOiJIUzI1NiJ9.eyJ{}.{}",
+                alnum(30, 65),
+                alnum(43, 66)
+            ),
             format!("CLERK_PUBLISHABLE_KEY=pk_live_{}", alnum(40, 61)),
             format!("pk_test_{}", alnum(40, 62)),
             "1x00000000000000000000AA 1x0000000000000000000000000000000AA".to_string(),
