@@ -10,6 +10,7 @@ use std::path::PathBuf;
 mod build;
 pub mod callees;
 mod dev_vars;
+pub use dev_vars::{LocalSecretFile, LocalSecretWhy};
 pub mod routes;
 mod source_index;
 mod sources;
@@ -132,8 +133,10 @@ pub struct Project {
     /// Paths (relative to the root) in the git index, when there is one.
     pub tracked: HashSet<String>,
     pub in_git_repo: bool,
-    /// For each Worker, whether the ignore rules cover `<dir>/.dev.vars`.
-    pub dev_vars_ignored: Vec<bool>,
+    /// For each Worker, its local secret files (`.dev.vars`,
+    /// `.dev.vars.<env>`, `secret bulk` inputs) that the ignore rules do
+    /// not cover (`dev_vars.rs`).
+    pub unignored_secret_files: Vec<Vec<LocalSecretFile>>,
     pub skipped: Vec<Skipped>,
     /// Set when the ignore files were too large to apply (PF002).
     pub ignore_rules_dropped: Option<crate::discover::IgnoreRulesDropped>,

@@ -115,6 +115,12 @@ pub enum Op<'a> {
         env: Option<&'a Word>,
         stdin: Option<&'a Stdin>,
     },
+    /// `wrangler secret bulk [FILE] [--env E]`: uploads every secret of a
+    /// local file (stdin when no file is named).
+    SecretBulk {
+        file: Option<&'a Word>,
+        env: Option<&'a Word>,
+    },
     /// `gh secret set NAME [--body V | -b V]`.
     GhSecretSet {
         name: &'a Word,

@@ -73,13 +73,18 @@ pub fn scan(root: &Path, config: Config, kept_callees: KeptCallees) -> Project {
         extra_public: config.public_names.clone(),
     };
     // Ignore rules the walk did not apply cover nothing here either: the
-    // `.dev.vars` check fails closed with them.
-    let dev_vars_ignored = if discovery.ignore_rules_dropped.is_some() {
-        vec![false; workers.len()]
-    } else {
-        let mut ignore = super::dev_vars::DevVarsIgnore::new(root);
-        workers.iter().map(|w| ignore.is_ignored(&w.dir)).collect()
-    };
+    // local secret files' check fails closed with them.
+    let mut ignore = super::dev_vars::DevVarsIgnore::new(root);
+    let unignored_secret_files = workers
+        .iter()
+        .map(|w| {
+            let mut local = super::dev_vars::local_secret_files(&files, w);
+            if discovery.ignore_rules_dropped.is_none() {
+                local.retain(|f| !ignore.is_ignored(&w.dir, &f.name));
+            }
+            local
+        })
+        .collect();
     phase.end();
     let source_index =
         super::source_index::SourceIndex::new(&files, pending.iter().map(|(id, _)| *id));
@@ -92,7 +97,7 @@ pub fn scan(root: &Path, config: Config, kept_callees: KeptCallees) -> Project {
         workers,
         tracked: discovery.tracked,
         in_git_repo: discovery.in_git_repo,
-        dev_vars_ignored,
+        unignored_secret_files,
         skipped,
         ignore_rules_dropped: discovery.ignore_rules_dropped,
         summary: Default::default(),

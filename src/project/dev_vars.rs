@@ -1,11 +1,102 @@
-//! Whether the repository's ignore rules cover a Worker's `.dev.vars`
-//! (SEC004's warning for projects that would commit it on first use).
+//! Whether the repository's ignore rules cover a Worker's local secret
+//! files (SEC004's warning for projects that would commit one on first
+//! use): `.dev.vars`, and the files its package scripts feed to
+//! `wrangler secret bulk` (the deploy's secrets, kept beside the config).
+//!
+//! Limits: `.dev.vars.<env>` files (read by `wrangler dev --env <env>`)
+//! are not asked about on their own: every Worker with environments would
+//! get a warning for a file few projects create, and the fix for both is
+//! the same `.dev.vars*` line. Only the `package.json` beside the wrangler config is read for
+//! `secret bulk`, and only literal file names inside the Worker's
+//! directory count; a `.gitignore` below the Worker's directory (beside a
+//! file in a subdirectory) is not consulted.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use ignore::Match;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
+
+use super::{Facts, SourceFile, Worker};
+use crate::formats::shell::Op;
+
+/// A file a Worker keeps secrets in by design, relative to its directory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocalSecretFile {
+    pub name: String,
+    pub why: LocalSecretWhy,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LocalSecretWhy {
+    /// `.dev.vars`, read by `wrangler dev`.
+    DevVars,
+    /// Fed to `wrangler secret bulk` by the package script `script`.
+    BulkUpload { script: String },
+}
+
+/// The local secret files of `worker`: `.dev.vars` first, then the
+/// `secret bulk` files, without repeats.
+pub fn local_secret_files(files: &[SourceFile], worker: &Worker) -> Vec<LocalSecretFile> {
+    let mut out = vec![LocalSecretFile {
+        name: ".dev.vars".to_string(),
+        why: LocalSecretWhy::DevVars,
+    }];
+    let mut add = |name: String, why: LocalSecretWhy| {
+        if !out.iter().any(|f| f.name == name) {
+            out.push(LocalSecretFile { name, why });
+        }
+    };
+    let package = if worker.dir.is_empty() {
+        "package.json".to_string()
+    } else {
+        format!("{}/package.json", worker.dir)
+    };
+    let scripts = files
+        .iter()
+        .find(|f| f.path == package)
+        .and_then(|f| match &f.facts {
+            Facts::PackageJson(p) => Some(&p.scripts),
+            _ => None,
+        });
+    for script in scripts.into_iter().flatten() {
+        for command in &script.script.commands {
+            let Some(Op::SecretBulk {
+                file: Some(file), ..
+            }) = command.op(&[])
+            else {
+                continue;
+            };
+            if let Some(name) = inside_worker_dir(file) {
+                add(
+                    name,
+                    LocalSecretWhy::BulkUpload {
+                        script: script.name.value.clone(),
+                    },
+                );
+            }
+        }
+    }
+    out
+}
+
+/// A literal relative path that stays inside the Worker's directory
+/// (`./.dev.vars.production` -> `.dev.vars.production`).
+fn inside_worker_dir(word: &crate::formats::shell::Word) -> Option<String> {
+    if !word.is_literal() || word.text.starts_with('/') {
+        return None;
+    }
+    let name = word.text.strip_prefix("./").unwrap_or(&word.text);
+    let parts: Vec<&str> = name.split('/').collect();
+    if name.is_empty()
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || *p == "." || *p == "..")
+    {
+        return None;
+    }
+    Some(name.to_string())
+}
 
 /// Answers [`DevVarsIgnore::is_ignored`] for every Worker of a tree. The
 /// Workers of a monorepo share their ancestors: each directory's
@@ -28,17 +119,17 @@ impl<'r> DevVarsIgnore<'r> {
         }
     }
 
-    /// True when `<worker_dir>/.dev.vars` would be ignored by the
-    /// `.gitignore` files between the root and the Worker's directory (the
-    /// deepest decides, as in git), or by the repository's exclude file.
-    pub fn is_ignored(&mut self, worker_dir: &str) -> bool {
+    /// True when `<worker_dir>/<name>` would be ignored by the `.gitignore`
+    /// files between the root and the Worker's directory (the deepest
+    /// decides, as in git), or by the repository's exclude file.
+    pub fn is_ignored(&mut self, worker_dir: &str, name: &str) -> bool {
         let mut dirs = vec![self.root.to_path_buf()];
         let mut current = self.root.to_path_buf();
         for segment in worker_dir.split('/').filter(|s| !s.is_empty()) {
             current = current.join(segment);
             dirs.push(current.clone());
         }
-        let target = current.join(".dev.vars");
+        let target = current.join(name);
         for dir in dirs.into_iter().rev() {
             let matcher = self
                 .gitignores
@@ -93,6 +184,12 @@ fn exclude_file(root: &Path) -> Option<Gitignore> {
 mod tests {
     use super::*;
 
+    impl DevVarsIgnore<'_> {
+        fn is_ignored_dev_vars(&mut self, worker_dir: &str) -> bool {
+            self.is_ignored(worker_dir, ".dev.vars")
+        }
+    }
+
     #[test]
     fn the_deepest_gitignore_decides_then_the_exclude_file() {
         let dir = tempfile::tempdir().unwrap();
@@ -108,15 +205,15 @@ mod tests {
         std::fs::create_dir_all(root.join("apps/api")).unwrap();
         std::fs::create_dir_all(root.join("excluded")).unwrap();
         let mut ignore = DevVarsIgnore::new(root);
-        assert!(ignore.is_ignored(""));
-        assert!(ignore.is_ignored("apps/api"));
-        assert!(!ignore.is_ignored("apps/open"));
+        assert!(ignore.is_ignored_dev_vars(""));
+        assert!(ignore.is_ignored_dev_vars("apps/api"));
+        assert!(!ignore.is_ignored_dev_vars("apps/open"));
         // Asked again, from the cache.
-        assert!(ignore.is_ignored("apps/api"));
+        assert!(ignore.is_ignored_dev_vars("apps/api"));
 
         write(".gitignore", "node_modules\n");
         let mut ignore = DevVarsIgnore::new(root);
-        assert!(ignore.is_ignored("excluded"));
-        assert!(!ignore.is_ignored("apps/api"));
+        assert!(ignore.is_ignored_dev_vars("excluded"));
+        assert!(!ignore.is_ignored_dev_vars("apps/api"));
     }
 }

@@ -368,6 +368,14 @@ fn wrangler(cmd: &Command, from: usize) -> Option<Op<'_>> {
         ["secret", "put", ..] => secret_put(2),
         ["secret:put", ..] => secret_put(1),
         ["versions", "secret", "put", ..] => secret_put(3),
+        ["secret", "bulk", ..] => Some(Op::SecretBulk {
+            file: a.positional(2),
+            env,
+        }),
+        ["versions", "secret", "bulk", ..] => Some(Op::SecretBulk {
+            file: a.positional(3),
+            env,
+        }),
         ["hyperdrive", "create" | "update", ..] => Some(Op::HyperdriveOrigin {
             url: a.value(&["--origin-url", "--connection-string"])?,
         }),

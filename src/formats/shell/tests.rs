@@ -41,6 +41,11 @@ fn describe(op: &Op<'_>) -> String {
             body.map(|w| (w.text.as_str(), w.has_expansion)),
             lit(*stdin)
         ),
+        Op::SecretBulk { file, env } => format!(
+            "bulk {:?} env={:?}",
+            file.map(|w| w.text.as_str()),
+            env.map(|w| w.text.as_str())
+        ),
         Op::HyperdriveOrigin { url } => format!("hyperdrive {}", url.text),
         Op::Deploy { env, dry_run } => {
             format!(
@@ -427,6 +432,22 @@ fn hyperdrive() {
         "Some(\"hyperdrive $URL\")"
     );
     assert_eq!(op("wrangler hyperdrive list"), "None");
+}
+
+#[test]
+fn secret_bulk() {
+    assert_eq!(
+        op("pnpm wrangler secret bulk .dev.vars.production"),
+        "Some(\"bulk Some(\\\".dev.vars.production\\\") env=None\")"
+    );
+    assert_eq!(
+        op("wrangler secret bulk --env staging secrets.json"),
+        "Some(\"bulk Some(\\\"secrets.json\\\") env=Some(\\\"staging\\\")\")"
+    );
+    assert_eq!(
+        op("wrangler versions secret bulk"),
+        "Some(\"bulk None env=None\")"
+    );
 }
 
 #[test]

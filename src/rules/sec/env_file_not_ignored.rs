@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::discover::{file_name, is_local_env_file, parent_dir};
 use crate::finding::{FileId, Finding, Severity};
-use crate::project::{Facts, Project, SourceFile};
+use crate::project::{Facts, LocalSecretFile, LocalSecretWhy, Project, SourceFile};
 use crate::rules::{Rule, RuleMeta};
 use crate::secrets::names::hints_credential;
 use crate::secrets::{Catalog, is_template_dummy, public_value};
@@ -86,14 +86,17 @@ impl Rule for EnvFileNotIgnored {
             .map(|(id, f)| (f.path.as_str(), id))
             .collect();
         for (index, worker) in project.workers.iter().enumerate() {
-            if project.dev_vars_ignored.get(index).copied().unwrap_or(true) {
+            let Some(unignored) = project.unignored_secret_files.get(index) else {
                 continue;
-            }
-            let dev_vars = join(&worker.dir, ".dev.vars");
-            // An existing `.dev.vars` was reported above, more precisely.
-            if reported.contains(dev_vars.as_str()) {
+            };
+            // An existing file was reported above, more precisely.
+            let unignored: Vec<&LocalSecretFile> = unignored
+                .iter()
+                .filter(|f| !reported.contains(join(&worker.dir, &f.name).as_str()))
+                .collect();
+            let Some(first) = unignored.first() else {
                 continue;
-            }
+            };
             let (file, at_gitignore) = match nearest_gitignore(&by_path, &worker.dir) {
                 Some(id) => (id, true),
                 None => (worker.config_file, false),
@@ -108,16 +111,39 @@ impl Rule for EnvFileNotIgnored {
             } else {
                 "create a .gitignore beside the wrangler config with `.dev.vars*` and `!.dev.vars.example`"
             };
+            let also = match unignored.len() {
+                1 => String::new(),
+                _ => format!(
+                    " (nor {})",
+                    unignored[1..]
+                        .iter()
+                        .map(|f| describe(f))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
             out.push(
                 Finding::new(&META, file, Span::empty_at(0))
                     .severity(Severity::Warning)
                     .message(format!(
-                        "the ignore rules do not cover `.dev.vars` for the Worker at {where_}: \
-                         once someone creates it, its secrets are one `git add` away from a commit"
+                        "the ignore rules do not cover {}{also} for the Worker at {where_}: \
+                         once someone creates it, its secrets are one `git add` away from a commit",
+                        describe(first)
                     ))
                     .help(help),
             );
         }
+    }
+}
+
+/// `.dev.vars.production` (the `deploy` script feeds it to `wrangler secret bulk`).
+fn describe(file: &LocalSecretFile) -> String {
+    match &file.why {
+        LocalSecretWhy::DevVars => format!("`{}`", file.name),
+        LocalSecretWhy::BulkUpload { script } => format!(
+            "`{}` (the `{script}` script feeds it to `wrangler secret bulk`)",
+            file.name
+        ),
     }
 }
 
