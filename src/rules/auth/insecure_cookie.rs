@@ -4,7 +4,7 @@
 //! or options that are not an object literal are left alone, and Better
 //! Auth's own defaults are secure.
 
-use crate::finding::{FileId, Finding};
+use crate::finding::{FileId, Finding, Severity};
 use crate::formats::js::{CookieAttrs, CookieVia, CookieWrite, Flag, StringSetting};
 use crate::project::Project;
 use crate::rules::support::sources::source_files;
@@ -21,6 +21,22 @@ pub static META: RuleMeta = crate::rule_meta!(
 );
 
 pub struct InsecureCookie;
+
+/// Cookie names that carry the user's identity itself (`user_id`, `uid`,
+/// `accountId`): when the server reads the user from it, it is the session,
+/// but it may also be a harmless analytics id, hence a warning.
+const IDENTITY_NAMES: &[&str] = &["uid", "user", "userid", "accountid", "memberid"];
+
+/// Whether the cookie `name` holds the user's identity (separators and
+/// case aside: `user_id`, `User-Id`, `userId`).
+fn is_identity_cookie(name: &str) -> bool {
+    let folded: String = name
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    IDENTITY_NAMES.contains(&folded.as_str())
+}
 
 /// Whether a cookie name reads like a session or auth cookie.
 fn is_session_cookie(name: &str) -> bool {
@@ -125,12 +141,24 @@ fn missing(write: &CookieWrite, name: &str) -> Vec<&'static str> {
 fn check_cookie_writes(id: FileId, facts: &crate::formats::js::JsFacts, out: &mut Vec<Finding>) {
     for w in &facts.cookie_writes {
         let Some(name) = &w.name else { continue };
-        if !w.options_known || !is_session_cookie(&name.value) {
+        let identity = !is_session_cookie(&name.value) && is_identity_cookie(&name.value);
+        if !w.options_known || !(identity || is_session_cookie(&name.value)) {
             continue;
         }
+        let severity = if identity {
+            Severity::Warning
+        } else {
+            Severity::Error
+        };
+        let kind = if identity {
+            "identity cookie"
+        } else {
+            "session cookie"
+        };
         for (span, problem) in explicit_problems(&w.attrs) {
             out.push(
                 Finding::new(&META, id, span)
+                    .severity(severity)
                     .message(format!("cookie `{}`: {problem}", name.value)),
             );
         }
@@ -140,11 +168,15 @@ fn check_cookie_writes(id: FileId, facts: &crate::formats::js::JsFacts, out: &mu
                 CookieVia::SetCookieHeader => "its `Set-Cookie` value",
                 CookieVia::SetCookie | CookieVia::Serialize => "its options",
             };
-            out.push(Finding::new(&META, id, w.span).message(format!(
-                "session cookie `{}` is written without {} in {how}",
-                name.value,
-                missing.join(", ")
-            )));
+            out.push(
+                Finding::new(&META, id, w.span)
+                    .severity(severity)
+                    .message(format!(
+                        "{kind} `{}` is written without {} in {how}",
+                        name.value,
+                        missing.join(", ")
+                    )),
+            );
         }
     }
 }
@@ -176,6 +208,12 @@ mod tests {
         assert!(is_session_cookie("authToken"));
         assert!(!is_session_cookie("theme"));
         assert!(!is_session_cookie("sidebar"));
+        for name in ["user_id", "uid", "userId", "User-Id", "account_id"] {
+            assert!(is_identity_cookie(name), "{name}");
+        }
+        for name in ["user_theme", "guid", "user_pref_id", "visitor"] {
+            assert!(!is_identity_cookie(name), "{name}");
+        }
     }
 
     #[test]
