@@ -3,10 +3,13 @@
 //! The key decides whether to report: an empty or placeholder value under a
 //! secret name still overwrites the real secret when the config is deployed.
 //! The value decides the severity: a placeholder (`<token>`, `TODO`,
-//! `dev-local-secret`) or a value public by design (a Sentry DSN, a site
-//! key, a host name) is no committed credential, so it is a warning. A
-//! variable reference (`${AUTH_SECRET}`) stays an error: wrangler expands
-//! nothing, so the Worker runs with that known literal as its secret.
+//! `dev-local-secret`) is no committed credential, so it is a warning, and
+//! info in the top-level `vars` of a config with named environments (the
+//! local defaults: only a `wrangler deploy` without `--env` deploys them,
+//! since no environment inherits `vars`). A value public by design (a
+//! Sentry DSN, a site key, a host name) is policy: info. A variable
+//! reference (`${AUTH_SECRET}`) stays an error: wrangler expands nothing,
+//! so the Worker runs with that known literal as its secret.
 
 use crate::finding::{Finding, Severity};
 use crate::project::Project;
@@ -57,6 +60,13 @@ impl Rule for SecretInVars {
                         ),
                         META.severity,
                     ),
+                    Some(v) if is_template_dummy(v) && env.is_none() && !config.envs.is_empty() => (
+                        "; its value is a placeholder in the top-level `vars` of a config with \
+                         environments, which none of them inherits: only a `wrangler deploy` \
+                         without `--env` would overwrite the secret with it"
+                            .to_string(),
+                        Severity::Info,
+                    ),
                     Some(v) if is_template_dummy(v) => (
                         "; its value is a placeholder, not a credential, but deploying it \
                          overwrites the secret"
@@ -70,7 +80,7 @@ impl Rule for SecretInVars {
                                  than a leak",
                                 public.description()
                             ),
-                            Severity::Warning,
+                            Severity::Info,
                         ),
                         None => (String::new(), META.severity),
                     },
