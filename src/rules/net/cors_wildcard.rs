@@ -12,6 +12,7 @@ use crate::finding::{Finding, Severity};
 use crate::project::Project;
 use crate::project::callees::CalleeTest;
 use crate::rules::support::cors;
+use crate::rules::support::credentials;
 use crate::rules::support::routes;
 use crate::rules::support::sources::skip_test_or_unreachable_file;
 use crate::rules::{Rule, RuleMeta};
@@ -232,6 +233,24 @@ fn finding(
             Severity::Warning,
             "(which routes it reaches cannot be told here)".to_string(),
         )
+    };
+    // Without credentials, `*` lets a page read what an anonymous request
+    // gets: it matters only when the Worker reads some credential.
+    let anonymous = severity == Severity::Warning
+        && project
+            .file(file)
+            .worker
+            .is_some_and(|w| !credentials::worker_reads_credentials(project, w));
+    let (severity, context) = if anonymous {
+        (
+            Severity::Info,
+            format!(
+                "{context}; the Worker reads no cookie, Authorization or API-key header, so any \
+                 page can read only what an anonymous request gets"
+            ),
+        )
+    } else {
+        (severity, context)
     };
     Finding::new(&META, file, span)
         .severity(severity)

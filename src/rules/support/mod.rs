@@ -3,6 +3,7 @@
 //! the facts lives here, by concern.
 
 pub mod cors;
+pub mod credentials;
 pub mod neon;
 pub mod routes;
 pub mod scripts;
