@@ -121,6 +121,16 @@ pub struct Worker {
     pub config_file: FileId,
 }
 
+/// A wrangler config that wrangler does not read: another config in the
+/// same directory wins (`wrangler.json`, then `wrangler.jsonc`, then
+/// `wrangler.toml`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShadowedConfig {
+    pub file: FileId,
+    /// The config wrangler reads instead.
+    pub used: FileId,
+}
+
 #[derive(Debug)]
 pub struct Project {
     pub root: PathBuf,
@@ -130,6 +140,8 @@ pub struct Project {
     pub names: SecretNames,
     pub files: Vec<SourceFile>,
     pub workers: Vec<Worker>,
+    /// Configs that lose to another in their directory (PF003).
+    pub shadowed_configs: Vec<ShadowedConfig>,
     /// Paths (relative to the root) in the git index, when there is one.
     pub tracked: HashSet<String>,
     pub in_git_repo: bool,

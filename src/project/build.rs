@@ -6,7 +6,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::callees::{CalleeVerdicts, KeptCallees};
-use super::{Facts, Project, SourceFile, Unanalysed, Worker};
+use super::{Facts, Project, ShadowedConfig, SourceFile, Unanalysed, Worker};
 use crate::config::Config;
 use crate::discover::{self, FileKind, ReadOutcome, Skipped};
 use crate::formats::dotenv::DotEnvFile;
@@ -67,7 +67,7 @@ pub fn scan(root: &Path, config: Config, kept_callees: KeptCallees) -> Project {
     }
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
 
-    let workers = link_workers(&mut files);
+    let (workers, shadowed_configs) = link_workers(&mut files);
     let names = SecretNames {
         extra_secrets: config.secret_names.clone(),
         extra_public: config.public_names.clone(),
@@ -95,6 +95,7 @@ pub fn scan(root: &Path, config: Config, kept_callees: KeptCallees) -> Project {
         names,
         files,
         workers,
+        shadowed_configs,
         tracked: discovery.tracked,
         in_git_repo: discovery.in_git_repo,
         unignored_secret_files,
@@ -304,7 +305,7 @@ fn parse_facts(
 /// file belongs to the Worker whose directory is the nearest above it. When
 /// one directory holds several configs, wrangler's own precedence picks the
 /// one that counts (json, jsonc, toml).
-fn link_workers(files: &mut [SourceFile]) -> Vec<Worker> {
+fn link_workers(files: &mut [SourceFile]) -> (Vec<Worker>, Vec<ShadowedConfig>) {
     let mut workers: Vec<Worker> = files
         .iter()
         .enumerate()
@@ -320,7 +321,19 @@ fn link_workers(files: &mut [SourceFile]) -> Vec<Worker> {
             precedence(discover::file_name(&files[w.config_file].path)),
         )
     });
-    workers.dedup_by(|later, first| later.dir == first.dir);
+    // Wrangler reads one config per directory; the others are recorded so
+    // that PF003 can say which one is not used.
+    let mut shadowed_configs = Vec::new();
+    workers.dedup_by(|later, first| {
+        let same = later.dir == first.dir;
+        if same {
+            shadowed_configs.push(ShadowedConfig {
+                file: later.config_file,
+                used: first.config_file,
+            });
+        }
+        same
+    });
 
     // The nearest Worker is found by walking up each file's directories
     // (a few map lookups per file) rather than testing every Worker.
@@ -348,7 +361,7 @@ fn link_workers(files: &mut [SourceFile]) -> Vec<Worker> {
     for (file, worker) in files.iter_mut().zip(nearest) {
         file.worker = worker;
     }
-    workers
+    (workers, shadowed_configs)
 }
 
 fn precedence(name: &str) -> u8 {

@@ -85,6 +85,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &ci::no_health_monitoring::NoHealthMonitoring,
         &ci::secret_interpolated_in_script::SecretInterpolatedInScript,
         &obs::auth_failure_not_tracked::AuthFailureNotTracked,
+        &pf::config_shadowed::ConfigShadowed,
     ];
     RULES
 }
