@@ -71,6 +71,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &auth::non_constant_time_compare::NonConstantTimeCompare,
         &auth::turnstile_fails_open::TurnstileFailsOpen,
         &auth::auth_without_captcha::AuthWithoutCaptcha,
+        &auth::public_paid_endpoint::PublicPaidEndpoint,
         &net::cors_wildcard::CorsWildcard,
         &net::cors_reflects_origin::CorsReflectsOrigin,
         &net::cors_origin_invalid::CorsOriginInvalid,

@@ -1326,8 +1326,27 @@ pub struct SqlSink {
     /// (deduplicated, never [`SqlOrigin::Constant`]; `[Request]` when
     /// nothing is known). Empty for a safe or unknown argument.
     pub origins: Vec<SqlOrigin>,
+    /// What the written SQL text does to the schema or to every row, when
+    /// it does more than read and write rows (AUTH003).
+    pub effect: Option<SqlEffect>,
+    /// Whether the argument has SQL text written in the code (a literal or
+    /// template part, directly or through one local binding): without, the
+    /// whole statement comes from elsewhere (AUTH003: the request).
+    pub written: bool,
     /// Enclosing function.
     pub function: FunctionId,
+}
+
+/// What a SQL statement does beyond reading and writing rows, judged on
+/// the text written in the code (a route doing it is an admin route).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SqlEffect {
+    /// `CREATE TABLE` without `IF NOT EXISTS`, `DROP INDEX/VIEW/TRIGGER`:
+    /// sets the schema up.
+    Schema,
+    /// `DROP TABLE/DATABASE/SCHEMA`, `TRUNCATE`, `ALTER TABLE ... DROP`,
+    /// `DELETE FROM t` with no `WHERE`: destroys data.
+    Destructive,
 }
 
 /// Where a SQL-looking string goes.

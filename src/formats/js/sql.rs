@@ -16,8 +16,8 @@ use super::expr::{
 };
 use super::visitor::{BindKind, Extractor, MAX_PUSHED, ParamHelper, UseCtx, key};
 use super::{
-    FunctionId, ImportKind, Imported, SafeReason, SqlClass, SqlFlow, SqlOrigin, SqlSink, SqlString,
-    SqlStringKind, UnsafeReason,
+    FunctionId, ImportKind, Imported, SafeReason, SqlClass, SqlEffect, SqlFlow, SqlOrigin, SqlSink,
+    SqlString, SqlStringKind, UnsafeReason,
 };
 use crate::span::Spanned;
 
@@ -91,6 +91,52 @@ pub(super) fn sql_like(text: &str) -> bool {
         }
     }
     false
+}
+
+/// What the written text of a SQL argument does beyond reading and writing
+/// rows, the strongest over its `;`-separated statements (`--` comments
+/// skipped). Text that is not written out (a `${...}` part) reads as a
+/// word break, so `DELETE FROM ${t} WHERE ...` keeps its `WHERE`.
+pub(crate) fn sql_effect(text: &str) -> Option<SqlEffect> {
+    const HOLDS_DATA: &[&str] = &["table", "database", "schema"];
+    const SCHEMA_ONLY: &[&str] = &["view", "index", "trigger"];
+    let mut strongest = None;
+    for statement in text.split(';') {
+        let words: Vec<String> = statement
+            .lines()
+            .map(|l| l.split("--").next().unwrap_or(""))
+            .flat_map(|l| l.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')))
+            .filter(|w| !w.is_empty())
+            .map(str::to_ascii_lowercase)
+            .collect();
+        let has = |w: &str| words.iter().any(|x| x == w);
+        let effect = match words.first().map(String::as_str) {
+            Some("drop")
+                if words
+                    .get(1)
+                    .is_some_and(|w| HOLDS_DATA.contains(&w.as_str())) =>
+            {
+                Some(SqlEffect::Destructive)
+            }
+            Some("drop")
+                if words
+                    .get(1)
+                    .is_some_and(|w| SCHEMA_ONLY.contains(&w.as_str())) =>
+            {
+                Some(SqlEffect::Schema)
+            }
+            Some("truncate") => Some(SqlEffect::Destructive),
+            Some("alter") if has("drop") => Some(SqlEffect::Destructive),
+            Some("delete") if has("from") && !has("where") => Some(SqlEffect::Destructive),
+            Some("create") if words.iter().take(4).any(|w| w == "table") => {
+                let guarded = words.windows(3).any(|w| w == ["if", "not", "exists"]);
+                (!guarded).then_some(SqlEffect::Schema)
+            }
+            _ => None,
+        };
+        strongest = strongest.max(effect);
+    }
+    strongest
 }
 
 /// Whether an `exec` receiver runs shell commands rather than SQL:
@@ -1514,6 +1560,22 @@ impl<'a> Extractor<'a> {
         (!text.trim().is_empty()).then_some(text)
     }
 
+    /// Whether some SQL text of the argument is written in the code: its
+    /// own literal parts, or those of any value a local variable it names
+    /// is given (`let q = 'UPDATE t SET '; q += ...`).
+    fn has_written_text(&self, e: &'a Expression<'a>) -> bool {
+        if let Expression::Identifier(id) = unwrap(unwrap_await(e))
+            && let Some(b) = self.lookup(id.name.as_str())
+        {
+            return b
+                .init
+                .into_iter()
+                .chain(b.assigns.iter().copied())
+                .any(|v| self.written_text(v).is_some());
+        }
+        self.written_text(e).is_some()
+    }
+
     /// The SQL argument of a sink call, with the sink method.
     fn sink_of(
         &self,
@@ -1684,6 +1746,8 @@ impl<'a> Extractor<'a> {
         } else {
             Vec::new()
         };
+        let text = self.written_text(sql_arg);
+        let effect = text.as_deref().and_then(sql_effect);
         self.facts.sql_sinks.push(SqlSink {
             span: sp(call.span),
             callee: callee.text.to_string(),
@@ -1692,6 +1756,8 @@ impl<'a> Extractor<'a> {
             class,
             imported_parts,
             origins,
+            effect,
+            written: text.is_some() || self.has_written_text(sql_arg),
             function: self.cur_id(),
         });
     }

@@ -545,3 +545,49 @@ export async function h(c, n) {
         ]
     );
 }
+
+#[test]
+fn sinks_record_what_their_written_sql_does_to_the_schema() {
+    let f = ts(r#"
+const RESET = 'DROP TABLE IF EXISTS notes; CREATE TABLE notes (id INTEGER)'
+export async function h(c, id, table) {
+  const db = c.env.DB
+  await db.exec(RESET)
+  await db.prepare('TRUNCATE TABLE audit').run()
+  await db.prepare('delete from sessions').run()
+  await db.prepare('DELETE FROM sessions WHERE id = ?').bind(id).run()
+  await db.prepare(`DELETE FROM ${table} WHERE id = ?`).bind(id).run()
+  await db.exec('CREATE TABLE IF NOT EXISTS notes (id INTEGER)')
+  await db.exec(`-- schema
+CREATE TABLE notes (id INTEGER)`)
+  await db.prepare('ALTER TABLE notes DROP COLUMN body').run()
+  await db.prepare('ALTER TABLE notes ADD COLUMN body TEXT').run()
+  await db.prepare('SELECT * FROM notes WHERE id = ?').bind(id).first()
+  await db.exec('DROP INDEX IF EXISTS notes_body')
+  const { sql } = await c.req.json()
+  await db.prepare(sql).all()
+}
+"#);
+    let written: Vec<bool> = f.sql_sinks.iter().map(|s| s.written).collect();
+    assert_eq!(written.iter().filter(|w| !**w).count(), 1);
+    assert!(!written[written.len() - 1]);
+    let effects: Vec<Option<SqlEffect>> = f.sql_sinks.iter().map(|s| s.effect).collect();
+    use SqlEffect::{Destructive, Schema};
+    assert_eq!(
+        effects,
+        vec![
+            Some(Destructive),
+            Some(Destructive),
+            Some(Destructive),
+            None,
+            None,
+            None,
+            Some(Schema),
+            Some(Destructive),
+            None,
+            None,
+            Some(Schema),
+            None,
+        ]
+    );
+}

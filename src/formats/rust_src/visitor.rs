@@ -1082,6 +1082,8 @@ impl<'a> Extractor<'a> {
             class,
             imported_parts: Vec::new(),
             origins: vec![SqlOrigin::Request],
+            effect: None,
+            written: true,
             function,
         });
     }

@@ -1,11 +1,17 @@
 //! AUTH003 admin-route-unprotected: the doc lives in rules/AUTH003.md.
+//!
+//! An admin route is one under an admin path segment, or one that does
+//! admin work whatever its path (`support::admin_work`): destroys data,
+//! runs SQL the request supplies, or answers a set-up/debug path.
 
 use crate::hashing::HashSet;
 
-use crate::finding::Finding;
+use crate::finding::{Finding, Severity};
 use crate::project::Project;
 use crate::project::callees::CalleeTest;
 use crate::project::routes::ResolvedRoute;
+use crate::rules::support::admin_work;
+use crate::rules::support::chain::{ACCESS_HEADER, is_authenticated};
 use crate::rules::support::sources::skip_test_file;
 use crate::rules::{Rule, RuleMeta};
 
@@ -19,8 +25,6 @@ pub static META: RuleMeta = crate::rule_meta!(
 );
 
 pub struct AdminRouteUnprotected;
-
-const ACCESS_HEADER: &str = "cf-access-jwt-assertion";
 
 fn is_guarded(project: &Project, route: &ResolvedRoute) -> bool {
     let pattern = &project.config.admin_guard_pattern;
@@ -54,11 +58,21 @@ impl Rule for AdminRouteUnprotected {
             let is_admin = route
                 .segments()
                 .any(|s| segments.iter().any(|a| s.eq_ignore_ascii_case(a)));
-            if !is_admin || skip_test_file(project, project.file(route.file)) {
+            if skip_test_file(project, project.file(route.file)) {
                 continue;
             }
             let span = route.report_span();
-            if seen.contains(&(route.file, span)) || is_guarded(project, route) {
+            if seen.contains(&(route.file, span)) {
+                continue;
+            }
+            if !is_admin {
+                if let Some(finding) = admin_work_finding(project, route) {
+                    seen.insert((route.file, span));
+                    out.push(finding);
+                }
+                continue;
+            }
+            if is_guarded(project, route) {
                 continue;
             }
             seen.insert((route.file, span));
@@ -71,6 +85,34 @@ impl Rule for AdminRouteUnprotected {
             );
         }
     }
+}
+
+/// A route outside the admin paths that does admin work with no auth of
+/// any kind in its chain: error when the code shows it (or the path and
+/// the code agree), warning on the path alone.
+fn admin_work_finding(project: &Project, route: &ResolvedRoute) -> Option<Finding> {
+    let work = admin_work::of_route(project, route)?;
+    if is_guarded(project, route) || is_authenticated(project, route) {
+        return None;
+    }
+    let severity = if work.proven() {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    let mut finding = Finding::new(&META, route.file, route.report_span())
+        .severity(severity)
+        .message(format!(
+            "{} {} {}, but no auth check (auth or admin middleware, session or token check, Cloudflare Access JWT) runs before or in its handler",
+            route.methods.join("/"),
+            route.full_path,
+            work.describe()
+        ))
+        .help("guard it with admin middleware or Cloudflare Access, or remove it from the deployed Worker (a one-off script or `wrangler d1 execute` does set-up work without a public route)");
+    if let Some(site) = &work.site {
+        finding.add_related(site.file, site.span, site.what.clone());
+    }
+    Some(finding)
 }
 
 #[cfg(test)]

@@ -3,10 +3,10 @@
 use crate::hashing::HashSet;
 
 use crate::finding::Finding;
-use crate::formats::js::UrlSource;
 use crate::project::Project;
 use crate::project::callees::CalleeTest;
-use crate::project::routes::{ScopedFunction, glob_matches};
+use crate::project::routes::glob_matches;
+use crate::rules::support::chain::calls_siteverify;
 use crate::rules::support::sources::skip_test_file;
 use crate::rules::{Rule, RuleMeta};
 
@@ -19,24 +19,7 @@ pub static META: RuleMeta = crate::rule_meta!(
     reach = Runtime,
 );
 
-const SITEVERIFY: &str = "challenges.cloudflare.com/turnstile";
-
 pub struct WriteRouteWithoutTurnstile;
-
-/// Whether the function (in scope) calls Cloudflare's siteverify endpoint.
-fn calls_siteverify(s: &ScopedFunction<'_>) -> bool {
-    let fetches = s.fetches().any(|f| match &f.url {
-        UrlSource::Literal(u) | UrlSource::FixedOrigin(u) => u.contains(SITEVERIFY),
-        _ => false,
-    });
-    // The URL is often a constant or a template built in the function.
-    fetches
-        || (s.fetches().next().is_some()
-            && s.function
-                .literals
-                .iter()
-                .any(|l| s.contains(l.span) && l.value.contains(SITEVERIFY)))
-}
 
 impl Rule for WriteRouteWithoutTurnstile {
     fn meta(&self) -> &'static RuleMeta {

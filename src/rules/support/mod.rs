@@ -2,6 +2,8 @@
 //! another: a rule file holds its own judgement, and what two rules ask of
 //! the facts lives here, by concern.
 
+pub mod admin_work;
+pub mod chain;
 pub mod cors;
 pub mod credentials;
 pub mod neon;
