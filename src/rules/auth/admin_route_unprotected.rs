@@ -26,6 +26,46 @@ pub static META: RuleMeta = crate::rule_meta!(
 
 pub struct AdminRouteUnprotected;
 
+/// Path segments of the way into an admin area: these must answer
+/// anonymous users (`/admin/login`, `/api/admin/register`).
+const SIGN_IN_SEGMENTS: &[&str] = &[
+    "login", "signin", "sign-in", "logout", "register", "signup", "sign-up", "token", "session",
+];
+
+/// Calls (by method name) that issue a credential: the route that makes
+/// them is where users sign in (`jwt.sign(...)`, `new SignJWT(...)`).
+const ISSUING_CALLS: &[&str] = &[
+    "sign",
+    "signJwt",
+    "signJWT",
+    "SignJWT",
+    "createSession",
+    "createToken",
+    "issueToken",
+];
+
+fn is_issuing_call(_: &crate::config::Config, callee: &str) -> bool {
+    ISSUING_CALLS.contains(&callee.rsplit('.').next().unwrap_or(callee))
+}
+
+/// Why an unguarded admin route looks like the sign-in entry to the
+/// admin area, if it does: its last path segment, or a credential it
+/// issues itself.
+fn sign_in_entry(project: &Project, route: &ResolvedRoute) -> Option<String> {
+    if let Some(last) = route.segments().last()
+        && SIGN_IN_SEGMENTS
+            .iter()
+            .any(|s| last.eq_ignore_ascii_case(s))
+    {
+        return Some(format!("its path ends in `{last}`"));
+    }
+    project
+        .route_callees(route)
+        .iter()
+        .find(|c| is_issuing_call(&project.config, c))
+        .map(|c| format!("it issues a credential itself (`{c}(...)`)"))
+}
+
 fn is_guarded(project: &Project, route: &ResolvedRoute) -> bool {
     let pattern = &project.config.admin_guard_pattern;
     if project
@@ -48,7 +88,10 @@ impl Rule for AdminRouteUnprotected {
     }
 
     fn kept_callees(&self) -> &'static [CalleeTest] {
-        &[crate::rules::support::routes::is_auth_name_in]
+        &[
+            crate::rules::support::routes::is_auth_name_in,
+            is_issuing_call,
+        ]
     }
 
     fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
@@ -76,13 +119,22 @@ impl Rule for AdminRouteUnprotected {
                 continue;
             }
             seen.insert((route.file, span));
-            out.push(
-                Finding::new(&META, route.file, span).message(format!(
-                    "{} {} is an admin route, but no admin guard (admin/permission middleware, Cloudflare Access JWT check, ADMIN_KEY comparison) runs before or in its handler",
+            let finding = Finding::new(&META, route.file, span).message(format!(
+                "{} {} is an admin route, but no admin guard (admin/permission middleware, Cloudflare Access JWT check, ADMIN_KEY comparison) runs before or in its handler",
+                route.methods.join("/"),
+                route.full_path
+            ));
+            // The way in must stay open: likely the sign-in, unproven.
+            out.push(match sign_in_entry(project, route) {
+                Some(why) => finding.severity(Severity::Warning).message(format!(
+                    "{} {} sits under an admin path with no admin guard, but {why}: it looks \
+                         like the sign-in that must answer anonymous users; make sure it does \
+                         nothing else",
                     route.methods.join("/"),
                     route.full_path
                 )),
-            );
+                None => finding,
+            });
         }
     }
 }
