@@ -45,6 +45,7 @@
 mod betterauth;
 mod cookies;
 mod cors;
+mod credential_literals;
 mod env_reads;
 mod env_types;
 mod expr;
@@ -309,6 +310,15 @@ impl JsFacts {
             .flat_map(|f| f.secret_checks().iter().map(move |c| (f, c)))
     }
 
+    /// Every password-named value compared with a string literal.
+    pub fn literal_credential_compares(
+        &self,
+    ) -> impl Iterator<Item = (&FunctionFacts, &LiteralCredentialCompare)> {
+        self.functions
+            .iter()
+            .flat_map(|f| f.literal_credential_compares().iter().map(move |c| (f, c)))
+    }
+
     /// Every call in the file.
     pub fn calls(&self) -> impl Iterator<Item = (&FunctionFacts, &CallFact)> {
         self.functions
@@ -441,6 +451,8 @@ pub struct RareFacts {
     pub env_comparisons: Vec<EnvComparison>,
     /// Branches taken when an env value (secret) is missing or present.
     pub secret_checks: Vec<SecretCheck>,
+    /// A password-named value compared with a string literal.
+    pub literal_credential_compares: Vec<LiteralCredentialCompare>,
     /// Responses created with an explicit status (`c.json(x, 401)`,
     /// `new Response(x, { status: 403 })`, `throw new HTTPException(401)`).
     pub responses: Vec<ResponseFact>,
@@ -498,6 +510,13 @@ impl FunctionFacts {
         self.rare.as_ref().map_or(&[], |r| &r.secret_checks)
     }
 
+    /// Password-named values compared with a string literal.
+    pub fn literal_credential_compares(&self) -> &[LiteralCredentialCompare] {
+        self.rare
+            .as_ref()
+            .map_or(&[], |r| &r.literal_credential_compares)
+    }
+
     /// Responses created with an explicit status.
     pub fn responses(&self) -> &[ResponseFact] {
         self.rare.as_ref().map_or(&[], |r| &r.responses)
@@ -520,6 +539,7 @@ impl FunctionFacts {
             rare.env_reads.shrink_to_fit();
             rare.env_comparisons.shrink_to_fit();
             rare.secret_checks.shrink_to_fit();
+            rare.literal_credential_compares.shrink_to_fit();
             rare.responses.shrink_to_fit();
             rare.header_reads.shrink_to_fit();
             rare.origin_checks.shrink_to_fit();
@@ -866,6 +886,22 @@ pub struct EnvComparison {
     pub via_alias: Option<String>,
     /// The other operand.
     pub other: Compared,
+}
+
+/// `body.password === 'hunter2'` (also `==`, `!==`, `!=`): a value named
+/// like a password or key, not an env value, compared with a non-empty
+/// string literal (AUTH005). The literal is kept for the placeholder test
+/// and never shown.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LiteralCredentialCompare {
+    /// The binary expression.
+    pub span: Span,
+    /// `===`, `==`, `!==` or `!=`.
+    pub operator: String,
+    /// The compared value as written (`body.password`), truncated.
+    pub value_text: String,
+    /// The string literal.
+    pub literal: String,
 }
 
 /// What runs when an env value is missing (AUTH006).

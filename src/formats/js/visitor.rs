@@ -1211,6 +1211,7 @@ impl<'a> Visit<'a> for Extractor<'a> {
             }
             AstKind::BinaryExpression(b) => {
                 self.env_on_binary(b);
+                self.credential_literal_on_binary(b);
                 self.env_use_on_binary(b);
                 self.origin_on_binary(b);
                 self.sql_on_binary(b);
