@@ -49,6 +49,7 @@ mod credential_literals;
 mod env_reads;
 mod env_types;
 mod expr;
+mod fallbacks;
 mod fetch;
 mod imports;
 mod prescan;
@@ -453,6 +454,8 @@ pub struct RareFacts {
     pub secret_checks: Vec<SecretCheck>,
     /// A password-named value compared with a string literal.
     pub literal_credential_compares: Vec<LiteralCredentialCompare>,
+    /// Success returned when something failed (a `catch`, a fallback flag).
+    pub success_fallbacks: Vec<SuccessFallback>,
     /// Responses created with an explicit status (`c.json(x, 401)`,
     /// `new Response(x, { status: 403 })`, `throw new HTTPException(401)`).
     pub responses: Vec<ResponseFact>,
@@ -517,6 +520,11 @@ impl FunctionFacts {
             .map_or(&[], |r| &r.literal_credential_compares)
     }
 
+    /// Success returned when something failed.
+    pub fn success_fallbacks(&self) -> &[SuccessFallback] {
+        self.rare.as_ref().map_or(&[], |r| &r.success_fallbacks)
+    }
+
     /// Responses created with an explicit status.
     pub fn responses(&self) -> &[ResponseFact] {
         self.rare.as_ref().map_or(&[], |r| &r.responses)
@@ -540,6 +548,7 @@ impl FunctionFacts {
             rare.env_comparisons.shrink_to_fit();
             rare.secret_checks.shrink_to_fit();
             rare.literal_credential_compares.shrink_to_fit();
+            rare.success_fallbacks.shrink_to_fit();
             rare.responses.shrink_to_fit();
             rare.header_reads.shrink_to_fit();
             rare.origin_checks.shrink_to_fit();
@@ -902,6 +911,17 @@ pub struct LiteralCredentialCompare {
     pub value_text: String,
     /// The string literal.
     pub literal: String,
+}
+
+/// `catch { return { success: true } }` or `if (cfg.fallback_on_error)
+/// return { success: true }`: success reported when the work failed
+/// (AUTH006, for verification functions).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SuccessFallback {
+    /// The `return` of the success value.
+    pub span: Span,
+    /// `catch`, or the fallback flag's source text.
+    pub when: String,
 }
 
 /// What runs when an env value is missing (AUTH006).

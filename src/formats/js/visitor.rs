@@ -1223,7 +1223,9 @@ impl<'a> Visit<'a> for Extractor<'a> {
                 }
             }
             AstKind::TemplateLiteral(t) => self.sql_on_template(t),
+            AstKind::CatchClause(c) => self.fallback_on_catch(c),
             AstKind::IfStatement(s) => {
+                self.fallback_on_if(s);
                 self.env_on_if(s);
                 self.env_use_on_if(s);
                 self.sql_on_if(s);

@@ -72,6 +72,25 @@ fn guards_within(function: &FunctionFacts, name: &str, inside: crate::span::Span
         .any(|r| within(r.span) && REJECT_STATUSES.contains(&r.status))
 }
 
+/// Names of bot checks other than Turnstile (`validateCaptchaToken`,
+/// `verifyHcaptcha`, `checkRecaptcha`).
+const CAPTCHA_HINT: &str = "captcha";
+
+/// A function that verifies a bot challenge: named after Turnstile or a
+/// captcha, or fetching siteverify.
+fn is_verifier(project: &Project, facts: &JsFacts, function: &FunctionFacts) -> bool {
+    let named = function.name.as_deref().is_some_and(|n| {
+        project.config.turnstile_pattern.is_match(n)
+            || n.to_ascii_lowercase().contains(CAPTCHA_HINT)
+    });
+    named
+        || facts.fetches.iter().any(|f| {
+            function.span.start <= f.span.start
+                && f.span.end <= function.span.end
+                && matches!(&f.url, UrlSource::Literal(u) | UrlSource::FixedOrigin(u) if u.contains(SITEVERIFY))
+        })
+}
+
 impl Rule for TurnstileFailsOpen {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -125,6 +144,30 @@ impl Rule for TurnstileFailsOpen {
                     ));
                 }
                 out.push(finding);
+            }
+            for function in &facts.functions {
+                if function.success_fallbacks().is_empty() || !is_verifier(project, facts, function)
+                {
+                    continue;
+                }
+                for fallback in function.success_fallbacks() {
+                    let when = if fallback.when == "catch" {
+                        "when the verification throws, it reports success".to_string()
+                    } else {
+                        format!(
+                            "when `{}` is on and the verification fails, it reports success",
+                            fallback.when
+                        )
+                    };
+                    // The service being down is what lets bots through; a
+                    // deliberate availability trade-off is possible.
+                    out.push(
+                        Finding::new(&META, id, fallback.span)
+                            .severity(Severity::Warning)
+                            .message(format!("{when}: the request passes unchecked"))
+                            .help("fail closed: report failure (and log it) when the verification errors"),
+                    );
+                }
             }
         }
     }
