@@ -50,6 +50,7 @@
 //! before parsing, the visitor stops past [`MAX_VISIT_DEPTH`], and the first
 //! syntax error is the file's `ParseFailure`.
 
+mod bail;
 mod prescan;
 mod sql;
 mod visitor;

@@ -44,7 +44,42 @@ const SECRET_SUFFIXES: &[&str] = &[
     "_PRIVATE_KEY",
     "_DATABASE_URL",
     "_CONNECTION_STRING",
+    "_PASSPHRASE",
 ];
+
+/// Names that hold a secret on their own, without a prefix. Matched only
+/// when written in upper case, the env-var convention: a lower-case `token`
+/// or `password` is a local variable far more often than a binding.
+const BARE_SECRETS: &[&str] = &[
+    "SECRET",
+    "TOKEN",
+    "PASSWORD",
+    "PASSPHRASE",
+    "API_KEY",
+    "APIKEY",
+    "SECRET_KEY",
+    "PRIVATE_KEY",
+];
+
+/// Whether a name is written the way env vars are: upper case, digits, `_`
+/// and `-`, with at least one letter.
+fn env_style(name: &str) -> bool {
+    name.bytes().any(|b| b.is_ascii_uppercase())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+}
+
+/// The name upper-cased, with `-` read as `_` in an env-style name
+/// (`c.env['X-API-KEY']`): the suffixes are written with `_`.
+fn canonical(name: &str) -> String {
+    let upper = name.to_ascii_uppercase();
+    if env_style(name) {
+        upper.replace('-', "_")
+    } else {
+        upper
+    }
+}
 
 const PUBLIC_SUFFIXES: &[&str] = &["_PUBLISHABLE_KEY", "_SITE_KEY", "_PUBLIC_KEY", "_JWKS_URL"];
 
@@ -59,20 +94,22 @@ pub struct SecretNames {
 
 impl SecretNames {
     pub fn is_public_name(&self, name: &str) -> bool {
-        let upper = name.to_ascii_uppercase();
+        let upper = canonical(name);
         self.extra_public
             .iter()
             .any(|p| p.eq_ignore_ascii_case(name))
             || PUBLIC_SUFFIXES.iter().any(|s| upper.ends_with(s))
     }
 
-    /// A secret name: listed, or a secret suffix, and not public.
+    /// A secret name: listed, a secret suffix, or a bare secret word in
+    /// upper case, and not public.
     pub fn is_secret_name(&self, name: &str) -> bool {
         if self.is_public_name(name) {
             return false;
         }
-        let upper = name.to_ascii_uppercase();
+        let upper = canonical(name);
         LISTED_SECRETS.contains(&upper.as_str())
+            || (env_style(name) && BARE_SECRETS.contains(&upper.as_str()))
             || self
                 .extra_secrets
                 .iter()
@@ -83,7 +120,7 @@ impl SecretNames {
     /// A secret name whose value grants access.
     pub fn is_credential_name(&self, name: &str) -> bool {
         self.is_secret_name(name)
-            && !CONFIDENTIAL_NOT_CREDENTIAL.contains(&name.to_ascii_uppercase().as_str())
+            && !CONFIDENTIAL_NOT_CREDENTIAL.contains(&canonical(name).as_str())
     }
 }
 
@@ -122,5 +159,22 @@ mod tests {
         assert!(n.is_secret_name("CORS_ALLOWED_ORIGINS"));
         assert!(!n.is_credential_name("CORS_ALLOWED_ORIGINS"));
         assert!(n.is_credential_name("DATABASE_URL"));
+    }
+
+    #[test]
+    fn env_style_names_read_dashes_and_bare_words() {
+        let n = SecretNames::default();
+        assert!(n.is_credential_name("X-API-KEY"));
+        assert!(n.is_credential_name("SECRET"));
+        assert!(n.is_credential_name("TOKEN"));
+        assert!(n.is_credential_name("API_KEY"));
+        assert!(n.is_credential_name("BASIC_AUTH_PASSPHRASE"));
+        // Lower-case words are local variables, not bindings.
+        assert!(!n.is_secret_name("token"));
+        assert!(!n.is_secret_name("password"));
+        assert!(!n.is_secret_name("x-api-key"));
+        assert!(!n.is_secret_name("X-TURNSTILE-SITE-KEY"));
+        assert!(!n.is_secret_name("SECRETARY"));
+        assert!(!n.is_secret_name("TOKEN_URL"));
     }
 }

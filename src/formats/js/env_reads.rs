@@ -117,14 +117,14 @@ fn classify_return(r: &ReturnStatement<'_>) -> (MissingOutcome, Option<oxc_span:
 }
 
 /// What a branch does first: call `next()`, return, throw, or nothing.
-fn outcome_of(stmt: &Statement<'_>) -> (MissingOutcome, Option<oxc_span::Span>) {
+pub(super) fn outcome_of(stmt: &Statement<'_>) -> (MissingOutcome, Option<oxc_span::Span>) {
     match stmt {
         Statement::BlockStatement(b) => outcome_of_list(b.body.iter()),
         other => outcome_of_list(std::iter::once(other)),
     }
 }
 
-fn outcome_of_list<'s, 'a: 's>(
+pub(super) fn outcome_of_list<'s, 'a: 's>(
     stmts: impl Iterator<Item = &'s Statement<'a>>,
 ) -> (MissingOutcome, Option<oxc_span::Span>) {
     for st in stmts {

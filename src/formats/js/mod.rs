@@ -45,9 +45,11 @@
 mod betterauth;
 mod cookies;
 mod cors;
+mod credential_literals;
 mod env_reads;
 mod env_types;
 mod expr;
+mod fallbacks;
 mod fetch;
 mod imports;
 mod prescan;
@@ -309,6 +311,15 @@ impl JsFacts {
             .flat_map(|f| f.secret_checks().iter().map(move |c| (f, c)))
     }
 
+    /// Every password-named value compared with a string literal.
+    pub fn literal_credential_compares(
+        &self,
+    ) -> impl Iterator<Item = (&FunctionFacts, &LiteralCredentialCompare)> {
+        self.functions
+            .iter()
+            .flat_map(|f| f.literal_credential_compares().iter().map(move |c| (f, c)))
+    }
+
     /// Every call in the file.
     pub fn calls(&self) -> impl Iterator<Item = (&FunctionFacts, &CallFact)> {
         self.functions
@@ -441,6 +452,10 @@ pub struct RareFacts {
     pub env_comparisons: Vec<EnvComparison>,
     /// Branches taken when an env value (secret) is missing or present.
     pub secret_checks: Vec<SecretCheck>,
+    /// A password-named value compared with a string literal.
+    pub literal_credential_compares: Vec<LiteralCredentialCompare>,
+    /// Success returned when something failed (a `catch`, a fallback flag).
+    pub success_fallbacks: Vec<SuccessFallback>,
     /// Responses created with an explicit status (`c.json(x, 401)`,
     /// `new Response(x, { status: 403 })`, `throw new HTTPException(401)`).
     pub responses: Vec<ResponseFact>,
@@ -498,6 +513,18 @@ impl FunctionFacts {
         self.rare.as_ref().map_or(&[], |r| &r.secret_checks)
     }
 
+    /// Password-named values compared with a string literal.
+    pub fn literal_credential_compares(&self) -> &[LiteralCredentialCompare] {
+        self.rare
+            .as_ref()
+            .map_or(&[], |r| &r.literal_credential_compares)
+    }
+
+    /// Success returned when something failed.
+    pub fn success_fallbacks(&self) -> &[SuccessFallback] {
+        self.rare.as_ref().map_or(&[], |r| &r.success_fallbacks)
+    }
+
     /// Responses created with an explicit status.
     pub fn responses(&self) -> &[ResponseFact] {
         self.rare.as_ref().map_or(&[], |r| &r.responses)
@@ -520,6 +547,8 @@ impl FunctionFacts {
             rare.env_reads.shrink_to_fit();
             rare.env_comparisons.shrink_to_fit();
             rare.secret_checks.shrink_to_fit();
+            rare.literal_credential_compares.shrink_to_fit();
+            rare.success_fallbacks.shrink_to_fit();
             rare.responses.shrink_to_fit();
             rare.header_reads.shrink_to_fit();
             rare.origin_checks.shrink_to_fit();
@@ -866,6 +895,33 @@ pub struct EnvComparison {
     pub via_alias: Option<String>,
     /// The other operand.
     pub other: Compared,
+}
+
+/// `body.password === 'hunter2'` (also `==`, `!==`, `!=`): a value named
+/// like a password or key, not an env value, compared with a non-empty
+/// string literal (AUTH005). The literal is kept for the placeholder test
+/// and never shown.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LiteralCredentialCompare {
+    /// The binary expression.
+    pub span: Span,
+    /// `===`, `==`, `!==` or `!=`.
+    pub operator: String,
+    /// The compared value as written (`body.password`), truncated.
+    pub value_text: String,
+    /// The string literal.
+    pub literal: String,
+}
+
+/// `catch { return { success: true } }` or `if (cfg.fallback_on_error)
+/// return { success: true }`: success reported when the work failed
+/// (AUTH006, for verification functions).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SuccessFallback {
+    /// The `return` of the success value.
+    pub span: Span,
+    /// `catch`, or the fallback flag's source text.
+    pub when: String,
 }
 
 /// What runs when an env value is missing (AUTH006).

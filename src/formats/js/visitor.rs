@@ -1211,6 +1211,7 @@ impl<'a> Visit<'a> for Extractor<'a> {
             }
             AstKind::BinaryExpression(b) => {
                 self.env_on_binary(b);
+                self.credential_literal_on_binary(b);
                 self.env_use_on_binary(b);
                 self.origin_on_binary(b);
                 self.sql_on_binary(b);
@@ -1222,7 +1223,9 @@ impl<'a> Visit<'a> for Extractor<'a> {
                 }
             }
             AstKind::TemplateLiteral(t) => self.sql_on_template(t),
+            AstKind::CatchClause(c) => self.fallback_on_catch(c),
             AstKind::IfStatement(s) => {
+                self.fallback_on_if(s);
                 self.env_on_if(s);
                 self.env_use_on_if(s);
                 self.sql_on_if(s);

@@ -345,6 +345,29 @@ fn f(env: &Env, token: &str) -> Result<Response> {
 }
 
 #[test]
+fn secrets_through_unwrap_or_bail_shapes() {
+    let src = r#"
+fn f(env: &Env, token: &str) -> Result<Response> {
+    let a = match env.var("A_TOKEN") { Ok(v) => v.to_string(), Err(_) => return Response::error("x", 500) };
+    if token != a {}
+    let Ok(b) = env.secret("B_TOKEN") else { return Response::error("x", 500); };
+    if token == b.to_string() {}
+    let c = match env.var("C_TOKEN") { Ok(_) => true, Err(_) => false };
+    if c != true {}
+    let d = match env.var("D_TOKEN") { Ok(v) => v.to_string(), Err(_) => String::new() };
+    if token != d {}
+    Response::empty()
+}
+"#;
+    let f = facts(src);
+    let names: Vec<String> = f
+        .env_comparisons()
+        .map(|(_, c)| c.env_name.clone())
+        .collect();
+    assert_eq!(names, ["A_TOKEN", "B_TOKEN"]);
+}
+
+#[test]
 fn functions_methods_and_calls() {
     let src = r#"
 struct S;

@@ -8,6 +8,7 @@ use syn::punctuated::Punctuated;
 use syn::visit::{self, Visit};
 use syn::{BinOp, Expr, Lit, Macro, Pat, Token, Type, UseTree};
 
+use super::bail;
 use super::sql::{self, HoleArg};
 use super::{LineIndex, MAX_VISIT_DEPTH};
 
@@ -1027,6 +1028,10 @@ impl<'a> Extractor<'a> {
                 let (env, _, _) = self.env_name_of(init, depth + 1)?;
                 Some((env, self.span_of(p), Some(name)))
             }
+            Expr::Match(m) => {
+                let scrutinee = bail::unwrapped_scrutinee(m, strip)?;
+                self.env_name_of(scrutinee, depth + 1)
+            }
             _ => None,
         }
     }
@@ -1525,6 +1530,11 @@ impl<'ast> Visit<'ast> for Extractor<'_> {
         let numeric = NUMERIC_TYPES.contains(&ty.as_str())
             || init.as_ref().is_some_and(|i| self.is_number_expr(i));
         let env_like = is_env_type(&ty);
+        // `let Ok(v) = x else { return ... };` binds `v` to what `x` holds.
+        let (name, init) = match (&l.init, bail::value_binding(&l.pat)) {
+            (Some(i), Some(inner)) if i.diverge.is_some() => (inner, Some((*i.expr).clone())),
+            _ => (name, init),
+        };
         if name != "_" && !name.starts_with(['(', '{', '[']) {
             self.bind(
                 name,

@@ -5,6 +5,7 @@ use crate::formats::js::Compared;
 use crate::project::Project;
 use crate::rules::support::sources::source_files;
 use crate::rules::{Rule, RuleMeta};
+use crate::secrets::is_placeholder;
 
 pub static META: RuleMeta = crate::rule_meta!(
     "AUTH005",
@@ -26,6 +27,16 @@ fn attacker_side(other: &Compared) -> bool {
         Compared::Identifier(name) => name != "undefined",
         Compared::Expr(text) => !text.trim_start().starts_with("typeof "),
     }
+}
+
+/// A literal that names a value rather than being one (`GOOGLE_MAPS_API_KEY`,
+/// `ADMIN_PASSWORD`): code testing whether a setting still holds its name.
+fn names_a_setting(literal: &str) -> bool {
+    literal.contains('_')
+        && literal.starts_with(|c: char| c.is_ascii_uppercase())
+        && literal
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
 impl Rule for NonConstantTimeCompare {
@@ -50,6 +61,25 @@ impl Rule for NonConstantTimeCompare {
                     "secret `{}`{via} is compared with `{}`, which returns as soon as a character differs",
                     cmp.env_name, cmp.operator
                 )));
+            }
+            for (_, cmp) in facts.literal_credential_compares() {
+                // `password === 'changeme'` or `apiKey === 'MAPS_API_KEY'`
+                // tests for an unset default.
+                if is_placeholder(&cmp.literal) || names_a_setting(&cmp.literal) {
+                    continue;
+                }
+                out.push(
+                    Finding::new(&META, id, cmp.span)
+                        .message(format!(
+                            "`{}` is compared with a hard-coded string literal (`{}`): the accepted \
+                             credential is written in the source, and the compare is not constant-time",
+                            cmp.value_text, cmp.operator
+                        ))
+                        .help(
+                            "check the credential against a hash in the database or an env secret, \
+                             compared with `crypto.subtle.timingSafeEqual`",
+                        ),
+                );
             }
         }
     }

@@ -25,6 +25,12 @@ pub static META: RuleMeta = crate::rule_meta!(
 
 pub struct RealValueInEnvTemplate;
 
+/// Below this length a value under a credential name is more likely a
+/// stand-in typed for local development (`GELLO`, `abc`) than a real
+/// secret, which is generated and 16 characters or more: still reported,
+/// since a weak real password is possible, but as a warning.
+const SHORT_VALUE_LEN: usize = 8;
+
 impl Rule for RealValueInEnvTemplate {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -85,10 +91,19 @@ impl Rule for RealValueInEnvTemplate {
                     && !is_template_dummy(value)
                     && public.is_none()
                 {
-                    format!(
-                        "`{key}` in a committed template holds a real-looking value ({}) instead of a placeholder",
-                        redact(value)
-                    )
+                    if value.trim().chars().count() < SHORT_VALUE_LEN {
+                        severity = Severity::Warning;
+                        format!(
+                            "`{key}` in a committed template holds a short value ({}) instead of a \
+                             placeholder: likely a stand-in, but no placeholder says so",
+                            redact(value)
+                        )
+                    } else {
+                        format!(
+                            "`{key}` in a committed template holds a real-looking value ({}) instead of a placeholder",
+                            redact(value)
+                        )
+                    }
                 } else {
                     continue;
                 };
