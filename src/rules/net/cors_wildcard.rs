@@ -458,11 +458,14 @@ mod tests {
     }
 
     #[test]
-    fn public_get_only_is_a_warning() {
+    fn public_get_only_is_a_warning_and_info_without_credentials() {
         assert_eq!(
-            code_findings("public-get-star"),
-            vec![(7, Severity::Warning)]
+            code_findings("credentialed-worker"),
+            vec![(3, Severity::Warning)]
         );
+        // Nothing in that Worker reads a cookie or an Authorization header.
+        assert_eq!(code_findings("public-get-star"), vec![(7, Severity::Info)]);
+        assert_eq!(code_findings("anonymous-worker"), vec![(3, Severity::Info)]);
     }
 
     #[test]
