@@ -11,7 +11,7 @@
 //! authentication endpoint or make a paid call, info otherwise.
 
 use crate::finding::{FileId, Finding, Severity};
-use crate::formats::js::{ExportValue, Flag, Framework, SPREAD_KEY};
+use crate::formats::js::{BetterAuthConfig, ExportValue, Flag, Framework, SPREAD_KEY};
 use crate::formats::wrangler::WranglerConfig;
 use crate::project::callees::CalleeTest;
 use crate::project::{Facts, Project, WorkerId};
@@ -71,11 +71,7 @@ impl Rule for MissingRateLimit {
             let auth_limited = project.js_files().any(|(fid, f, facts)| {
                 f.worker == Some(id)
                     && project.is_reachable(fid)
-                    && facts.better_auth.iter().any(|cfg| {
-                        cfg.rate_limit
-                            .as_ref()
-                            .is_some_and(|rl| rl.value != Flag::False)
-                    })
+                    && facts.better_auth.iter().any(better_auth_limits)
             });
             let limited = if auth_limited {
                 true
@@ -172,11 +168,8 @@ fn app_limited(project: &Project, id: WorkerId) -> bool {
     let pattern = &project.config.rate_limit_pattern;
     let in_files = crate::rules::support::sources::source_files(project).any(|(_, f, facts)| {
         f.worker == Some(id)
-            && (facts.better_auth.iter().any(|cfg| {
-                cfg.rate_limit
-                    .as_ref()
-                    .is_some_and(|rl| rl.value != Flag::False)
-            }) || facts.calls().any(|(_, c)| pattern.is_match(&c.callee))
+            && (facts.better_auth.iter().any(better_auth_limits)
+                || facts.calls().any(|(_, c)| pattern.is_match(&c.callee))
                 || facts
                     .functions
                     .iter()
@@ -194,6 +187,14 @@ fn app_limited(project: &Project, id: WorkerId) -> bool {
             .iter()
             .filter(|r| r.worker == id && r.framework == Framework::Files)
             .any(|r| project.route_callees(r).iter().any(|c| pattern.is_match(c)))
+}
+
+/// Whether a Better Auth config limits its endpoints: `rateLimit` is set
+/// and not `enabled: false`.
+fn better_auth_limits(cfg: &BetterAuthConfig) -> bool {
+    cfg.rate_limit
+        .as_ref()
+        .is_some_and(|rl| rl.value != Flag::False)
 }
 
 /// The entry's default export lists its handlers and none is `fetch`
