@@ -1,8 +1,8 @@
 //! wrangler.toml / wrangler.json / wrangler.jsonc → one spanned model.
 //!
 //! `[vars]`, `[env.NAME.vars]`, dotted keys, inline tables, every binding
-//! kind, `[[hyperdrive]]` (also per env), `main`, `name`, `account_id` and
-//! `secrets.required` are kept; everything else is ignored.
+//! kind, `[[hyperdrive]]` (also per env), `main`, `name`, `account_id`,
+//! `pages_build_output_dir` and `secrets.required` are kept; everything else is ignored.
 //!
 //! Spans: a key spans the key as written (quotes included when quoted, so
 //! always for JSON); a string value spans its literal, quotes included, while
@@ -28,6 +28,8 @@ pub struct WranglerConfig {
     /// Top-level `name` (a per-env `name` is not kept).
     pub name: Option<Spanned<String>>,
     pub main: Option<Spanned<String>>,
+    /// `pages_build_output_dir`: the config is a Cloudflare Pages project's.
+    pub pages_build_output_dir: Option<Spanned<String>>,
     /// The top-level (default, production) environment.
     pub top: EnvConfig,
     /// `env.NAME` sections, in file order.

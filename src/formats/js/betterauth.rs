@@ -1,6 +1,9 @@
 //! `betterAuth({...})` options (AUTH001, AUTH004, AUTH007).
 
-use oxc_ast::ast::{ArrayExpressionElement, CallExpression, Expression, ObjectPropertyKind};
+use oxc_ast::ast::{
+    ArrayExpressionElement, CallExpression, Expression, ObjectExpression, ObjectProperty,
+    ObjectPropertyKind,
+};
 use oxc_span::GetSpan;
 
 use super::cookies::attrs_from_object;
@@ -12,6 +15,31 @@ use super::{BetterAuthConfig, Flag, FlagSetting, NamedCookieAttrs};
 use crate::span::Spanned;
 
 impl<'a> Extractor<'a> {
+    /// The `rateLimit` option: in the options object, else in what a spread
+    /// brings in: a local object (`...base`) or an object given to the
+    /// helper whose result is spread (`...withCloudflare(cf, { rateLimit })`).
+    fn rate_limit_prop(&self, obj: &'a ObjectExpression<'a>) -> Option<&'a ObjectProperty<'a>> {
+        if let Some(p) = object_prop(obj, "rateLimit") {
+            return Some(p);
+        }
+        obj.properties.iter().rev().find_map(|p| {
+            let ObjectPropertyKind::SpreadProperty(s) = p else {
+                return None;
+            };
+            if let Some(o) = self.resolve_object(&s.argument) {
+                return object_prop(o, "rateLimit");
+            }
+            let Expression::CallExpression(call) = self.resolve_init(&s.argument) else {
+                return None;
+            };
+            call.arguments
+                .iter()
+                .filter_map(|a| a.as_expression())
+                .filter_map(|e| self.resolve_object(e))
+                .find_map(|o| object_prop(o, "rateLimit"))
+        })
+    }
+
     pub(super) fn betterauth_on_call(&mut self, call: &'a CallExpression<'a>, callee: Callee) {
         if callee.method != "betterAuth" {
             return;
@@ -69,7 +97,7 @@ impl<'a> Extractor<'a> {
             {
                 cfg.email_and_password = flag_prop(ep, "enabled");
             }
-            if let Some(p) = object_prop(obj, "rateLimit") {
+            if let Some(p) = self.rate_limit_prop(obj) {
                 cfg.rate_limit = Some(match self.resolve_object(&p.value) {
                     Some(rl) => flag_prop(rl, "enabled").unwrap_or(FlagSetting {
                         value: Flag::True,

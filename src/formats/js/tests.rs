@@ -771,6 +771,20 @@ export const other = betterAuth(options)
 }
 
 #[test]
+fn better_auth_rate_limit_through_spreads() {
+    let src = r#"
+const base = { rateLimit: { enabled: false } }
+export const a = betterAuth({ ...withCloudflare({ d1 }, { rateLimit: { window: 60, max: 100 } }) })
+export const b = betterAuth({ ...base, secret })
+export const c = betterAuth({ ...importedOptions, secret })
+"#;
+    let f = ts(src);
+    assert_eq!(f.better_auth[0].rate_limit.unwrap().value, Flag::True);
+    assert_eq!(f.better_auth[1].rate_limit.unwrap().value, Flag::False);
+    assert!(f.better_auth[2].rate_limit.is_none());
+}
+
+#[test]
 fn ssrf_fetch_sources_guards_and_redirects() {
     let src = r#"
 app.get('/proxy/fetch', async (c) => {

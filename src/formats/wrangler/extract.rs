@@ -100,6 +100,7 @@ pub(super) fn config<N: Node>(root: N) -> WranglerConfig {
     WranglerConfig {
         name: root.string_field("name"),
         main: root.string_field("main"),
+        pages_build_output_dir: root.string_field("pages_build_output_dir"),
         top: env_config(root),
         envs,
     }

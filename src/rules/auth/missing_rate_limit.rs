@@ -4,11 +4,18 @@
 //! `rate_limit_pattern` on the Worker's routes, or Better Auth's own
 //! `rateLimit` option. A Worker whose entry exports handlers but no `fetch`
 //! (cron, queue, email only) receives no requests and is not judged.
+//!
+//! A Worker whose `main` is not scanned (a Pages project, a framework app
+//! whose `main` is build output or an adapter's entry) is judged on its
+//! request-handling files (`support::apps`): a warning when they serve an
+//! authentication endpoint or make a paid call, info otherwise.
 
-use crate::finding::{FileId, Finding};
-use crate::formats::js::{ExportValue, Flag, SPREAD_KEY};
+use crate::finding::{FileId, Finding, Severity};
+use crate::formats::js::{BetterAuthConfig, ExportValue, Flag, Framework, SPREAD_KEY};
+use crate::formats::wrangler::WranglerConfig;
 use crate::project::callees::CalleeTest;
-use crate::project::{Facts, Project};
+use crate::project::{Facts, Project, WorkerId};
+use crate::rules::support::apps;
 use crate::rules::{Rule, RuleMeta};
 use crate::span::Span;
 
@@ -39,13 +46,16 @@ impl Rule for MissingRateLimit {
             let Some(worker) = project.workers.get(id) else {
                 continue;
             };
-            // Config-only Workers (no source in the scan) cannot be judged.
-            if project.worker_entry(id).is_none() {
-                continue;
-            }
             let Some(config) = project.worker_config(worker) else {
                 continue;
             };
+            // No scanned entry: a Pages project or a framework app, judged
+            // on its request-handling files; with none (config only), not
+            // at all.
+            if project.worker_entry(id).is_none() {
+                check_app(project, id, config, out);
+                continue;
+            }
             if config.scopes().any(|(_, scope)| scope.has_rate_limit) {
                 continue;
             }
@@ -61,11 +71,7 @@ impl Rule for MissingRateLimit {
             let auth_limited = project.js_files().any(|(fid, f, facts)| {
                 f.worker == Some(id)
                     && project.is_reachable(fid)
-                    && facts.better_auth.iter().any(|cfg| {
-                        cfg.rate_limit
-                            .as_ref()
-                            .is_some_and(|rl| rl.value != Flag::False)
-                    })
+                    && facts.better_auth.iter().any(better_auth_limits)
             });
             let limited = if auth_limited {
                 true
@@ -96,6 +102,99 @@ impl Rule for MissingRateLimit {
             )));
         }
     }
+}
+
+/// A Pages project or framework app (no scanned entry): reported at the
+/// config when its request-handling files exist and nothing limits them.
+fn check_app(project: &Project, id: WorkerId, config: &WranglerConfig, out: &mut Vec<Finding>) {
+    if config.scopes().any(|(_, scope)| scope.has_rate_limit) {
+        return;
+    }
+    let requests = apps::request_files(project, id);
+    if requests.is_empty() || app_limited(project, id) {
+        return;
+    }
+    let Some(worker) = project.workers.get(id) else {
+        return;
+    };
+    let span = config
+        .main
+        .as_ref()
+        .or(config.pages_build_output_dir.as_ref())
+        .or(config.name.as_ref())
+        .map_or(Span::default(), |v| v.span);
+    // Without `main` a config deploys nothing as a Worker: it is a Pages
+    // project's (bindings for `functions/`, `pages_build_output_dir`).
+    let kind = if config.main.is_some() && config.pages_build_output_dir.is_none() {
+        "Worker"
+    } else {
+        "Pages project"
+    };
+    let what = config.name.as_ref().map_or_else(
+        || format!("this {kind}"),
+        |n| format!("{kind} `{}`", n.value),
+    );
+    let files = requests.len();
+    let handlers = if files == 1 {
+        "its request-handling file does not call a rate limiter".to_string()
+    } else {
+        format!("none of its {files} request-handling files calls a rate limiter")
+    };
+    let target = apps::auth_target(project, id, &requests)
+        .or_else(|| apps::paid_target(project, id, &requests));
+    let finding = Finding::new(&META, worker.config_file, span);
+    out.push(match target {
+        Some(t) => finding
+            .message(format!(
+                "{what} has no rate limiting: no `ratelimits` binding and {handlers}, yet it {}",
+                t.what
+            ))
+            .related(t.file, t.span, "what makes it worth limiting"),
+        // A site whose functions do nothing abuse aims at: hygiene.
+        None => finding
+            .message(format!(
+                "{what} has no rate limiting: no `ratelimits` binding and {handlers} (no sign-in, token or paid endpoint seen)"
+            ))
+            .related(requests[0].file, requests[0].span, "request handler")
+            .severity(Severity::Info),
+    });
+}
+
+/// Whether a Worker without a scanned entry limits its requests somewhere
+/// in its source: Better Auth's `rateLimit`, a call or a function or
+/// import named like a rate limiter, or middleware of a file-based route
+/// named like one (`export const onRequest = [rateLimit, auth]`).
+fn app_limited(project: &Project, id: WorkerId) -> bool {
+    let pattern = &project.config.rate_limit_pattern;
+    let in_files = crate::rules::support::sources::source_files(project).any(|(_, f, facts)| {
+        f.worker == Some(id)
+            && (facts.better_auth.iter().any(better_auth_limits)
+                || facts.calls().any(|(_, c)| pattern.is_match(&c.callee))
+                || facts
+                    .functions
+                    .iter()
+                    .filter_map(|g| g.name.as_deref())
+                    .any(|n| pattern.is_match(n))
+                || facts
+                    .imports
+                    .iter()
+                    .flat_map(|i| &i.names)
+                    .any(|n| pattern.is_match(&n.local)))
+    });
+    in_files
+        || project
+            .routes()
+            .iter()
+            .filter(|r| r.worker == id && r.framework == Framework::Files)
+            .any(|r| project.route_callees(r).iter().any(|c| pattern.is_match(c)))
+}
+
+/// Whether a Better Auth config limits its endpoints: `rateLimit` is set
+/// and not `enabled: false`.
+fn better_auth_limits(cfg: &BetterAuthConfig) -> bool {
+    cfg.rate_limit
+        .as_ref()
+        .is_some_and(|rl| rl.value != Flag::False)
 }
 
 /// The entry's default export lists its handlers and none is `fetch`

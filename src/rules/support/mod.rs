@@ -3,6 +3,7 @@
 //! the facts lives here, by concern.
 
 pub mod admin_work;
+pub mod apps;
 pub mod chain;
 pub mod cors;
 pub mod credentials;
