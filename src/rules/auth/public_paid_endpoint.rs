@@ -13,6 +13,7 @@ use crate::project::Project;
 use crate::project::callees::CalleeTest;
 use crate::project::routes::{ResolvedRoute, ScopedFunction};
 use crate::rules::support::chain::{is_authenticated, is_rate_limited, verifies_turnstile};
+use crate::rules::support::paid;
 use crate::rules::support::sources::skip_test_or_unreachable_file;
 use crate::rules::{Rule, RuleMeta};
 use crate::span::Span;
@@ -27,26 +28,6 @@ pub static META: RuleMeta = crate::rule_meta!(
 );
 
 pub struct PublicPaidEndpoint;
-
-/// Hosts of metered APIs (a `fetch` to one spends per call).
-const PAID_HOSTS: &[&str] = &[
-    "api.openai.com",
-    "api.anthropic.com",
-    "api.replicate.com",
-    "generativelanguage.googleapis.com",
-    "api.groq.com",
-    "api.mistral.ai",
-    "api.together.xyz",
-    "api.cohere.ai",
-    "api.cohere.com",
-    "api.deepseek.com",
-    "api.perplexity.ai",
-    "openrouter.ai/api",
-    "api.stability.ai",
-    "api.fireworks.ai",
-    "api.elevenlabs.io",
-    "gateway.ai.cloudflare.com",
-];
 
 /// SDK methods (callee suffixes) that run a metered model: OpenAI and
 /// compatible clients, Anthropic, Google Gen AI, Replicate.
@@ -214,9 +195,7 @@ fn paid_call(s: &ScopedFunction<'_>, ai: &[String], browser: &[String]) -> Optio
     }
     for f in s.fetches() {
         let host = match &f.url {
-            UrlSource::Literal(u) | UrlSource::FixedOrigin(u) => {
-                PAID_HOSTS.iter().find(|h| u.contains(*h))
-            }
+            UrlSource::Literal(u) | UrlSource::FixedOrigin(u) => paid::model_api_host_in(u),
             _ => None,
         };
         // The URL is often a module constant or a template built here.
@@ -225,7 +204,7 @@ fn paid_call(s: &ScopedFunction<'_>, ai: &[String], browser: &[String]) -> Optio
                 .literals
                 .iter()
                 .filter(|l| s.contains(l.span))
-                .find_map(|l| PAID_HOSTS.iter().find(|h| l.value.contains(*h)))
+                .find_map(|l| paid::model_api_host_in(&l.value))
         });
         if let Some(h) = host {
             return Some(found(f.span, format!("`fetch` to {h}")));

@@ -201,27 +201,6 @@ const PAID_PACKAGES: &[&str] = &[
     "worker-mailer",
 ];
 
-/// Hosts of the same kind of API, called with `fetch`.
-const PAID_HOSTS: &[&str] = &[
-    "api.openai.com",
-    "api.anthropic.com",
-    "generativelanguage.googleapis.com",
-    "api.groq.com",
-    "api.replicate.com",
-    "api.mistral.ai",
-    "api.cohere.ai",
-    "openrouter.ai",
-    "api.deepseek.com",
-    "api.resend.com",
-    "api.sendgrid.com",
-    "api.mailgun.net",
-    "api.postmarkapp.com",
-    "api.brevo.com",
-    "api.sendinblue.com",
-    "api.mailchannels.net",
-    "api.twilio.com",
-];
-
 /// wrangler binding kinds whose calls cost per request (Workers AI,
 /// Browser Rendering, e-mail).
 const PAID_BINDINGS: &[&str] = &["ai", "browser", "send_email"];
@@ -376,7 +355,7 @@ pub fn paid_target(
         }
         if let Some(f) = facts.fetches.iter().find(|f| match &f.url {
             UrlSource::Literal(u) | UrlSource::FixedOrigin(u) => {
-                PAID_HOSTS.iter().any(|h| host_of(u) == Some(*h))
+                host_of(u).is_some_and(super::paid::is_paid_host)
             }
             _ => false,
         }) {

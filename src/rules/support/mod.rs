@@ -8,6 +8,7 @@ pub mod chain;
 pub mod cors;
 pub mod credentials;
 pub mod neon;
+pub mod paid;
 pub mod routes;
 pub mod scripts;
 pub mod secrets;
