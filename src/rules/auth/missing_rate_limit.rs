@@ -97,9 +97,61 @@ impl Rule for MissingRateLimit {
                 _ => None,
             };
             let what = name.map_or_else(|| "this Worker".to_string(), |n| format!("Worker `{n}`"));
-            out.push(Finding::new(&META, worker.config_file, span).message(format!(
-                "{what} has no rate limiting: no `ratelimits` binding and no route calls a rate limiter"
-            )));
+            // The same evidence as for apps: a sign-in, token or paid
+            // endpoint makes the missing limiter a likely problem.
+            let requests: Vec<apps::RequestFile> = routes
+                .iter()
+                .map(|r| apps::RequestFile {
+                    file: r.file,
+                    span: r.report_span(),
+                    url_path: r.full_path.clone(),
+                })
+                .collect();
+            let target = apps::auth_target(project, id, &requests)
+                .or_else(|| apps::paid_target(project, id, &requests));
+            let finding = Finding::new(&META, worker.config_file, span);
+            // A Worker bound to nothing but its static assets, that calls
+            // no other service and reads no env value, with no sign-in or
+            // paid call, has little a flood can exhaust.
+            let binding_names: Vec<&str> = config
+                .scopes()
+                .flat_map(|(_, scope)| scope.bindings.iter())
+                .map(|b| b.name.value.as_str())
+                .collect();
+            let bound_to_state = config
+                .scopes()
+                .flat_map(|(_, scope)| scope.bindings.iter())
+                .any(|b| b.kind != "assets")
+                || config.scopes().any(|(_, scope)| {
+                    scope.vars.iter().any(|v| {
+                        let key = v.key.value.as_str();
+                        project.names.is_secret_name(key)
+                            || crate::secrets::names::hints_credential(key)
+                    })
+                })
+                || project.js_files().any(|(_, f, facts)| {
+                    f.worker == Some(id)
+                        && (!facts.fetches.is_empty()
+                            || facts
+                                .env_reads()
+                                .any(|(_, r)| !binding_names.contains(&r.name.as_str())))
+                });
+            out.push(match target {
+                Some(t) => finding
+                    .message(format!(
+                        "{what} has no rate limiting: no `ratelimits` binding and no route calls a rate limiter, yet it {}",
+                        t.what
+                    ))
+                    .related(t.file, t.span, "what makes it worth limiting"),
+                None if bound_to_state => finding.message(format!(
+                    "{what} has no rate limiting: no `ratelimits` binding and no route calls a rate limiter"
+                )),
+                None => finding
+                    .message(format!(
+                        "{what} has no rate limiting: no `ratelimits` binding and no route calls a rate limiter (it is bound to nothing but its assets, calls no other service, reads no env value or secret-named var, and no sign-in, token or paid endpoint was seen)"
+                    ))
+                    .severity(Severity::Info),
+            });
         }
     }
 }
