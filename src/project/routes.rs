@@ -35,7 +35,8 @@
 //! * **Registrars**: `registerRoutes(app)` (a same-file or imported
 //!   function, `ns.setup(app)`) given a known router: the callee's
 //!   registrations on that parameter run there, in order, on the router
-//!   and under its prefix. One call level.
+//!   and under its prefix. One call level. Custom routers (`new X()` with
+//!   `router.add('GET', '/x', h)`) are routers without middleware.
 //!
 //! # Limits
 //!

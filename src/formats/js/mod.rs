@@ -1143,6 +1143,9 @@ pub enum RouterKind {
     IttyRouter,
     /// itty-router `AutoRouter()`.
     IttyAutoRouter,
+    /// `new X()` of another class that registers routes by method name
+    /// (`router.add('GET', '/x', h)`).
+    Custom,
 }
 
 impl RouterKind {
@@ -1151,6 +1154,7 @@ impl RouterKind {
         match self {
             RouterKind::Hono | RouterKind::OpenApiHono => Framework::Hono,
             RouterKind::IttyRouter | RouterKind::IttyAutoRouter => Framework::Itty,
+            RouterKind::Custom => Framework::Unknown,
         }
     }
 }

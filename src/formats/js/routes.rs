@@ -25,6 +25,15 @@ const ROUTE_METHODS: &[&str] = &[
     "mount",
 ];
 
+/// Methods of custom routers that take the HTTP method first
+/// (`router.add('GET', '/x', h)`).
+const DISPATCH_METHODS: &[&str] = &["add", "register", "addRoute"];
+
+/// The literal methods a method-dispatching registration must name.
+const HTTP_METHODS: &[&str] = &[
+    "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ALL",
+];
+
 /// Arguments of a call inspected for a router passed to a registrar
 /// (`registerRoutes(app)`, `setup(env, app)`).
 const MAX_REGISTER_ARGS: usize = 4;
@@ -211,6 +220,12 @@ impl<'a> Extractor<'a> {
             self.router_names.insert(name, id);
             return;
         }
+        if let Expression::NewExpression(_) = root
+            && std::ptr::eq(root, unwrap(init))
+        {
+            self.custom_news.insert(name, root);
+            return;
+        }
         let Some(root_name) = ident_name(root) else {
             return;
         };
@@ -361,6 +376,84 @@ impl<'a> Extractor<'a> {
         }
     }
 
+    /// `router.add('POST', '/x', handler)` on a known router, a `new X()`
+    /// local (which becomes a custom router) or a registrar's parameter:
+    /// a literal HTTP method, a literal `/` path, and a function or named
+    /// handler last.
+    fn dispatch_route(
+        &mut self,
+        call: &'a CallExpression<'a>,
+        recv: &'a Expression<'a>,
+        order: u32,
+    ) {
+        let args = &call.arguments;
+        if args.len() < 3 {
+            return;
+        }
+        let Some(method) = arg(args, 0).and_then(string_value) else {
+            return;
+        };
+        let method = method.to_ascii_uppercase();
+        if !HTTP_METHODS.contains(&method.as_str()) {
+            return;
+        }
+        let Some((pe, p)) = arg(args, 1).and_then(|e| Some((e, string_value(e)?))) else {
+            return;
+        };
+        if !p.starts_with('/') {
+            return;
+        }
+        let Some(last) = args.last().and_then(|a| a.as_expression()) else {
+            return;
+        };
+        let named = matches!(
+            unwrap(last),
+            Expression::Identifier(_) | Expression::StaticMemberExpression(_)
+        );
+        if !named && super::expr::function_span(last).is_none() {
+            return;
+        }
+        let Some(name) = ident_name(unwrap(recv)) else {
+            return;
+        };
+        let mut instance = self.router_names.get(name).copied();
+        if instance.is_none()
+            && let Some(&root) = self.custom_news.get(name)
+        {
+            let id = self.instance_for(root, RouterKind::Custom);
+            self.facts.routers[id].name = Some(name.to_string());
+            self.router_names.insert(name, id);
+            instance = Some(id);
+        }
+        let router_param = match instance {
+            Some(_) => None,
+            None => self.own_param_index(name),
+        };
+        if instance.is_none() && router_param.is_none() {
+            return;
+        }
+        let framework = instance.map_or_else(
+            || self.framework_hint(),
+            |i| self.facts.routers[i].kind.framework(),
+        );
+        let handlers = self.handler_refs(&args[2..]);
+        self.emit_route(
+            call,
+            order,
+            framework,
+            RouteKind::Handler,
+            &Some(name.to_string()),
+            instance,
+            &None,
+            vec![method],
+            path_literal(p, pe.span()),
+            handlers,
+        );
+        if let Some(r) = self.facts.routes.last_mut() {
+            r.router_param = router_param;
+        }
+    }
+
     /// The index of the innermost function's parameter `name`, when it is
     /// not a known router instance.
     fn own_param_index(&self, name: &str) -> Option<u8> {
@@ -379,6 +472,10 @@ impl<'a> Extractor<'a> {
         let Some((recv, m, name_span)) = member else {
             return;
         };
+        if DISPATCH_METHODS.contains(&m) {
+            self.dispatch_route(call, recv, name_span.start);
+            return;
+        }
         if !ROUTE_METHODS.contains(&m) {
             return;
         }
