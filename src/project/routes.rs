@@ -32,11 +32,16 @@
 //! * **File-based routes** (`files.rs`): SvelteKit, Pages Functions, Astro
 //!   and Next.js route files of the batch, with their middleware files; they
 //!   and what they import are reachable whatever `main` names.
+//! * **Registrars**: `registerRoutes(app)` (a same-file or imported
+//!   function, `ns.setup(app)`) given a known router: the callee's
+//!   registrations on that parameter run there, in order, on the router
+//!   and under its prefix. One call level. Custom routers (`new X()` with
+//!   `router.add('GET', '/x', h)`) are routers without middleware.
 //!
 //! # Limits
 //!
-//! * Registrations on a router that is imported from another file or passed
-//!   as a parameter (`registerRoutes(app)`) are not attributed to it.
+//! * Registrations on a router that is imported from another file, or on a
+//!   parameter a registrar passes on again, are not attributed to it.
 //! * Only literal paths are matched; dynamic paths keep their source text,
 //!   regex branches their pattern.
 //! * Helper functions are followed one level (same-file functions, named and
@@ -1265,78 +1270,144 @@ impl<'p> Flattener<'p> {
                 reg.base_path.as_deref().unwrap_or(""),
             );
             let base = if base == "/" { String::new() } else { base };
-            let full = join_path(&base, &reg.path.text);
-            match reg.kind {
-                RouteKind::Use => {
-                    let links = self.links(file, &reg.handlers, LinkRole::Middleware, false);
-                    mws.push(Mw {
-                        pattern: full,
-                        methods: vec!["ALL".to_string()],
-                        links,
-                    });
-                }
-                RouteKind::Mount => {
-                    let Some(h) = reg.handlers.first() else {
-                        continue;
-                    };
-                    match self.r.resolve_value(file, &h.value, 0) {
-                        Some(Sym::Router(sf, sid)) => {
-                            self.router(sf, sid, &full, mws.clone(), depth + 1);
-                        }
-                        _ => {
-                            // `app.mount('/x', fn)`: answers everything under the prefix.
-                            let mut route = self.route(file, idx, reg, join_path(&full, "*"), &mws);
-                            route.path_kind = PathKind::Prefix;
-                            self.out.push(route);
-                        }
+            self.registration(file, idx, reg, base, is_itty, &mut mws, depth);
+        }
+        self.stack.pop();
+    }
+
+    /// One registration of a router being flattened, `base` its full prefix.
+    #[allow(clippy::too_many_arguments)]
+    fn registration(
+        &mut self,
+        file: FileId,
+        idx: usize,
+        reg: &'p crate::formats::js::RouteRegistration,
+        base: String,
+        is_itty: bool,
+        mws: &mut Vec<Mw>,
+        depth: usize,
+    ) {
+        let full = join_path(&base, &reg.path.text);
+        match reg.kind {
+            RouteKind::Register => self.registrar(file, reg, &base, is_itty, mws, depth),
+            RouteKind::Use => {
+                let links = self.links(file, &reg.handlers, LinkRole::Middleware, false);
+                mws.push(Mw {
+                    pattern: full,
+                    methods: vec!["ALL".to_string()],
+                    links,
+                });
+            }
+            RouteKind::Mount => {
+                let Some(h) = reg.handlers.first() else {
+                    return;
+                };
+                match self.r.resolve_value(file, &h.value, 0) {
+                    Some(Sym::Router(sf, sid)) => {
+                        self.router(sf, sid, &full, mws.clone(), depth + 1);
                     }
-                }
-                RouteKind::Handler => {
-                    // itty: `router.all('/x/*', sub.fetch)` forwards to `sub`.
-                    if is_itty
-                        && let Some(last) = reg.handlers.last()
-                        && let ValueRef::Member(_) = &last.value
-                        && let Some(Sym::Router(sf, sid)) =
-                            self.r.resolve_value(file, &last.value, 0)
-                    {
-                        let sub_base = self
-                            .r
-                            .facts(sf)
-                            .and_then(|f| f.routers.get(sid))
-                            .is_some_and(|r| r.base_path.is_some());
-                        let sub_prefix = if sub_base {
-                            String::new()
-                        } else {
-                            base.clone()
-                        };
-                        let mut sub_mws = mws.clone();
-                        sub_mws.push(Mw {
-                            pattern: full.clone(),
-                            methods: reg.methods.clone(),
-                            links: self.links(
-                                file,
-                                &reg.handlers[..reg.handlers.len() - 1],
-                                LinkRole::Middleware,
-                                false,
-                            ),
-                        });
-                        self.router(sf, sid, &sub_prefix, sub_mws, depth + 1);
-                        continue;
-                    }
-                    let route = self.route(file, idx, reg, full.clone(), &mws);
-                    self.out.push(route);
-                    if is_itty && reg.methods.iter().any(|m| m == "ALL") {
-                        // An earlier itty `all` acts as middleware when it returns nothing.
-                        mws.push(Mw {
-                            pattern: full,
-                            methods: reg.methods.clone(),
-                            links: self.links(file, &reg.handlers, LinkRole::Middleware, false),
-                        });
+                    _ => {
+                        // `app.mount('/x', fn)`: answers everything under the prefix.
+                        let mut route = self.route(file, idx, reg, join_path(&full, "*"), mws);
+                        route.path_kind = PathKind::Prefix;
+                        self.out.push(route);
                     }
                 }
             }
+            RouteKind::Handler => {
+                // itty: `router.all('/x/*', sub.fetch)` forwards to `sub`.
+                if is_itty
+                    && let Some(last) = reg.handlers.last()
+                    && let ValueRef::Member(_) = &last.value
+                    && let Some(Sym::Router(sf, sid)) = self.r.resolve_value(file, &last.value, 0)
+                {
+                    let sub_base = self
+                        .r
+                        .facts(sf)
+                        .and_then(|f| f.routers.get(sid))
+                        .is_some_and(|r| r.base_path.is_some());
+                    let sub_prefix = if sub_base {
+                        String::new()
+                    } else {
+                        base.clone()
+                    };
+                    let mut sub_mws = mws.clone();
+                    sub_mws.push(Mw {
+                        pattern: full.clone(),
+                        methods: reg.methods.clone(),
+                        links: self.links(
+                            file,
+                            &reg.handlers[..reg.handlers.len() - 1],
+                            LinkRole::Middleware,
+                            false,
+                        ),
+                    });
+                    self.router(sf, sid, &sub_prefix, sub_mws, depth + 1);
+                    return;
+                }
+                let route = self.route(file, idx, reg, full.clone(), mws);
+                self.out.push(route);
+                if is_itty && reg.methods.iter().any(|m| m == "ALL") {
+                    // An earlier itty `all` acts as middleware when it returns nothing.
+                    mws.push(Mw {
+                        pattern: full,
+                        methods: reg.methods.clone(),
+                        links: self.links(file, &reg.handlers, LinkRole::Middleware, false),
+                    });
+                }
+            }
         }
-        self.stack.pop();
+    }
+
+    /// `registerAdmin(app)`: what the callee registers on that parameter
+    /// joins the router, in order, under its prefix. One call level.
+    #[allow(clippy::too_many_arguments)]
+    fn registrar(
+        &mut self,
+        file: FileId,
+        reg: &crate::formats::js::RouteRegistration,
+        base: &str,
+        is_itty: bool,
+        mws: &mut Vec<Mw>,
+        depth: usize,
+    ) {
+        let (Some(h), Some(arg)) = (reg.handlers.first(), reg.router_param) else {
+            return;
+        };
+        let ValueRef::Identifier(callee) = &h.value else {
+            return;
+        };
+        let Some(f) = self.r.resolve_callee(file, callee) else {
+            return;
+        };
+        let Some(facts) = self.r.facts(f.file) else {
+            return;
+        };
+        if depth > MAX_DEPTH || self.stack.len() > MAX_DEPTH {
+            return;
+        }
+        for (i, inner) in facts.routes.iter().enumerate() {
+            if inner.function != f.function
+                || inner.instance.is_some()
+                || inner.router_param != Some(arg)
+                || inner.kind == RouteKind::Register
+            {
+                continue;
+            }
+            if self.out.len() >= MAX_ROUTES {
+                return;
+            }
+            let b = join_path(base, inner.base_path.as_deref().unwrap_or(""));
+            let b = if b == "/" { String::new() } else { b };
+            let first = self.out.len();
+            self.registration(f.file, i, inner, b, is_itty, mws, depth + 1);
+            // A registrar module often imports no framework: the router's counts.
+            for r in &mut self.out[first..] {
+                if r.framework == Framework::Unknown {
+                    r.framework = reg.framework;
+                }
+            }
+        }
     }
 
     fn links(

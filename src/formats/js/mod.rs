@@ -1143,6 +1143,9 @@ pub enum RouterKind {
     IttyRouter,
     /// itty-router `AutoRouter()`.
     IttyAutoRouter,
+    /// `new X()` of another class that registers routes by method name
+    /// (`router.add('GET', '/x', h)`).
+    Custom,
 }
 
 impl RouterKind {
@@ -1151,6 +1154,7 @@ impl RouterKind {
         match self {
             RouterKind::Hono | RouterKind::OpenApiHono => Framework::Hono,
             RouterKind::IttyRouter | RouterKind::IttyAutoRouter => Framework::Itty,
+            RouterKind::Custom => Framework::Unknown,
         }
     }
 }
@@ -1190,6 +1194,10 @@ pub enum RouteKind {
     /// A sub-app mounted at a prefix: Hono `app.route(prefix, sub)`,
     /// `app.mount(prefix, fetchFn)`.
     Mount,
+    /// The router passed to a function (`registerRoutes(app)`): the routes
+    /// that function registers on that parameter belong to this router.
+    /// `handlers` holds the callee, `router_param` the argument index.
+    Register,
 }
 
 /// How a route path is written.
@@ -1253,6 +1261,10 @@ pub struct RouteRegistration {
     /// spans fall inside it belong to this route, and those before
     /// `body.start` in `function` ran before it (like global middleware).
     pub body: Option<Span>,
+    /// A registration on a parameter of `function` that is no known router
+    /// (`function registerAdmin(app) { app.get(...) }`): the parameter's
+    /// index. For [`RouteKind::Register`], the argument index of the router.
+    pub router_param: Option<u8>,
 }
 
 impl RouteRegistration {

@@ -11,6 +11,7 @@ use super::expr::{
     Member, arg, as_call, as_object, ident_name, member_parts, method_call, object_prop, path_text,
     sp, string_value, unwrap,
 };
+use super::visitor::BindKind;
 use super::visitor::{Extractor, key};
 use super::{
     Framework, PathKind, RouteKind, RoutePath, RouteRegistration, RouterInstance, RouterKind,
@@ -23,6 +24,19 @@ const ROUTE_METHODS: &[&str] = &[
     "get", "post", "put", "patch", "delete", "del", "options", "head", "all", "on", "use", "route",
     "mount",
 ];
+
+/// Methods of custom routers that take the HTTP method first
+/// (`router.add('GET', '/x', h)`).
+const DISPATCH_METHODS: &[&str] = &["add", "register", "addRoute"];
+
+/// The literal methods a method-dispatching registration must name.
+const HTTP_METHODS: &[&str] = &[
+    "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ALL",
+];
+
+/// Arguments of a call inspected for a router passed to a registrar
+/// (`registerRoutes(app)`, `setup(env, app)`).
+const MAX_REGISTER_ARGS: usize = 4;
 
 /// Receivers that are HTTP clients or containers, never routers.
 const NOT_ROUTERS: &[&str] = &[
@@ -206,6 +220,12 @@ impl<'a> Extractor<'a> {
             self.router_names.insert(name, id);
             return;
         }
+        if let Expression::NewExpression(_) = root
+            && std::ptr::eq(root, unwrap(init))
+        {
+            self.custom_news.insert(name, root);
+            return;
+        }
         let Some(root_name) = ident_name(root) else {
             return;
         };
@@ -302,26 +322,187 @@ impl<'a> Extractor<'a> {
             span: sp(call.span),
             function: self.cur_id(),
             body: None,
+            router_param: None,
         });
         self.route_order.push((call.span.start, order));
     }
 
+    /// `registerAdmin(app)` / `routes.register(app)`: a known router passed
+    /// to a plain or namespace-qualified function (resolved across files
+    /// later, where the callee's registrations on that parameter join the
+    /// router).
+    fn register_on_call(&mut self, call: &'a CallExpression<'a>) {
+        let callee = match unwrap(&call.callee) {
+            Expression::Identifier(i) => i.name.to_string(),
+            e => match member_parts(e) {
+                Some((obj, prop, _)) => match ident_name(obj) {
+                    Some(o) if !self.router_names.contains_key(o) => format!("{o}.{prop}"),
+                    _ => return,
+                },
+                None => return,
+            },
+        };
+        for (i, a) in call.arguments.iter().enumerate().take(MAX_REGISTER_ARGS) {
+            let Some(e) = a.as_expression() else { continue };
+            let Some(name) = ident_name(unwrap(e)) else {
+                continue;
+            };
+            let Some(&id) = self.router_names.get(name) else {
+                continue;
+            };
+            let framework = self.facts.routers[id].kind.framework();
+            self.facts.routes.push(RouteRegistration {
+                framework,
+                kind: RouteKind::Register,
+                receiver: Some(name.to_string()),
+                instance: Some(id),
+                base_path: None,
+                methods: vec!["ALL".to_string()],
+                path: RoutePath {
+                    text: "".into(),
+                    kind: PathKind::Any,
+                    span: None,
+                },
+                handlers: vec![Spanned::new(
+                    ValueRef::Identifier(callee.clone()),
+                    sp(call.callee.span()),
+                )],
+                span: sp(call.span),
+                function: self.cur_id(),
+                body: None,
+                router_param: u8::try_from(i).ok(),
+            });
+            self.route_order.push((call.span.start, call.span.start));
+        }
+    }
+
+    /// `router.add('POST', '/x', handler)` on a known router, a `new X()`
+    /// local (which becomes a custom router) or a registrar's parameter:
+    /// a literal HTTP method, a literal `/` path, and a function or named
+    /// handler last.
+    fn dispatch_route(
+        &mut self,
+        call: &'a CallExpression<'a>,
+        recv: &'a Expression<'a>,
+        order: u32,
+    ) {
+        let args = &call.arguments;
+        if args.len() < 3 {
+            return;
+        }
+        let Some(method) = arg(args, 0).and_then(string_value) else {
+            return;
+        };
+        let method = method.to_ascii_uppercase();
+        if !HTTP_METHODS.contains(&method.as_str()) {
+            return;
+        }
+        let Some((pe, p)) = arg(args, 1).and_then(|e| Some((e, string_value(e)?))) else {
+            return;
+        };
+        if !p.starts_with('/') {
+            return;
+        }
+        let Some(last) = args.last().and_then(|a| a.as_expression()) else {
+            return;
+        };
+        let named = matches!(
+            unwrap(last),
+            Expression::Identifier(_) | Expression::StaticMemberExpression(_)
+        );
+        if !named && super::expr::function_span(last).is_none() {
+            return;
+        }
+        let Some(name) = ident_name(unwrap(recv)) else {
+            return;
+        };
+        let mut instance = self.router_names.get(name).copied();
+        if instance.is_none()
+            && let Some(&root) = self.custom_news.get(name)
+        {
+            let id = self.instance_for(root, RouterKind::Custom);
+            self.facts.routers[id].name = Some(name.to_string());
+            self.router_names.insert(name, id);
+            instance = Some(id);
+        }
+        let router_param = match instance {
+            Some(_) => None,
+            None => self.own_param_index(name),
+        };
+        if instance.is_none() && router_param.is_none() {
+            return;
+        }
+        let framework = instance.map_or_else(
+            || self.framework_hint(),
+            |i| self.facts.routers[i].kind.framework(),
+        );
+        let handlers = self.handler_refs(&args[2..]);
+        self.emit_route(
+            call,
+            order,
+            framework,
+            RouteKind::Handler,
+            &Some(name.to_string()),
+            instance,
+            &None,
+            vec![method],
+            path_literal(p, pe.span()),
+            handlers,
+        );
+        if let Some(r) = self.facts.routes.last_mut() {
+            r.router_param = router_param;
+        }
+    }
+
+    /// The index of the innermost function's parameter `name`, when it is
+    /// not a known router instance.
+    fn own_param_index(&self, name: &str) -> Option<u8> {
+        let b = self.stack.last()?.bindings.get(name)?;
+        if b.kind != BindKind::Param {
+            return None;
+        }
+        b.param_index
+    }
+
     pub(super) fn routes_on_call(&mut self, call: &'a CallExpression<'a>, member: Member<'a>) {
+        if !call.arguments.is_empty() && member.is_none_or(|(_, m, _)| !ROUTE_METHODS.contains(&m))
+        {
+            self.register_on_call(call);
+        }
         let Some((recv, m, name_span)) = member else {
             return;
         };
+        if DISPATCH_METHODS.contains(&m) {
+            self.dispatch_route(call, recv, name_span.start);
+            return;
+        }
         if !ROUTE_METHODS.contains(&m) {
             return;
         }
         let order = name_span.start;
         let (root, bases, _) = chain_root(recv);
+        let first_str = arg(&call.arguments, 0).and_then(string_value);
+        let mut router_param = None;
         let (receiver, instance, known) = if let Some(kind) = self.router_creation(root) {
             let id = self.instance_for(root, kind);
             (self.facts.routers[id].name.clone(), Some(id), true)
         } else if let Some(n) = ident_name(root) {
             let inst = self.router_names.get(n).copied();
-            let param = self.stack.iter().any(|c| c.router_params.contains(&n));
-            (Some(n.to_string()), inst, inst.is_some() || param)
+            let typed = self.stack.iter().any(|c| c.router_params.contains(&n));
+            if inst.is_none() {
+                router_param = self.own_param_index(n);
+            }
+            // An untyped parameter is taken as a router only where the call
+            // reads like a registration; it joins a router only when a
+            // caller passes one (`RouteKind::Register`).
+            let param_route = router_param.is_some()
+                && (matches!(m, "use" | "route" | "mount")
+                    || first_str.is_some_and(|p| p.starts_with('/') || p == "*"));
+            (
+                Some(n.to_string()),
+                inst,
+                inst.is_some() || typed || param_route,
+            )
         } else if let Some(p) = path_text(root) {
             (Some(p), None, false)
         } else {
@@ -348,7 +529,30 @@ impl<'a> Extractor<'a> {
         }
         let base_path = join_paths(&bases);
         let first = arg(args, 0);
-        let first_str = first.and_then(string_value);
+        let emitted = self.facts.routes.len();
+        self.route_by_method(
+            call, m, order, framework, &receiver, instance, known, &base_path, first, first_str,
+        );
+        for r in &mut self.facts.routes[emitted..] {
+            r.router_param = router_param;
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn route_by_method(
+        &mut self,
+        call: &'a CallExpression<'a>,
+        m: &str,
+        order: u32,
+        framework: Framework,
+        receiver: &Option<String>,
+        instance: Option<usize>,
+        known: bool,
+        base_path: &Option<String>,
+        first: Option<&'a Expression<'a>>,
+        first_str: Option<&'a str>,
+    ) {
+        let args = &call.arguments;
         match m {
             "use" => {
                 let app_like = receiver.as_deref().is_some_and(|r| {
@@ -378,9 +582,9 @@ impl<'a> Extractor<'a> {
                     order,
                     framework,
                     RouteKind::Use,
-                    &receiver,
+                    receiver,
                     instance,
-                    &base_path,
+                    base_path,
                     vec!["ALL".to_string()],
                     path,
                     handlers,
@@ -399,9 +603,9 @@ impl<'a> Extractor<'a> {
                     order,
                     framework,
                     RouteKind::Mount,
-                    &receiver,
+                    receiver,
                     instance,
-                    &base_path,
+                    base_path,
                     vec!["ALL".to_string()],
                     path_literal(p, f.span()),
                     handlers,
@@ -449,9 +653,9 @@ impl<'a> Extractor<'a> {
                         order,
                         framework,
                         RouteKind::Handler,
-                        &receiver,
+                        receiver,
                         instance,
-                        &base_path,
+                        base_path,
                         methods.clone(),
                         path,
                         handlers.clone(),
@@ -497,9 +701,9 @@ impl<'a> Extractor<'a> {
                     order,
                     framework,
                     RouteKind::Handler,
-                    &receiver,
+                    receiver,
                     instance,
-                    &base_path,
+                    base_path,
                     vec![method],
                     path,
                     handlers,
@@ -762,6 +966,7 @@ impl<'a> Extractor<'a> {
             span: sp(test_span),
             function: self.cur_id(),
             body: Some(sp(body)),
+            router_param: None,
         });
         self.route_order.push((test_span.start, test_span.start));
         self.open_branches.push((idx, body));

@@ -254,6 +254,9 @@ pub(super) struct Extractor<'a> {
     pub scratch: Scratch,
     /// Router instances by variable name (file-wide; latest wins).
     pub router_names: HashMap<&'a str, InstanceId>,
+    /// Locals initialised with `new X()` of a class no router kind names:
+    /// a custom router once a method-dispatching registration is seen.
+    pub custom_news: HashMap<&'a str, &'a Expression<'a>>,
     /// Sort key of each route (call start, method-name start).
     pub route_order: Vec<(u32, u32)>,
     /// Plain-fetch route branches still open: (route index, body).
@@ -400,6 +403,7 @@ impl<'a> Extractor<'a> {
             spare_ctxs: Vec::new(),
             scratch: SCRATCH.with(Cell::take).unwrap_or_default(),
             router_names: HashMap::default(),
+            custom_news: HashMap::default(),
             route_order: Vec::new(),
             open_branches: Vec::new(),
             method_scopes: Vec::new(),

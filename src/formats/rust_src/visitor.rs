@@ -1328,6 +1328,7 @@ impl<'a> Extractor<'a> {
                 span,
                 function,
                 body: None,
+                router_param: None,
             });
         }
     }

@@ -307,3 +307,43 @@ fn relative_paths_join_onto_their_directory() {
     assert_eq!(join_rel("a", "../../x"), None);
     assert_eq!(join_rel("", ".."), None);
 }
+
+#[test]
+fn routes_registered_through_functions() {
+    let (_d, p) = project(&[
+        ("wrangler.toml", WRANGLER),
+        (
+            "src/index.ts",
+            r#"
+import { Hono } from 'hono'
+import { registerAdmin } from './routes/admin'
+import * as maintenance from './routes/maintenance'
+const app = new Hono()
+const api = new Hono()
+app.use('/admin/*', guard)
+registerAdmin(app)
+maintenance.setup(api)
+app.route('/api', api)
+const addDebug = (router) => {
+  router.get('/debug/env', (c) => c.json({}))
+}
+addDebug(app)
+export default app
+"#,
+        ),
+        (
+            "src/routes/admin.ts",
+            "export function registerAdmin(app) {\n  app.post('/admin/wipe', (c) => c.text('x'))\n}\n",
+        ),
+        (
+            "src/routes/maintenance.ts",
+            "export const setup = (router) => {\n  router.post('/migrate', (c) => c.text('x'))\n}\n",
+        ),
+    ]);
+    assert_eq!(
+        summary(&p),
+        ["POST /admin/wipe", "POST /api/migrate", "GET /debug/env"]
+    );
+    let wipe = route(&p, "POST", "/admin/wipe");
+    assert_eq!(wipe.chain.len(), 2, "the guard runs first");
+}

@@ -407,7 +407,7 @@ fn reach_of(facts: &JsFacts, site_fn: FunctionId, site: Span) -> Option<Vec<&Rou
                     }
                 }
             }
-            RouteKind::Mount => {}
+            RouteKind::Mount | RouteKind::Register => {}
         }
     }
     routes.dedup_by(|a, b| std::ptr::eq(*a, *b));
