@@ -97,6 +97,7 @@ impl Rule for AdminRouteUnprotected {
     fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
         let segments = &project.config.admin_segments;
         let mut seen = HashSet::default();
+        let code_in_batch = admin_work::batch_has_code_work(project);
         for route in project.routes() {
             let is_admin = route
                 .segments()
@@ -109,7 +110,7 @@ impl Rule for AdminRouteUnprotected {
                 continue;
             }
             if !is_admin {
-                if let Some(finding) = admin_work_finding(project, route) {
+                if let Some(finding) = admin_work_finding(project, route, code_in_batch) {
                     seen.insert((route.file, span));
                     out.push(finding);
                 }
@@ -142,8 +143,12 @@ impl Rule for AdminRouteUnprotected {
 /// A route outside the admin paths that does admin work with no auth of
 /// any kind in its chain: error when the code shows it (or the path and
 /// the code agree), warning on the path alone.
-fn admin_work_finding(project: &Project, route: &ResolvedRoute) -> Option<Finding> {
-    let work = admin_work::of_route(project, route)?;
+fn admin_work_finding(
+    project: &Project,
+    route: &ResolvedRoute,
+    code_in_batch: bool,
+) -> Option<Finding> {
+    let work = admin_work::of_route(project, route, code_in_batch)?;
     if is_guarded(project, route) || is_authenticated(project, route) {
         return None;
     }

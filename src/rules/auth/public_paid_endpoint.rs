@@ -92,6 +92,7 @@ const UPLOAD_COMMANDS: &[&str] = &[
 ];
 
 /// A paid call in a route's chain.
+#[derive(Clone)]
 struct PaidCall {
     file: FileId,
     span: Span,
@@ -141,6 +142,36 @@ fn import_source<'f>(facts: &'f JsFacts, local: &str) -> Option<&'f str> {
     facts.import_of(local).map(|(i, _)| i.source.value.as_str())
 }
 
+/// Whether any function of the loaded batch makes a paid call, with the
+/// binding names of every Worker (a superset of one route's).
+fn batch_has_paid_call(project: &Project) -> bool {
+    let names = |kind: &str, default: &str| -> Vec<String> {
+        let mut names: Vec<String> = project
+            .workers
+            .iter()
+            .filter_map(|w| project.worker_config(w))
+            .flat_map(|c| c.scopes().flat_map(|(_, s)| s.bindings.iter()))
+            .filter(|b| b.kind == kind)
+            .map(|b| b.name.value.clone())
+            .collect();
+        names.push(default.to_string());
+        names
+    };
+    let (ai, browser) = (names("ai", "AI"), names("browser", "BROWSER"));
+    project.js_files().any(|(file, _, facts)| {
+        facts.functions.iter().any(|function| {
+            let whole = ScopedFunction {
+                file,
+                facts,
+                function,
+                region: None,
+                depth: 0,
+            };
+            paid_call(&whole, &ai, &browser).is_some()
+        })
+    })
+}
+
 /// The first paid call of one function of the chain.
 fn paid_call(s: &ScopedFunction<'_>, ai: &[String], browser: &[String]) -> Option<PaidCall> {
     let found = |span: Span, what: String| PaidCall {
@@ -164,10 +195,11 @@ fn paid_call(s: &ScopedFunction<'_>, ai: &[String], browser: &[String]) -> Optio
         {
             return Some(found(call.span, format!("Workers AI `{callee}`")));
         }
-        if SDK_METHODS
-            .iter()
-            .any(|m| callee == *m || callee.ends_with(&format!(".{m}")))
-            && !DB_CLIENTS.contains(&root)
+        if SDK_METHODS.iter().any(|m| {
+            callee
+                .strip_suffix(m)
+                .is_some_and(|head| head.is_empty() || head.ends_with('.'))
+        }) && !DB_CLIENTS.contains(&root)
             && (has_provider_word(root) || imports_provider(s.facts))
         {
             return Some(found(call.span, format!("model API `{callee}`")));
@@ -228,6 +260,12 @@ impl Rule for PublicPaidEndpoint {
 
     fn check_sources(&self, project: &Project, out: &mut Vec<Finding>) {
         let mut seen = HashSet::default();
+        let mut judged: crate::hashing::HashMap<_, Option<PaidCall>> = Default::default();
+        // A shortcut: with no paid call anywhere in the batch (every
+        // binding name of the kinds counted), no route's chain is walked.
+        if !batch_has_paid_call(project) {
+            return;
+        }
         for route in project.routes() {
             let span = route.report_span();
             if seen.contains(&(route.file, span))
@@ -237,11 +275,17 @@ impl Rule for PublicPaidEndpoint {
             }
             let ai = binding_names(project, route, "ai", "AI");
             let browser = binding_names(project, route, "browser", "BROWSER");
-            let Some(paid) = project
-                .route_functions(route)
-                .iter()
-                .find_map(|s| paid_call(s, &ai, &browser))
-            else {
+            // Routes share middleware and helpers: a whole function (no
+            // region) is judged once per Worker.
+            let Some(paid) = project.route_functions(route).iter().find_map(|s| {
+                if s.region.is_some() {
+                    return paid_call(s, &ai, &browser);
+                }
+                judged
+                    .entry((route.worker, s.file, s.function.id))
+                    .or_insert_with(|| paid_call(s, &ai, &browser))
+                    .clone()
+            }) else {
                 continue;
             };
             if is_authenticated(project, route)

@@ -172,8 +172,34 @@ impl AdminWork {
 /// The admin work a route does, if any: destructive or request-supplied
 /// SQL in its handler, or a set-up/debug path (confirmed or not by set-up
 /// calls in the handler).
-pub(crate) fn of_route(project: &Project, route: &ResolvedRoute) -> Option<AdminWork> {
+/// Whether any function of the loaded batch does admin work in code: when
+/// none does, only set-up paths need judging, and no route's chain has to
+/// be walked (a shortcut: most projects have no such code at all).
+pub(crate) fn batch_has_code_work(project: &Project) -> bool {
+    project.js_files().any(|(file, _, facts)| {
+        facts.functions.iter().any(|function| {
+            !code_work(&ScopedFunction {
+                file,
+                facts,
+                function,
+                region: None,
+                depth: 0,
+            })
+            .is_empty()
+        })
+    })
+}
+
+/// `code_in_batch`: [`batch_has_code_work`], asked once per batch.
+pub(crate) fn of_route(
+    project: &Project,
+    route: &ResolvedRoute,
+    code_in_batch: bool,
+) -> Option<AdminWork> {
     let path = setup_segment(route);
+    if !code_in_batch && path.is_none() {
+        return None;
+    }
     let mut best: Option<(CodeWork, Site)> = None;
     for s in handler_functions(project, route) {
         for (work, site) in code_work(&s) {
