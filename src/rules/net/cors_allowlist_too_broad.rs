@@ -7,7 +7,7 @@
 //! functions around and inside them), and of same-file helpers they hand
 //! the origin to (`isAllowedOrigin(origin)`), one level.
 
-use crate::finding::{FileId, Finding};
+use crate::finding::{FileId, Finding, Severity};
 use crate::formats::js::{
     CorsOrigin, Flag, FunctionFacts, HeaderValue, JsFacts, OriginCheck, OriginCheckKind,
 };
@@ -184,17 +184,74 @@ fn judge(out: &mut Vec<Finding>, seen: &mut Vec<Span>, file: FileId, check: &Ori
             Some(why) => why,
             None => return,
         },
+        OriginCheckKind::StartsWith => {
+            let Some(v) = value.as_deref() else { return };
+            match open_prefix(v) {
+                Some(OpenPrefix::AnyHost) => format!(
+                    "`startsWith('{v}')` also accepts `{v}.evil.com`: an origin is a whole \
+                     scheme, host and port, so a prefix of it matches hosts anyone can register"
+                ),
+                Some(OpenPrefix::AnyLocalPort) => {
+                    let why = format!(
+                        "`startsWith('{v}')` accepts every port on this machine: any local \
+                         program or page served on another port can read credentialed responses"
+                    );
+                    push(out, seen, file, check.span, &why, Severity::Warning);
+                    return;
+                }
+                None => return,
+            }
+        }
         _ => return,
     };
-    if seen.contains(&check.span) {
+    push(out, seen, file, check.span, &why, Severity::Error);
+}
+
+fn push(
+    out: &mut Vec<Finding>,
+    seen: &mut Vec<Span>,
+    file: FileId,
+    span: Span,
+    why: &str,
+    severity: Severity,
+) {
+    if seen.contains(&span) {
         return;
     }
-    seen.push(check.span);
+    seen.push(span);
     out.push(
-        Finding::new(&META, file, check.span)
+        Finding::new(&META, file, span)
+            .severity(severity)
             .message(format!("credentialed CORS origin check: {why}"))
             .help(HELP),
     );
+}
+
+/// What a `startsWith` origin prefix leaves open.
+#[derive(Debug, PartialEq, Eq)]
+enum OpenPrefix {
+    /// `https://app.example.com`: also `https://app.example.com.evil.com`.
+    AnyHost,
+    /// `http://localhost:`: every port of the loopback host.
+    AnyLocalPort,
+}
+
+/// Judges a lowercase `startsWith` prefix of an origin: only a
+/// `scheme://host` prefix is judged (a bare scheme or a partial word is
+/// not a host check).
+fn open_prefix(prefix: &str) -> Option<OpenPrefix> {
+    let (_, rest) = prefix.split_once("://")?;
+    if rest.is_empty() || rest.contains('/') {
+        return None;
+    }
+    match rest.split_once(':') {
+        None => rest
+            .contains('.')
+            .then_some(OpenPrefix::AnyHost)
+            .or_else(|| (rest == "localhost").then_some(OpenPrefix::AnyHost)),
+        Some(("localhost" | "127.0.0.1" | "[::1]", "")) => Some(OpenPrefix::AnyLocalPort),
+        Some(_) => None,
+    }
 }
 
 fn report(
@@ -288,6 +345,27 @@ mod tests {
         assert_eq!(shared_suffix("https://*.vercel.app"), Some("vercel.app"));
         assert_eq!(shared_suffix(".myapp.pages.dev"), None);
         assert_eq!(shared_suffix(".example.com"), None);
+    }
+
+    #[test]
+    fn start_prefixes() {
+        assert_eq!(
+            open_prefix("https://app.example.com"),
+            Some(OpenPrefix::AnyHost)
+        );
+        assert_eq!(open_prefix("http://localhost"), Some(OpenPrefix::AnyHost));
+        assert_eq!(
+            open_prefix("http://localhost:"),
+            Some(OpenPrefix::AnyLocalPort)
+        );
+        assert_eq!(
+            open_prefix("http://127.0.0.1:"),
+            Some(OpenPrefix::AnyLocalPort)
+        );
+        assert_eq!(open_prefix("http://localhost:5173"), None);
+        assert_eq!(open_prefix("https://app.example.com/"), None);
+        assert_eq!(open_prefix("https://"), None);
+        assert_eq!(open_prefix("chrome-extension://abc"), None);
     }
 
     #[test]
